@@ -1,2 +1,32 @@
-#include <cstdio>
-int main() { std::puts("eligo"); return 0; }
+// eligo — command-line front end. Dispatches to one function per subcommand (commands.hpp).
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: eligo <command> [args]\n"
+    "\n"
+    "commands:\n"
+    "  id CHECK...       validate and explain Chinese ID numbers, credit codes, cards, mobiles\n"
+    "\n"
+    "eligo <command> --help shows the options of one command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  eligo::cli::Args args(argv + 2, argv + argc);
+  eligo::cli::Io io{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0};
+  if (command == "id") return eligo::cli::cmd_id(args, io);
+  std::cerr << "eligo: unknown command '" << command << "'\n\n" << kUsage;
+  return 2;
+}
