@@ -1,0 +1,112 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "eligo/identity.hpp"
+
+using namespace eligo;
+using namespace eligo::identity;
+
+namespace {
+
+IdentifyOptions on(const char* date) {
+  IdentifyOptions options;
+  options.id.as_of = *Date::parse(date);
+  return options;
+}
+
+struct Run {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+Run run_id(const cli::Args& args, const std::string& input = "") {
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  cli::Io io{in, out, err};
+  const int status = cli::cmd_id(args, io);
+  return {status, out.str(), err.str()};
+}
+
+std::string golden(const std::string& name) {
+  std::ifstream file(std::string(ELIGO_TEST_DIR) + "/identity/golden/" + name, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("identify tells the done-when numbers apart", "[identity]") {
+  const IdentifyOptions options = on("2024-06-01");
+  const Identified legacy = identify("610104620927690", options);
+  CHECK(legacy.kind == NumberKind::id);
+  CHECK(legacy.id.kind == IdKind::resident_legacy);
+  CHECK(legacy.valid());
+  const Identified resident = identify("11010519491231002x", options);
+  CHECK(resident.kind == NumberKind::id);
+  CHECK(resident.id.kind == IdKind::resident);
+  CHECK(resident.valid());
+  const Identified credit = identify("9144030071526726XG", options);
+  CHECK(credit.kind == NumberKind::credit_code);
+  CHECK(credit.valid());
+}
+
+TEST_CASE("identify recognises cards, mobiles and numbers of no kind", "[identity]") {
+  const IdentifyOptions options = on("2024-06-01");
+  CHECK(identify("6214832018989180", options).kind == NumberKind::bank_card);
+  CHECK(identify("6214 8320 1898 9180", options).kind == NumberKind::bank_card);
+  CHECK(identify("18012341999", options).kind == NumberKind::mobile);
+  CHECK(identify("+86 18012341999", options).kind == NumberKind::mobile);
+  CHECK(identify("hello", options).kind == NumberKind::unknown);
+  CHECK(identify("KAZ110090123105", options).id.kind == IdKind::foreign_permanent_legacy);
+  CHECK(identify("911100001000002860", options).kind == NumberKind::credit_code);  // all digits, not an ID
+  CHECK(identify("622202123456789012", options).kind == NumberKind::bank_card);   // 18 digits, Luhn ok, no date
+  const Identified typo = identify("110105194912310021", options);
+  CHECK(typo.kind == NumberKind::id);
+  CHECK(typo.id.problem == IdProblem::check_character);
+}
+
+TEST_CASE("eligo id prints kinds, answers and fields for each argument", "[identity][cli]") {
+  const Run r = run_id({"--as-of", "2024-06-01", "610104620927690", "11010519491231002x", "9144030071526726XG",
+                        "110105194912310021", "00000019491231002X", "6214832018989180", "+86 180 1234 1999",
+                        "KAZ110090123105", "hello"});
+  CHECK(r.status == 1);
+  CHECK(r.err.empty());
+  CHECK(r.out == golden("id_text.txt"));
+}
+
+TEST_CASE("eligo id reads standard input and writes JSON lines", "[identity][cli]") {
+  const Run r = run_id({"--as-of", "2024-06-01", "--format", "json"}, "610104620927690\n\n11010519491231002x\r\n");
+  CHECK(r.status == 0);
+  CHECK(r.out == golden("id_json.txt"));
+}
+
+TEST_CASE("eligo id gives reasons in Chinese", "[identity][cli]") {
+  const Run r = run_id({"--as-of", "2024-06-01", "--lang", "zh", "110105194912310021"});
+  CHECK(r.out == "110105********0021  id:resident  invalid: 校验码为 1，应为 X  birth_date=1949-12-31  age=74  "
+                 "sex=female  region=110105  region_name=\"北京市 朝阳区\"\n");
+}
+
+TEST_CASE("eligo id masks values", "[identity][cli]") {
+  const Run r = run_id({"--mask", "11010519491231002X", "6214832018989180", "18012341999", "段正淳"});
+  CHECK(r.status == 0);
+  CHECK(r.out == "110105********002X\n621483******9180\n180****1999\n段**\n");
+  CHECK(run_id({"--mask", "--kind", "name", "--head", "0", "段正淳"}).out == "***\n");
+}
+
+TEST_CASE("eligo id reveals numbers only when asked", "[identity][cli]") {
+  const Run r = run_id({"--as-of", "2024-06-01", "--reveal", "610104620927690"});
+  CHECK(r.out.find("canonical=610104196209276908") != std::string::npos);
+  CHECK(run_id({"--as-of", "2024-06-01", "610104620927690"}).out.find("610104196209276908") == std::string::npos);
+}
+
+TEST_CASE("eligo id rejects bad options with status 2", "[identity][cli]") {
+  CHECK(run_id({"--format", "xml", "1"}).status == 2);
+  CHECK(run_id({"--as-of", "tomorrow", "1"}).status == 2);
+  CHECK(run_id({"--bogus"}).status == 2);
+  CHECK(run_id({"--help"}).status == 0);
+}
