@@ -18,6 +18,22 @@ struct Io {
 
 using Args = std::vector<std::string>;
 
-int cmd_id(const Args& args, Io& io);  // cmd_id.cpp — identity checks and masking
+int cmd_check(const Args& args, Io& io);  // cmd_check.cpp — compile packs, print diagnostics
+int cmd_eval(const Args& args, Io& io);   // cmd_eval.cpp — evaluate applicants
+int cmd_test(const Args& args, Io& io);   // cmd_test.cpp — run a pack's test cases
+int cmd_id(const Args& args, Io& io);     // cmd_id.cpp — identity checks and masking
+
+// Shared by the commands (common.cpp).
+// Reads a whole file, or standard input for "-". false and *error when it cannot.
+bool read_text(const std::string& path, Io& io, std::string* out, std::string* error);
+// "--name value" / "--name=value" options; flags take no value. Unknown options are an error.
+struct Options {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> values;
+  bool has(const std::string& name) const;
+  std::string get(const std::string& name, const std::string& fallback = "") const;
+};
+bool parse_options(const Args& args, const std::vector<std::string>& with_value, const std::vector<std::string>& flags,
+                   Options* out, std::string* error);
 
 }  // namespace eligo::cli

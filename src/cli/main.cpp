@@ -12,6 +12,10 @@ constexpr const char* kUsage =
     "usage: eligo <command> [args]\n"
     "\n"
     "commands:\n"
+    "  check PACK...     compile rule packs and print every problem (exit 1 on errors)\n"
+    "  eval PACK --input FILE [--as-of DATE] [--explain] [--lang zh-CN|en] [--format text|json]\n"
+    "                    evaluate applicants (a JSON object, or JSON Lines) against a pack\n"
+    "  test PACK...      run the test cases of rule packs (exit 1 on a failing case)\n"
     "  id CHECK...       validate and explain Chinese ID numbers, credit codes, cards, mobiles\n"
     "\n"
     "eligo <command> --help shows the options of one command.\n";
@@ -26,6 +30,9 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   eligo::cli::Args args(argv + 2, argv + argc);
   eligo::cli::Io io{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0};
+  if (command == "check") return eligo::cli::cmd_check(args, io);
+  if (command == "eval") return eligo::cli::cmd_eval(args, io);
+  if (command == "test") return eligo::cli::cmd_test(args, io);
   if (command == "id") return eligo::cli::cmd_id(args, io);
   std::cerr << "eligo: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

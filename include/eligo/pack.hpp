@@ -1,0 +1,241 @@
+// eligo/pack.hpp — compile a rule pack once, evaluate applicants against it many times.
+//
+//   eligo::CompileResult r = eligo::compile_file("rules/major-illness/major-illness.pack.json");
+//   if (!r.pack) { std::cerr << r.diagnostics.to_string(); return 1; }   // every problem, file:line:col
+//   eligo::EvalOptions opt;
+//   opt.as_of = eligo::Date::parse("2024-05-01");
+//   eligo::Decision d = r.pack->evaluate(R"({"applicant": {"name": "张三", ...}})", opt);
+//   d.verdict                  // Verdict::eligible / ineligible / needs_evidence / error
+//   d.checks[i].reason         // "患病人非本区户籍（户籍地：330102）", values filled in, PII masked
+//   d.total, d.items[i].points // exact decimals, with the row or formula that gave them
+//   d.to_json()                // stamped with pack id, version and the SHA-256 of the canonical pack
+//
+// A Pack is immutable and cheap to copy (it shares its compiled Program); evaluate() may be called from
+// any number of threads at once. Nothing here throws: rule problems are Diagnostics, applicant-data
+// problems and evaluation failures are part of the Decision.
+//
+// Options and their defaults:
+//   EvalOptions::as_of        today (UTC+8)           the date the policy is applied on
+//   EvalOptions::mode         the pack's "mode"       first_failure | all
+//   EvalOptions::explain      false                   record the values each check and indicator read
+//   EvalOptions::lang         "zh-CN"                 language of reasons and labels ("en" too)
+//   EvalOptions::clear_pii    false                   show ID numbers, names… unmasked
+//   EvalOptions::sources      nullptr                 the host's lazy data sources
+//   EvalOptions::step_budget  1,000,000               node visits per evaluation before E2001
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "eligo/date.hpp"
+#include "eligo/decimal.hpp"
+#include "eligo/diagnostic.hpp"
+
+namespace eligo {
+
+namespace detail {
+struct Program;
+class BoundInput;
+}  // namespace detail
+
+enum class Verdict { eligible, ineligible, needs_evidence, error };
+enum class CheckMode { first_failure, all };
+enum class CheckStatus { passed, failed, needs_evidence, skipped, not_run };
+enum class ItemStatus { scored, not_applicable, needs_evidence, no_row };
+
+const char* verdict_name(Verdict v);
+const char* check_status_name(CheckStatus s);
+const char* item_status_name(ItemStatus s);
+
+class Input;
+
+// What a data source is asked: which source, for which group, and the input given up front (to read the
+// applicant's key, e.g. input.text("applicant.id_number")).
+struct SourceRequest {
+  std::string_view source;
+  std::string_view group;
+  const Input* input = nullptr;
+};
+
+// The host's lazy data sources. fetch() is called on the evaluating thread the first time an expression
+// reads a group declared with "source", at most once per group and evaluation. Return the group's JSON
+// object, or nullopt when the source holds no record for this applicant (its facts are then missing). An
+// exception thrown here is caught and reported in the decision as a failed source.
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  virtual std::optional<std::string> fetch(const SourceRequest& request) = 0;
+};
+
+struct EvalOptions {
+  std::optional<Date> as_of;          // default: today in China Standard Time (UTC+8)
+  std::optional<CheckMode> mode;      // default: the pack's mode
+  bool explain = false;               // record values read by each check and indicator (masked PII)
+  std::string lang = "zh-CN";         // "zh-CN" or "en"
+  bool clear_pii = false;             // show PII unmasked in reasons and traces
+  DataSource* sources = nullptr;      // not owned; may be null when every group is given up front
+  std::uint64_t step_budget = 1'000'000;
+};
+
+// One value read during evaluation, for the explanation trace.
+struct TraceValue {
+  std::string path;   // "applicant.birth_date", "medical.stays"
+  std::string value;  // rendered; PII masked unless clear_pii
+};
+
+struct CheckResult {
+  std::string_view id;
+  std::string_view label;
+  CheckStatus status = CheckStatus::not_run;
+  std::string reason;                 // filled in when failed
+  std::string_view cite;
+  std::string_view department;
+  std::vector<std::string> missing;   // paths, when needs_evidence
+  std::vector<TraceValue> read;       // when explain
+};
+
+struct ItemResult {
+  std::string_view id;
+  std::string_view label;
+  std::string_view department;
+  std::string_view group;
+  Decimal points;                     // as counted in the total (before group caps); deductions positive
+  ItemStatus status = ItemStatus::scored;
+  bool deduct = false;
+  bool example = false;               // the figure is an example, not an official value
+  std::string how;                    // "row 2: 'associate'", "3 × 8 = 24, cap 20 → 20"
+  std::vector<std::string> missing;
+  std::vector<TraceValue> read;
+};
+
+struct OutputResult {
+  std::string_view name;
+  std::string_view label;
+  std::string value;                  // rendered (numbers exact, dates YYYY-MM-DD); "" when missing
+  std::string json;                   // the value as JSON
+  bool example = false;
+  std::string_view note;
+  std::vector<std::string> missing;
+};
+
+struct DataError {
+  std::string code;                   // E3001 …
+  std::string path;                   // "applicant.birth_date"
+  std::string message;
+};
+
+struct EvalError {
+  std::string code;                   // E2001 …
+  std::string message;
+  std::string pointer;                // where in the pack, when known
+};
+
+struct SourceCall {
+  std::string source;
+  std::string outcome;                // "ok", "no record", "failed: …"
+};
+
+struct Decision {
+  std::string_view pack_id, version, pack_hash;
+  Date as_of;
+  Verdict verdict = Verdict::error;
+  CheckMode mode = CheckMode::first_failure;
+  std::vector<CheckResult> checks;
+  bool scored = false;                // the pack has points indicators
+  Decimal total;
+  std::vector<ItemResult> items;
+  std::vector<OutputResult> outputs;
+  std::vector<SourceCall> sources_called;
+  std::vector<DataError> data_errors;
+  std::optional<EvalError> error;
+  std::string lang;
+
+  std::string to_json() const;                    // stable key order, byte-identical for equal decisions
+  std::string to_text(bool explain = false) const;  // for people: verdict, reasons, points breakdown
+
+  // Keeps the Program alive for the string_views above.
+  std::shared_ptr<const detail::Program> program;
+};
+
+// Applicant data bound to a pack's declared inputs (field paths resolved to slots). Bind once and evaluate
+// many times, or let Pack::evaluate(json) bind on the fly. Not thread-safe: one Input per thread.
+class Input {
+ public:
+  Input();
+  ~Input();
+  Input(Input&&) noexcept;
+  Input& operator=(Input&&) noexcept;
+
+  const std::vector<DataError>& errors() const;
+  // A scalar value given up front, as text ("" when absent): for data sources that need a key.
+  std::string text(std::string_view path) const;
+
+ private:
+  friend class Pack;
+  std::unique_ptr<detail::BoundInput> impl_;
+};
+
+class Pack {
+ public:
+  const std::string& id() const;
+  const std::string& version() const;
+  const std::string& hash() const;        // SHA-256 (hex) of the canonical pack and its tables
+  const std::string& file() const;
+  std::optional<Date> effective_from() const;
+  std::optional<Date> effective_until() const;
+  bool in_force(Date as_of) const;
+  std::vector<std::string> test_files() const;
+
+  // Binds applicant JSON (an object of groups). Malformed JSON is an error in input.errors().
+  Input bind(std::string_view json) const;
+  Decision evaluate(std::string_view json, const EvalOptions& options = {}) const;
+  Decision evaluate(Input& input, const EvalOptions& options = {}) const;
+  // Reuses `out`'s storage: the allocation-free path for hot loops.
+  void evaluate(Input& input, const EvalOptions& options, Decision* out) const;
+
+  const detail::Program& program() const { return *program_; }
+
+ private:
+  friend struct PackAccess;
+  std::shared_ptr<const detail::Program> program_;
+};
+
+struct CompileOptions {
+  std::uint32_t max_json_depth = 256;          // nesting of the pack's JSON
+  std::uint32_t max_expression_depth = 128;    // nesting inside one expression
+  std::size_t max_file_bytes = 64u << 20;      // a pack file or table
+};
+
+struct CompileResult {
+  std::optional<Pack> pack;                    // set when there are no errors
+  Diagnostics diagnostics;                     // errors and warnings, in file order
+};
+
+CompileResult compile_file(const std::string& path, const CompileOptions& options = {});
+// `virtual_path` names the text in diagnostics; tables are read relative to its folder.
+CompileResult compile_text(std::string_view json, const std::string& virtual_path = "<memory>",
+                           const CompileOptions& options = {});
+
+// Several packs, and several versions of one pack: select() returns the version in force on a date.
+class PackSet {
+ public:
+  // A file, or a folder whose *.pack.json files are all compiled. Diagnostics of every file are appended.
+  bool load(const std::string& path, Diagnostics* diagnostics, const CompileOptions& options = {});
+  void add(Pack pack);
+  const std::vector<Pack>& packs() const { return packs_; }
+  std::vector<std::string> ids() const;
+  // The version of `id` in force on `as_of` (the latest effective_from wins); nullptr and *why otherwise.
+  const Pack* select(std::string_view id, Date as_of, std::string* why = nullptr) const;
+
+ private:
+  std::vector<Pack> packs_;
+};
+
+// Today in China Standard Time (UTC+8), the default as_of.
+Date today_cst();
+
+}  // namespace eligo

@@ -1,0 +1,414 @@
+#include "compile/expr_parser.hpp"
+
+#include <cctype>
+
+namespace eligo::compile {
+namespace {
+
+enum class Tok : std::uint8_t { end, number, string, ident, op, error };
+
+struct Token {
+  Tok kind = Tok::end;
+  std::string text;
+  std::uint32_t begin = 0, end = 0;
+};
+
+struct Failure {
+  ParseError error;
+};
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view s) : s_(s) {}
+
+  Token next() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
+    Token t;
+    t.begin = static_cast<std::uint32_t>(i_);
+    if (i_ >= s_.size()) {
+      t.kind = Tok::end;
+      t.end = t.begin;
+      return t;
+    }
+    const char c = s_[i_];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+      // "1..5" is a range, not a decimal point.
+      if (i_ + 1 < s_.size() && s_[i_] == '.' && std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
+        ++i_;
+        while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+      }
+      t.kind = Tok::number;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) ++i_;
+      t.kind = Tok::ident;
+    } else if (c == '\'' || c == '"') {
+      ++i_;
+      std::string v;
+      while (true) {
+        if (i_ >= s_.size()) throw Failure{{t.begin, static_cast<std::uint32_t>(i_), "unterminated string literal"}};
+        if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
+          v.push_back(s_[i_ + 1]);
+          i_ += 2;
+          continue;
+        }
+        if (s_[i_] == c) {
+          ++i_;
+          break;
+        }
+        v.push_back(s_[i_++]);
+      }
+      t.kind = Tok::string;
+      t.text = std::move(v);
+      t.end = static_cast<std::uint32_t>(i_);
+      return t;
+    } else {
+      static const char* kOps[] = {"==", "!=", "<=", ">=", "->", "??", "..", "<", ">", "+", "-", "*", "/",
+                                   "%", "(", ")", "[", "]", ",", "."};
+      for (const char* op : kOps) {
+        const std::size_t n = std::char_traits<char>::length(op);
+        if (s_.compare(i_, n, op) == 0) {
+          i_ += n;
+          t.kind = Tok::op;
+          break;
+        }
+      }
+      if (t.kind != Tok::op) {
+        std::size_t n = 1;
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (u >= 0xC0) n = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2;
+        std::string ch(s_.substr(i_, n));
+        if (c == '=') throw Failure{{t.begin, t.begin + 1, "'=' is not an operator here; write '==' to compare"}};
+        if (c == '&' || c == '|')
+          throw Failure{{t.begin, t.begin + 1, std::string("write 'and' / 'or' instead of '") + c + "'"}};
+        if (c == '!') throw Failure{{t.begin, t.begin + 1, "write 'not' instead of '!'"}};
+        throw Failure{{t.begin, static_cast<std::uint32_t>(i_ + n), "unexpected character '" + ch + "'"}};
+      }
+    }
+    t.end = static_cast<std::uint32_t>(i_);
+    if (t.kind != Tok::string) t.text.assign(s_.substr(t.begin, t.end - t.begin));
+    return t;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+bool is_keyword(const std::string& s) {
+  return s == "and" || s == "or" || s == "not" || s == "in" || s == "if" || s == "then" || s == "else" ||
+         s == "true" || s == "false" || s == "null";
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::uint32_t max_depth) : lex_(text), text_(text), max_depth_(max_depth) {
+    advance();
+    advance();
+  }
+
+  std::unique_ptr<Ast> parse_all() {
+    auto e = expr();
+    if (tok_.kind != Tok::end) fail(tok_, "unexpected '" + tok_.text + "' after the end of the expression");
+    return e;
+  }
+
+ private:
+  Lexer lex_;
+  std::string_view text_;
+  std::uint32_t max_depth_;
+  std::uint32_t depth_ = 0;
+  Token tok_, ahead_;
+
+  void advance() {
+    tok_ = std::move(ahead_);
+    ahead_ = lex_.next();
+  }
+  [[noreturn]] void fail(const Token& t, std::string msg) {
+    throw Failure{{t.begin, t.end > t.begin ? t.end : t.begin + 1, std::move(msg)}};
+  }
+  bool is_op(const char* op) const { return tok_.kind == Tok::op && tok_.text == op; }
+  bool is_kw(const char* kw) const { return tok_.kind == Tok::ident && tok_.text == kw; }
+  void expect_op(const char* op, const char* what) {
+    if (!is_op(op)) fail(tok_, std::string("expected '") + op + "' " + what + ", found " + describe(tok_));
+    advance();
+  }
+  static std::string describe(const Token& t) {
+    if (t.kind == Tok::end) return "the end of the expression";
+    return "'" + t.text + "'";
+  }
+
+  struct DepthGuard {
+    Parser* p;
+    explicit DepthGuard(Parser* parser, const Token& t) : p(parser) {
+      if (++p->depth_ > p->max_depth_)
+        throw Failure{{t.begin, t.end, "expression nested deeper than " + std::to_string(p->max_depth_) + " levels", "E1213"}};
+    }
+    ~DepthGuard() { --p->depth_; }
+  };
+
+  std::unique_ptr<Ast> node(Ast::Kind k, std::uint32_t b, std::uint32_t e, std::string text = {}) {
+    auto a = std::make_unique<Ast>();
+    a->kind = k;
+    a->begin = b;
+    a->end = e;
+    a->text = std::move(text);
+    return a;
+  }
+  std::unique_ptr<Ast> binary(std::string op, std::unique_ptr<Ast> l, std::unique_ptr<Ast> r) {
+    auto a = node(Ast::Kind::binary, l->begin, r->end, std::move(op));
+    a->kids.push_back(std::move(l));
+    a->kids.push_back(std::move(r));
+    return a;
+  }
+
+  std::unique_ptr<Ast> expr() {
+    DepthGuard g(this, tok_);
+    if (is_kw("if")) {
+      const std::uint32_t b = tok_.begin;
+      advance();
+      auto c = expr();
+      if (!is_kw("then")) fail(tok_, "expected 'then' after the condition of 'if', found " + describe(tok_));
+      advance();
+      auto t = expr();
+      if (!is_kw("else")) fail(tok_, "expected 'else' (every 'if' needs one), found " + describe(tok_));
+      advance();
+      auto e = expr();
+      auto a = node(Ast::Kind::cond, b, e->end);
+      a->kids.push_back(std::move(c));
+      a->kids.push_back(std::move(t));
+      a->kids.push_back(std::move(e));
+      return a;
+    }
+    // A lambda: IDENT -> expr
+    if (tok_.kind == Tok::ident && !is_keyword(tok_.text) && ahead_.kind == Tok::op && ahead_.text == "->") {
+      Token param = tok_;
+      advance();
+      advance();
+      auto body = expr();
+      auto a = node(Ast::Kind::lambda, param.begin, body->end, param.text);
+      a->kids.push_back(std::move(body));
+      return a;
+    }
+    return coalesce();
+  }
+
+  std::unique_ptr<Ast> coalesce() {
+    auto l = or_expr();
+    while (is_op("??")) {
+      advance();
+      l = binary("??", std::move(l), or_expr());
+    }
+    return l;
+  }
+  std::unique_ptr<Ast> or_expr() {
+    auto l = and_expr();
+    while (is_kw("or")) {
+      advance();
+      l = binary("or", std::move(l), and_expr());
+    }
+    return l;
+  }
+  std::unique_ptr<Ast> and_expr() {
+    auto l = not_expr();
+    while (is_kw("and")) {
+      advance();
+      l = binary("and", std::move(l), not_expr());
+    }
+    return l;
+  }
+  std::unique_ptr<Ast> not_expr() {
+    if (is_kw("not")) {
+      DepthGuard g(this, tok_);
+      const std::uint32_t b = tok_.begin;
+      advance();
+      auto x = not_expr();
+      auto a = node(Ast::Kind::unary, b, x->end, "not");
+      a->kids.push_back(std::move(x));
+      return a;
+    }
+    return comparison();
+  }
+  std::unique_ptr<Ast> comparison() {
+    auto l = additive();
+    if (tok_.kind == Tok::op && (tok_.text == "==" || tok_.text == "!=" || tok_.text == "<" || tok_.text == "<=" ||
+                                 tok_.text == ">" || tok_.text == ">=")) {
+      std::string op = tok_.text;
+      advance();
+      auto r = additive();
+      auto a = binary(std::move(op), std::move(l), std::move(r));
+      if (tok_.kind == Tok::op && (tok_.text == "==" || tok_.text == "<" || tok_.text == ">" || tok_.text == "<=" ||
+                                   tok_.text == ">=" || tok_.text == "!="))
+        fail(tok_, "comparisons do not chain: write 'a < b and b < c'");
+      return a;
+    }
+    bool negated = false;
+    if (is_kw("not") && ahead_.kind == Tok::ident && ahead_.text == "in") {
+      negated = true;
+      advance();
+    }
+    if (is_kw("in")) {
+      advance();
+      auto r = additive();
+      auto a = node(Ast::Kind::in, l->begin, r->end, "in");
+      a->negated = negated;
+      a->kids.push_back(std::move(l));
+      a->kids.push_back(std::move(r));
+      return a;
+    }
+    if (negated) fail(tok_, "expected 'in' after 'not'");
+    return l;
+  }
+  std::unique_ptr<Ast> additive() {
+    auto l = multiplicative();
+    while (is_op("+") || is_op("-")) {
+      std::string op = tok_.text;
+      advance();
+      l = binary(std::move(op), std::move(l), multiplicative());
+    }
+    return l;
+  }
+  std::unique_ptr<Ast> multiplicative() {
+    auto l = unary();
+    while (is_op("*") || is_op("/") || is_op("%")) {
+      std::string op = tok_.text;
+      advance();
+      l = binary(std::move(op), std::move(l), unary());
+    }
+    return l;
+  }
+  std::unique_ptr<Ast> unary() {
+    if (is_op("-")) {
+      DepthGuard g(this, tok_);
+      const std::uint32_t b = tok_.begin;
+      advance();
+      auto x = unary();
+      // Fold a negative literal right here so "-2" is one number.
+      if (x->kind == Ast::Kind::number && x->text[0] != '-') {
+        x->text = "-" + x->text;
+        x->begin = b;
+        return x;
+      }
+      auto a = node(Ast::Kind::unary, b, x->end, "-");
+      a->kids.push_back(std::move(x));
+      return a;
+    }
+    return postfix();
+  }
+  std::unique_ptr<Ast> postfix() {
+    auto e = primary();
+    while (true) {
+      if (is_op(".")) {
+        advance();
+        if (tok_.kind != Tok::ident) fail(tok_, "expected a field name after '.', found " + describe(tok_));
+        auto m = node(Ast::Kind::member, e->begin, tok_.end, tok_.text);
+        m->kids.push_back(std::move(e));
+        e = std::move(m);
+        advance();
+      } else if (is_op("(")) {
+        if (e->kind != Ast::Kind::name) fail(tok_, "only a function name can be called");
+        DepthGuard g(this, tok_);
+        advance();
+        auto call = node(Ast::Kind::call, e->begin, e->end, e->text);
+        if (!is_op(")")) {
+          while (true) {
+            call->kids.push_back(expr());
+            if (is_op(",")) {
+              advance();
+              continue;
+            }
+            break;
+          }
+        }
+        call->end = tok_.end;
+        expect_op(")", "to close the argument list");
+        e = std::move(call);
+      } else {
+        return e;
+      }
+    }
+  }
+  std::unique_ptr<Ast> primary() {
+    const Token t = tok_;
+    switch (t.kind) {
+      case Tok::number: advance(); return node(Ast::Kind::number, t.begin, t.end, t.text);
+      case Tok::string: advance(); return node(Ast::Kind::string, t.begin, t.end, t.text);
+      case Tok::ident:
+        if (t.text == "true" || t.text == "false") {
+          advance();
+          return node(Ast::Kind::boolean, t.begin, t.end, t.text);
+        }
+        if (t.text == "null") {
+          advance();
+          return node(Ast::Kind::null, t.begin, t.end, t.text);
+        }
+        if (is_keyword(t.text)) fail(t, "'" + t.text + "' cannot start an expression");
+        advance();
+        return node(Ast::Kind::name, t.begin, t.end, t.text);
+      case Tok::op:
+        if (t.text == "(") {
+          DepthGuard g(this, t);
+          advance();
+          auto e = expr();
+          expect_op(")", "to close '('");
+          return e;
+        }
+        if (t.text == "[") {
+          DepthGuard g(this, t);
+          advance();
+          auto list = node(Ast::Kind::list, t.begin, t.end);
+          if (!is_op("]")) {
+            auto first = expr();
+            if (is_op("..")) {
+              advance();
+              auto hi = expr();
+              auto r = node(Ast::Kind::range, t.begin, hi->end);
+              r->kids.push_back(std::move(first));
+              r->kids.push_back(std::move(hi));
+              r->end = tok_.end;
+              expect_op("]", "to close the range");
+              return r;
+            }
+            list->kids.push_back(std::move(first));
+            while (is_op(",")) {
+              advance();
+              list->kids.push_back(expr());
+            }
+          }
+          list->end = tok_.end;
+          expect_op("]", "to close the list");
+          return list;
+        }
+        fail(t, "expected a value, found '" + t.text + "'");
+      case Tok::end: fail(t, "expected a value, found the end of the expression");
+      default: fail(t, "expected a value");
+    }
+  }
+};
+
+}  // namespace
+
+ParseResult parse_expression(std::string_view text, std::uint32_t max_depth) {
+  ParseResult r;
+  try {
+    Parser p(text, max_depth);
+    r.ast = p.parse_all();
+  } catch (const Failure& f) {
+    r.error = f.error;
+    r.ast.reset();
+  }
+  return r;
+}
+
+UnaryTest split_unary_test(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  static const char* kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
+  for (const char* op : kOps) {
+    const std::size_t n = std::char_traits<char>::length(op);
+    if (text.compare(i, n, op) == 0) return UnaryTest{op, static_cast<std::uint32_t>(i + n)};
+  }
+  return UnaryTest{"", 0};
+}
+
+}  // namespace eligo::compile

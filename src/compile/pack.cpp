@@ -1,0 +1,141 @@
+// The public face of compilation: compile_file / compile_text, Pack accessors, Input, PackSet.
+#include <algorithm>
+#include <filesystem>
+
+#include "compile/compiler.hpp"
+#include "eligo/pack.hpp"
+#include "evaluate/evaluator.hpp"
+#include "explain/render.hpp"
+
+namespace eligo {
+
+struct PackAccess {
+  static Pack make(std::shared_ptr<const detail::Program> p) {
+    Pack pack;
+    pack.program_ = std::move(p);
+    return pack;
+  }
+};
+
+CompileResult compile_file(const std::string& path, const CompileOptions& options) {
+  CompileResult r;
+  load::LoadedPack lp;
+  if (!load::load_pack_file(path, options.max_file_bytes, options.max_json_depth, &lp, &r.diagnostics)) return r;
+  auto program = compile::compile_pack(lp, options, &r.diagnostics);
+  if (program && !r.diagnostics.has_errors()) r.pack = PackAccess::make(std::move(program));
+  return r;
+}
+
+CompileResult compile_text(std::string_view json, const std::string& virtual_path, const CompileOptions& options) {
+  CompileResult r;
+  load::LoadedPack lp;
+  load::load_pack_text(std::string(json), virtual_path, options.max_json_depth, &lp, &r.diagnostics);
+  if (!lp.json.ok) return r;
+  auto program = compile::compile_pack(lp, options, &r.diagnostics);
+  if (program && !r.diagnostics.has_errors()) r.pack = PackAccess::make(std::move(program));
+  return r;
+}
+
+const std::string& Pack::id() const { return program_->pack_id; }
+const std::string& Pack::version() const { return program_->version; }
+const std::string& Pack::hash() const { return program_->hash; }
+const std::string& Pack::file() const { return program_->file; }
+std::optional<Date> Pack::effective_from() const { return program_->effective_from; }
+std::optional<Date> Pack::effective_until() const { return program_->effective_until; }
+std::vector<std::string> Pack::test_files() const { return program_->tests; }
+bool Pack::in_force(Date as_of) const {
+  return !(program_->effective_from && as_of < *program_->effective_from) &&
+         !(program_->effective_until && as_of > *program_->effective_until);
+}
+
+Input Pack::bind(std::string_view json) const {
+  Input in;
+  detail::bind_json(*program_, json, in.impl_.get());
+  return in;
+}
+
+Input::Input() : impl_(std::make_unique<detail::BoundInput>()) {}
+Input::~Input() = default;
+Input::Input(Input&&) noexcept = default;
+Input& Input::operator=(Input&&) noexcept = default;
+const std::vector<DataError>& Input::errors() const { return impl_->errors; }
+
+std::string Input::text(std::string_view path) const {
+  const detail::Program* p = impl_->program;
+  if (!p) return "";
+  const std::size_t dot = path.find('.');
+  if (dot == std::string_view::npos) return "";
+  for (std::size_t g = 0; g < p->groups.size(); ++g) {
+    if (p->groups[g].name != path.substr(0, dot) || impl_->state[g] != detail::BoundInput::State::bound) continue;
+    const int slot = p->records[p->groups[g].record].find(path.substr(dot + 1));
+    if (slot < 0) return "";
+    const detail::Value& v = impl_->groups[g].items[slot];
+    if (v.absent() || v.kind == detail::VKind::list || v.kind == detail::VKind::record) return "";
+    return explain::render_plain(v, detail::Pii::none, true);
+  }
+  return "";
+}
+
+bool PackSet::load(const std::string& path, Diagnostics* diagnostics, const CompileOptions& options) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    for (const auto& e : fs::directory_iterator(path, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file() && name.size() > 10 && name.compare(name.size() - 10, 10, ".pack.json") == 0)
+        files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      Diagnostic d;
+      d.code = "E1002";
+      d.file = path;
+      d.message = "no *.pack.json file in this folder";
+      diagnostics->items.push_back(d);
+      return false;
+    }
+  } else {
+    files.push_back(path);
+  }
+  bool ok = true;
+  for (const auto& f : files) {
+    CompileResult r = compile_file(f, options);
+    diagnostics->items.insert(diagnostics->items.end(), r.diagnostics.items.begin(), r.diagnostics.items.end());
+    if (r.pack) add(std::move(*r.pack));
+    else ok = false;
+  }
+  return ok;
+}
+
+void PackSet::add(Pack pack) { packs_.push_back(std::move(pack)); }
+
+std::vector<std::string> PackSet::ids() const {
+  std::vector<std::string> ids;
+  for (const auto& p : packs_)
+    if (std::find(ids.begin(), ids.end(), p.id()) == ids.end()) ids.push_back(p.id());
+  return ids;
+}
+
+const Pack* PackSet::select(std::string_view id, Date as_of, std::string* why) const {
+  const Pack* best = nullptr;
+  std::string versions;
+  for (const auto& p : packs_) {
+    if (p.id() != id) continue;
+    versions += (versions.empty() ? "" : "; ") + p.version() + " " +
+                (p.effective_from() ? p.effective_from()->to_string() : std::string("…")) + ".." +
+                (p.effective_until() ? p.effective_until()->to_string() : std::string("…"));
+    if (!p.in_force(as_of)) continue;
+    const Date from = p.effective_from() ? *p.effective_from() : Date::from_days(INT32_MIN);
+    const Date best_from = best && best->effective_from() ? *best->effective_from() : Date::from_days(INT32_MIN);
+    if (!best || from > best_from) best = &p;
+  }
+  if (!best && why) {
+    *why = versions.empty() ? "no pack '" + std::string(id) + "' is loaded"
+                            : "no version of " + std::string(id) + " is in force on " + as_of.to_string() +
+                                  " (versions: " + versions + ")";
+  }
+  return best;
+}
+
+}  // namespace eligo

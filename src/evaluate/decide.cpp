@@ -1,0 +1,377 @@
+// Pack::evaluate: runs the checks in order (stopping or collecting, by mode), scores the indicators, computes
+// the outputs, and fills a Decision. Reuses the Decision's and a per-thread Evaluator's storage.
+#include <ctime>
+
+#include "compile/program.hpp"
+#include "eligo/pack.hpp"
+#include "evaluate/evaluator.hpp"
+#include "explain/render.hpp"
+
+namespace eligo {
+
+using detail::BoundInput;
+using detail::Evaluator;
+using detail::Program;
+using detail::Value;
+using detail::VKind;
+
+namespace {
+
+bool truthy(const Value& v) { return v.kind == VKind::boolean && v.b; }
+
+void fill_missing(const Program& p, const Evaluator& ev, std::vector<std::string>* out) {
+  out->clear();
+  for (std::uint32_t id : ev.missing) out->push_back(p.paths[id]);
+}
+
+void fill_reads(const Program& p, const Evaluator& ev, bool clear, std::vector<TraceValue>* out) {
+  out->clear();
+  for (const auto& [path, v] : ev.reads)
+    out->push_back(TraceValue{p.paths[path], explain::render_plain(v, explain::pii_of_path(p, path), clear)});
+}
+
+Decimal add_or_fail(const Decimal& a, const Decimal& b) {
+  Decimal r;
+  if (!Decimal::add(a, b, &r)) throw detail::EvalFailure{"E2003", "decimal overflow in the total", 0};
+  return r;
+}
+
+std::string pointer_of(const Program& p, std::uint32_t node) {
+  if (node >= p.nodes.size()) return "";
+  const auto& span = p.spans[p.nodes[node].src];
+  return span.expr < p.exprs.size() ? p.exprs[span.expr].pointer : "";
+}
+
+}  // namespace
+
+Date today_cst() {
+  const std::time_t now = std::time(nullptr);
+  return Date::from_days(static_cast<std::int32_t>((now + 8 * 3600) / 86400));
+}
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::eligible: return "eligible";
+    case Verdict::ineligible: return "ineligible";
+    case Verdict::needs_evidence: return "needs_evidence";
+    case Verdict::error: return "error";
+  }
+  return "error";
+}
+const char* check_status_name(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::passed: return "passed";
+    case CheckStatus::failed: return "failed";
+    case CheckStatus::needs_evidence: return "needs_evidence";
+    case CheckStatus::skipped: return "skipped";
+    case CheckStatus::not_run: return "not_run";
+  }
+  return "not_run";
+}
+const char* item_status_name(ItemStatus s) {
+  switch (s) {
+    case ItemStatus::scored: return "scored";
+    case ItemStatus::not_applicable: return "not_applicable";
+    case ItemStatus::needs_evidence: return "needs_evidence";
+    case ItemStatus::no_row: return "no_row";
+  }
+  return "scored";
+}
+
+Decision Pack::evaluate(std::string_view json, const EvalOptions& options) const {
+  Input in = bind(json);
+  Decision d;
+  evaluate(in, options, &d);
+  return d;
+}
+
+Decision Pack::evaluate(Input& input, const EvalOptions& options) const {
+  Decision d;
+  evaluate(input, options, &d);
+  return d;
+}
+
+void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) const {
+  const Program& p = *program_;
+  Decision& d = *out;
+  d.program = program_;
+  d.pack_id = p.pack_id;
+  d.version = p.version;
+  d.pack_hash = p.hash;
+  d.as_of = options.as_of ? *options.as_of : today_cst();
+  d.lang = options.lang == "en" ? "en" : "zh-CN";
+  d.mode = options.mode ? *options.mode : (p.mode == detail::CheckMode::all ? CheckMode::all : CheckMode::first_failure);
+  d.error.reset();
+  d.scored = p.has_scores;
+  d.total = Decimal();
+  d.sources_called.clear();
+  d.data_errors.clear();
+  d.outputs.clear();
+  d.checks.resize(p.checks.size());
+  d.items.resize(p.has_scores ? p.indicators.size() : 0);
+  d.verdict = Verdict::error;
+  for (std::size_t i = 0; i < p.checks.size(); ++i) {
+    CheckResult& c = d.checks[i];
+    c.id = p.checks[i].id;
+    c.label = p.checks[i].label.text(d.lang);
+    c.cite = p.checks[i].cite;
+    c.department = p.checks[i].department;
+    c.status = CheckStatus::not_run;
+    c.reason.clear();
+    c.missing.clear();
+    c.read.clear();
+  }
+
+  if (!input.impl_ || input.impl_->program != &p) {
+    d.error = EvalError{"E2008", "the input was bound to another pack: bind it with this pack", ""};
+    return;
+  }
+  if ((p.effective_from && d.as_of < *p.effective_from) || (p.effective_until && d.as_of > *p.effective_until)) {
+    d.error = EvalError{"E2002",
+                        "pack " + p.pack_id + " " + p.version + " is in force " +
+                            (p.effective_from ? "from " + p.effective_from->to_string() : std::string("")) +
+                            (p.effective_until ? " until " + p.effective_until->to_string() : std::string("")) +
+                            "; as_of " + d.as_of.to_string() + " is outside",
+                        "/effective"};
+    return;
+  }
+  BoundInput& in = *input.impl_;
+  in.reset_fetched();
+  static thread_local Evaluator ev;
+  ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input);
+  const bool explain = options.explain;
+  const bool clear = options.clear_pii;
+  try {
+    bool stopped = false, any_failed = false, any_missing = false;
+    for (std::size_t i = 0; i < p.checks.size() && !stopped; ++i) {
+      const detail::CheckInfo& ci = p.checks[i];
+      CheckResult& c = d.checks[i];
+      ev.begin_item();
+      ev.tracing = explain;
+      if (ci.when >= 0) {
+        const Value w = ev.eval(static_cast<std::uint32_t>(ci.when));
+        if (!w.is_missing() && !truthy(w)) {
+          c.status = CheckStatus::skipped;
+          if (explain) fill_reads(p, ev, clear, &c.read);
+          continue;
+        }
+      }
+      const Value r = ev.eval(ci.require);
+      if (r.is_missing()) {
+        c.status = CheckStatus::needs_evidence;
+        fill_missing(p, ev, &c.missing);
+        any_missing = true;
+        stopped = d.mode == CheckMode::first_failure;
+      } else if (truthy(r)) {
+        c.status = CheckStatus::passed;
+      } else {
+        c.status = CheckStatus::failed;
+        ev.tracing = false;
+        c.reason = explain::fill_template(ev, ci.reason.get(d.lang), d.lang, clear);
+        any_failed = true;
+        stopped = d.mode == CheckMode::first_failure;
+      }
+      if (explain) fill_reads(p, ev, clear, &c.read);
+    }
+    d.verdict = any_failed ? Verdict::ineligible : any_missing ? Verdict::needs_evidence : Verdict::eligible;
+
+    if (p.has_scores && d.verdict != Verdict::ineligible) {
+      // Group sums before caps, in the order groups were declared.
+      std::vector<Decimal> group_sum(p.group_caps.size());
+      Decimal ungrouped, deductions;
+      for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+        const detail::IndicatorInfo& ind = p.indicators[i];
+        ItemResult& it = d.items[i];
+        it.id = ind.id;
+        it.label = ind.label.text(d.lang);
+        it.department = ind.department;
+        it.group = ind.group;
+        it.deduct = ind.deduct;
+        it.example = ind.example;
+        it.points = Decimal();
+        it.status = ItemStatus::scored;
+        it.how.clear();
+        it.missing.clear();
+        it.read.clear();
+        ev.begin_item();
+        ev.tracing = explain;
+        Value v = Value::number(Decimal());
+        if (ind.when >= 0) {
+          const Value w = ev.eval(static_cast<std::uint32_t>(ind.when));
+          if (w.is_missing()) {
+            v = w;
+          } else if (!truthy(w)) {
+            it.status = ItemStatus::not_applicable;
+            if (explain) fill_reads(p, ev, clear, &it.read);
+            continue;
+          }
+        }
+        if (!v.is_missing()) {
+          switch (ind.kind) {
+            case detail::IndicatorKind::points:
+              v = ev.eval(ind.points);
+              if (explain && v.kind == VKind::number) it.how = ind.formula_text + " = " + v.num.to_string();
+              break;
+            case detail::IndicatorKind::per: {
+              const Value cnt = ev.eval(ind.count);
+              const Value per = cnt.is_missing() ? cnt : ev.eval(ind.points);
+              if (cnt.is_missing()) v = cnt;
+              else if (per.is_missing()) v = per;
+              else if (cnt.kind != VKind::number || per.kind != VKind::number) v = Value::number(Decimal());
+              else {
+                Decimal r;
+                if (!Decimal::mul(cnt.num, per.num, &r)) throw detail::EvalFailure{"E2003", "decimal overflow", ind.count};
+                v = Value::number(r);
+                if (explain) it.how = cnt.num.to_string() + " × " + per.num.to_string() + " = " + r.to_string();
+              }
+              break;
+            }
+            case detail::IndicatorKind::table: {
+              if (ind.on >= 0) {
+                const Value on = ev.eval(static_cast<std::uint32_t>(ind.on));
+                if (on.is_missing()) {
+                  v = on;
+                  break;
+                }
+                ev.set_local(ind.on_local, on);
+              }
+              bool matched = false, missing = false;
+              Value miss;
+              Decimal acc;
+              Decimal best_priority;
+              int chosen = -1;
+              for (std::size_t r = 0; r < ind.rows.size(); ++r) {
+                const detail::RowInfo& row = ind.rows[r];
+                bool hit;
+                if (row.test < 0) {
+                  hit = !matched;  // otherwise
+                } else {
+                  const Value t = ev.eval(static_cast<std::uint32_t>(row.test));
+                  if (t.is_missing()) {
+                    missing = true;
+                    miss = t;
+                    continue;
+                  }
+                  hit = truthy(t);
+                }
+                if (!hit) continue;
+                if (ind.hit == detail::Hit::unique && matched)
+                  throw detail::EvalFailure{"E2005",
+                                            "indicator '" + ind.id + "': rows " + std::to_string(chosen + 1) + " and " +
+                                                std::to_string(r + 1) + " both match in a 'unique' table",
+                                            static_cast<std::uint32_t>(row.test)};
+                const Value pts = ev.eval(row.points);
+                if (pts.is_missing()) {
+                  missing = true;
+                  miss = pts;
+                  continue;
+                }
+                const Decimal pv = pts.kind == VKind::number ? pts.num : Decimal();
+                if (ind.hit == detail::Hit::collect_sum) {
+                  acc = add_or_fail(acc, pv);
+                  if (explain) it.how += (it.how.empty() ? "" : " + ") + ("row " + std::to_string(r + 1) + " (" + row.when_text + "): " + pv.to_string());
+                } else if (ind.hit == detail::Hit::collect_max) {
+                  if (!matched || pv > acc) {
+                    acc = pv;
+                    chosen = static_cast<int>(r);
+                  }
+                } else if (ind.hit == detail::Hit::priority) {
+                  if (!matched || row.priority > best_priority) {
+                    best_priority = row.priority;
+                    acc = pv;
+                    chosen = static_cast<int>(r);
+                  }
+                } else {
+                  if (!matched) {
+                    acc = pv;
+                    chosen = static_cast<int>(r);
+                  }
+                }
+                matched = true;
+                it.example = it.example || row.example;
+                if (ind.hit == detail::Hit::first) break;
+              }
+              if (missing && !matched) {
+                v = miss;
+              } else if (!matched) {
+                it.status = ItemStatus::no_row;
+                v = Value::number(Decimal());
+                if (explain) it.how = "no row matched";
+              } else {
+                v = Value::number(acc);
+                if (explain && chosen >= 0)
+                  it.how = "row " + std::to_string(chosen + 1) + " (" + ind.rows[static_cast<std::size_t>(chosen)].when_text +
+                           "): " + acc.to_string();
+              }
+              break;
+            }
+          }
+        }
+        if (v.is_missing()) {
+          it.status = ItemStatus::needs_evidence;
+          fill_missing(p, ev, &it.missing);
+          if (explain) fill_reads(p, ev, clear, &it.read);
+          continue;
+        }
+        Decimal pts = v.kind == VKind::number ? v.num : Decimal();
+        if (ind.cap && pts > *ind.cap) {
+          if (explain) it.how += ", cap " + ind.cap->to_string() + " → " + ind.cap->to_string();
+          pts = *ind.cap;
+        }
+        it.points = pts;
+        if (explain) fill_reads(p, ev, clear, &it.read);
+        if (ind.deduct) {
+          deductions = add_or_fail(deductions, pts);
+        } else if (ind.group.empty()) {
+          ungrouped = add_or_fail(ungrouped, pts);
+        } else {
+          for (std::size_t g = 0; g < p.group_caps.size(); ++g)
+            if (p.group_caps[g].name == ind.group) group_sum[g] = add_or_fail(group_sum[g], pts);
+        }
+      }
+      Decimal total = ungrouped;
+      for (std::size_t g = 0; g < p.group_caps.size(); ++g) {
+        Decimal s = group_sum[g];
+        if (p.group_caps[g].cap && s > *p.group_caps[g].cap) s = *p.group_caps[g].cap;
+        total = add_or_fail(total, s);
+      }
+      if (!Decimal::sub(total, deductions, &total)) throw detail::EvalFailure{"E2003", "decimal overflow in the total", 0};
+      if (p.total_floor && total < *p.total_floor) total = *p.total_floor;
+      if (p.total_cap && total > *p.total_cap) total = *p.total_cap;
+      d.total = total;
+    } else if (p.has_scores) {
+      d.items.clear();
+    }
+
+    if (d.verdict == Verdict::eligible) {
+      d.outputs.resize(p.outputs.size());
+      for (std::size_t i = 0; i < p.outputs.size(); ++i) {
+        const detail::OutputInfo& o = p.outputs[i];
+        OutputResult& r = d.outputs[i];
+        r.name = o.name;
+        r.label = o.label.text(d.lang);
+        r.example = o.example;
+        r.note = o.note;
+        ev.begin_item();
+        const Value v = ev.eval(o.node);
+        r.missing.clear();
+        if (v.is_missing()) {
+          fill_missing(p, ev, &r.missing);
+          r.value.clear();
+          r.json = "null";
+        } else {
+          r.value = explain::render_plain(v, detail::Pii::none, true);
+          r.json = explain::render_json(v);
+        }
+      }
+    }
+  } catch (const detail::EvalFailure& f) {
+    d.verdict = Verdict::error;
+    d.error = EvalError{f.code, f.message, pointer_of(p, f.node)};
+  }
+  d.sources_called = ev.calls;
+  d.data_errors = in.errors;
+  d.data_errors.insert(d.data_errors.end(), in.source_errors.begin(), in.source_errors.end());
+}
+
+}  // namespace eligo

@@ -1,0 +1,94 @@
+// The evaluate stage: runs a Program's nodes over one bound input. Pure and deterministic; bounded by a
+// step budget (TARGETS R2); allocates only from arenas that are reused across evaluations.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compile/program.hpp"
+#include "eligo/pack.hpp"
+#include "evaluate/value.hpp"
+
+namespace eligo::detail {
+
+// Applicant data bound to a Program's groups (see bind.cpp). Groups declared with a source start unbound
+// and are fetched on first read.
+class BoundInput {
+ public:
+  enum class State : std::uint8_t { unbound, bound, absent };
+  const Program* program = nullptr;
+  Arena arena;
+  std::vector<Value> groups;        // record values, one per group
+  std::vector<State> state;
+  std::vector<DataError> errors;
+  std::vector<DataError> source_errors;  // from data fetched during the last evaluation
+  std::vector<std::uint8_t> given;  // 1 when the group was given up front (kept across evaluations)
+
+  // Forgets what sources returned, so the input can be evaluated again.
+  void reset_fetched();
+};
+
+// Binds a JSON object of groups. Errors (wrong types, malformed values) are recorded and the field is
+// treated as missing. Used for input given up front and for what data sources return.
+void bind_json(const Program& program, std::string_view json, BoundInput* out);
+bool bind_group_json(const Program& program, std::uint32_t group, std::string_view json, BoundInput* in,
+                     std::vector<DataError>* errors);
+
+// An evaluation failure: thrown inside the evaluator, caught at the evaluate() boundary.
+struct EvalFailure {
+  std::string code;
+  std::string message;
+  std::uint32_t node = 0;
+};
+
+// One evaluation's working state. Reusable: start() resets it while keeping its buffers, so a thread that
+// keeps one Evaluator evaluates without allocating once the buffers have grown.
+class Evaluator {
+ public:
+  void start(const Program& program, BoundInput* input, Date as_of, std::uint64_t step_budget, DataSource* sources,
+             const Input* public_input);
+  Arena& scratch() { return scratch_; }
+
+  Value eval(std::uint32_t node);
+  Date as_of() const { return as_of_; }
+
+  // What the current check or indicator touched: missing paths (deduplicated), and values read when tracing.
+  std::vector<std::uint32_t> missing;
+  bool tracing = false;
+  std::vector<std::pair<std::uint32_t, Value>> reads;  // path id, value
+  std::vector<SourceCall> calls;
+
+  void set_local(std::uint32_t slot, const Value& v) { locals_[slot] = v; }
+  void begin_item() {
+    missing.clear();
+    reads.clear();
+  }
+
+ private:
+  Value field(std::uint32_t group, std::uint32_t slot);
+  void fetch(std::uint32_t group);
+  Value call(const Node& n);
+  Value quant(const Node& n);
+  Value arith(const Node& n, const Value& a, const Value& b);
+  void note_missing(std::uint32_t path);
+  void note_read(std::uint32_t path, const Value& v);
+  [[noreturn]] void fail(const char* code, std::string message, std::uint32_t node);
+
+  const Program* p_ = nullptr;
+  BoundInput* in_ = nullptr;
+  Arena scratch_;
+  Date as_of_;
+  std::uint64_t steps_left_ = 0;
+  DataSource* sources_ = nullptr;
+  const Input* public_input_ = nullptr;
+  std::vector<Value> locals_;
+  std::vector<Value> let_values_;
+  std::vector<std::uint8_t> let_state_;  // 0 not computed, 1 computing, 2 done
+  std::uint32_t current_ = 0;
+};
+
+// Evaluates a node with no inputs (constant folding). false and *error on failure.
+bool fold_constant(const Program& program, std::uint32_t node, Value* out, std::string* error);
+
+}  // namespace eligo::detail

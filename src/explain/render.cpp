@@ -1,0 +1,146 @@
+#include "explain/render.hpp"
+
+#include <unicode/numberformatter.h>
+
+#include <memory>
+
+#include "eligo/identity.hpp"
+
+namespace eligo::explain {
+namespace {
+
+using detail::Pii;
+using detail::Value;
+using detail::VKind;
+
+std::string mask_pii(std::string_view s, Pii pii, bool clear) {
+  if (clear || pii == Pii::none) return std::string(s);
+  identity::PiiKind k = identity::PiiKind::id_number;
+  switch (pii) {
+    case Pii::id_number: k = identity::PiiKind::id_number; break;
+    case Pii::bank_card: k = identity::PiiKind::bank_card; break;
+    case Pii::mobile: k = identity::PiiKind::mobile; break;
+    case Pii::name: k = identity::PiiKind::name; break;
+    case Pii::none: break;
+  }
+  return identity::mask(k, s);
+}
+
+// ICU formatters are immutable and thread-safe once built; one per language.
+const icu::number::LocalizedNumberFormatter& number_formatter(std::string_view lang) {
+  static const icu::number::LocalizedNumberFormatter zh =
+      icu::number::NumberFormatter::withLocale(icu::Locale("zh", "CN")).grouping(UNUM_GROUPING_AUTO);
+  static const icu::number::LocalizedNumberFormatter en =
+      icu::number::NumberFormatter::withLocale(icu::Locale("en", "US")).grouping(UNUM_GROUPING_AUTO);
+  return lang == "en" ? en : zh;
+}
+
+std::string format_number(const Decimal& d, std::string_view lang) {
+  const std::string exact = d.to_string();
+  UErrorCode status = U_ZERO_ERROR;
+  // Keep exactly the digits written: the scale decides the fraction digits, never binary rounding.
+  auto f = number_formatter(lang)
+               .precision(icu::number::Precision::minMaxFraction(d.scale(), d.scale()))
+               .formatDecimal(icu::StringPiece(exact.data(), static_cast<int32_t>(exact.size())), status);
+  if (U_FAILURE(status)) return exact;
+  std::string out;
+  f.toString(status).toUTF8String(out);
+  return U_FAILURE(status) ? exact : out;
+}
+
+void json_string(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '"') *out += "\\\"";
+    else if (c == '\\') *out += "\\\\";
+    else if (c < 0x20) {
+      static const char* hex = "0123456789abcdef";
+      *out += "\\u00";
+      out->push_back(hex[c >> 4]);
+      out->push_back(hex[c & 15]);
+    } else out->push_back(ch);
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+std::string render_for_reason(const Value& v, std::string_view lang, Pii pii, bool clear_pii) {
+  const bool zh = lang != "en";
+  switch (v.kind) {
+    case VKind::missing: return zh ? "（缺失）" : "(missing)";
+    case VKind::null: return zh ? "无" : "none";
+    case VKind::boolean: return v.b ? (zh ? "是" : "yes") : (zh ? "否" : "no");
+    case VKind::number: return format_number(v.num, lang);
+    case VKind::string: return mask_pii(v.sv(), pii, clear_pii);
+    case VKind::date: {
+      if (!zh) return v.as_date().to_string();
+      int y, m, d;
+      v.as_date().ymd(&y, &m, &d);
+      return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
+    }
+    case VKind::list: return zh ? "共" + std::to_string(v.n) + "项" : std::to_string(v.n) + (v.n == 1 ? " item" : " items");
+    case VKind::record: return zh ? "（记录）" : "(record)";
+  }
+  return "";
+}
+
+std::string render_plain(const Value& v, Pii pii, bool clear_pii) {
+  switch (v.kind) {
+    case VKind::missing: return "(missing)";
+    case VKind::null: return "null";
+    case VKind::boolean: return v.b ? "true" : "false";
+    case VKind::number: return v.num.to_string();
+    case VKind::string: return mask_pii(v.sv(), pii, clear_pii);
+    case VKind::date: return v.as_date().to_string();
+    case VKind::list: return "[" + std::to_string(v.n) + (v.n == 1 ? " item]" : " items]");
+    case VKind::record: return "(record)";
+  }
+  return "";
+}
+
+std::string render_json(const Value& v) {
+  std::string s;
+  switch (v.kind) {
+    case VKind::missing:
+    case VKind::null: return "null";
+    case VKind::boolean: return v.b ? "true" : "false";
+    case VKind::number: json_string(v.num.to_string(), &s); return s;
+    case VKind::string: json_string(v.sv(), &s); return s;
+    case VKind::date: json_string(v.as_date().to_string(), &s); return s;
+    case VKind::list:
+      s = "[";
+      for (std::uint32_t i = 0; i < v.n; ++i) s += (i ? "," : "") + render_json(v.items[i]);
+      return s + "]";
+    case VKind::record: return "{}";
+  }
+  return "null";
+}
+
+std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std::string_view lang, bool clear_pii) {
+  std::string out;
+  for (const auto& part : t.parts) {
+    if (part.expr < 0) {
+      out += part.text;
+      continue;
+    }
+    Value v;
+    try {
+      v = ev.eval(static_cast<std::uint32_t>(part.expr));
+    } catch (const detail::EvalFailure&) {
+      v = Value::missing(0);
+    }
+    out += render_for_reason(v, lang, part.pii, clear_pii);
+  }
+  return out;
+}
+
+detail::Pii pii_of_path(const detail::Program& p, std::uint32_t path) {
+  for (const auto& r : p.records)
+    for (const auto& f : r.fields)
+      if (f.path == path) return f.pii;
+  return Pii::none;
+}
+
+}  // namespace eligo::explain

@@ -1,0 +1,25 @@
+// The explain stage: values as people read them (numbers grouped by ICU for the language, dates in the
+// language's form, PII masked), reason templates filled in, and decisions as JSON or text.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "compile/program.hpp"
+#include "evaluate/evaluator.hpp"
+
+namespace eligo::explain {
+
+// For reasons: "5,000.00", "2021年3月31日" (zh-CN) / "2021-03-31" (en), masked PII, "（缺失）" for missing.
+std::string render_for_reason(const detail::Value& v, std::string_view lang, detail::Pii pii, bool clear_pii);
+// For traces and outputs: exact and language-neutral ("5000.00", "2021-03-31", "[3 items]"), masked PII.
+std::string render_plain(const detail::Value& v, detail::Pii pii, bool clear_pii);
+// As JSON: decimals as strings (exact), dates as strings, lists as arrays.
+std::string render_json(const detail::Value& v);
+
+std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std::string_view lang, bool clear_pii);
+
+// The PII kind of the field a path names ("applicant.id_number" → id_number).
+detail::Pii pii_of_path(const detail::Program& p, std::uint32_t path);
+
+}  // namespace eligo::explain
