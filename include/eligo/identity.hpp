@@ -15,7 +15,8 @@
 //   IdCheck bad = check_id("110105194912310021");
 //   bad.problem == IdProblem::check_character;  bad.expected_check == 'X';  bad.found_check == '1'
 //   describe(bad) == "check character is 1, expected X"
-//   check_id("999999194912310021").problem == IdProblem::region       // "region code 999999 does not exist"
+//   check_id("00000019491231002X").problem == IdProblem::region       // "region code 000000 does not exist …"
+//   check_id("999999194912310021").kind == IdKind::foreign_permanent  // 9…: "province of first issue 99 …"
 //   check_id("１１０１０５１９４９１２３１００２Ｘ").valid() == true         // full-width input, NFKC
 //
 //   check_credit_code("9144030071526726XG").valid() == true           // GB 32100 + organisation code

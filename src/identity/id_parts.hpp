@@ -1,6 +1,9 @@
 // Pieces shared by the ID-number checks (resident_id.cpp, foreign_permanent_id.cpp).
 #pragma once
 
+#include <atomic>
+#include <climits>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -26,15 +29,41 @@ inline void set_canonical(IdCheck& r, std::string_view s) {
   r.canonical_size_ = static_cast<std::uint8_t>(n);
 }
 
+// Date::from_ymd, inlined for the validation hot path (Howard Hinnant's days_from_civil; same range rules:
+// years 1000-9999, a real day of the month).
+inline std::optional<Date> inline_date(int y, int m, int d) {
+  static constexpr unsigned char kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
+  y -= m <= 2;
+  const int era = y / 400;  // y >= 999 here
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return Date::from_days(era * 146097 + static_cast<int>(doe) - 719468);
+}
+
+// date <= today_in_china(), reading the clock only for dates after the last day it saw: days only move
+// forward, so almost every birth date is answered without a clock read.
+inline bool not_after_today(Date date) {
+  static std::atomic<std::int32_t> seen_today{INT32_MIN};
+  if (date.days() <= seen_today.load(std::memory_order_relaxed)) return true;
+  const Date today = today_in_china();
+  std::int32_t seen = seen_today.load(std::memory_order_relaxed);
+  while (seen < today.days() && !seen_today.compare_exchange_weak(seen, today.days(), std::memory_order_relaxed)) {
+  }
+  return date <= today;
+}
+
 // The birth date check shared by every layout: a real date, not after the evaluation date.
 inline void check_birth_date(IdCheck& r, int year, int month, int day, const IdOptions& options) {
-  const std::optional<Date> date = Date::from_ymd(year, month, day);
+  const std::optional<Date> date = inline_date(year, month, day);
   if (!date) {
     flag(r, IdProblem::birth_date);
     return;
   }
-  const Date as_of = options.as_of ? *options.as_of : today_in_china();
-  if (*date > as_of) {
+  if (options.as_of ? *date > *options.as_of : !not_after_today(*date)) {
     flag(r, IdProblem::birth_date);
     return;
   }

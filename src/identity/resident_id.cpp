@@ -53,13 +53,17 @@ void check_18(IdCheck& r, const char* s, const IdOptions& options) {
   } else {
     r.kind = IdKind::resident;
   }
+  // One pass: digits 1-17 and the MOD 11-2 sum.
+  int sum = 0;
   for (int i = 0; i < 17; ++i) {
-    if (!detail::is_digit(s[i])) {
+    const unsigned digit = static_cast<unsigned char>(s[i]) - unsigned{'0'};
+    if (digit > 9) {
       r.problem = IdProblem::characters;
       r.position = static_cast<std::uint8_t>(i + 1);
       r.found_char = static_cast<unsigned char>(s[i]);
       return;
     }
+    sum += static_cast<int>(digit) * kWeights[i];
   }
   if (!detail::is_digit(s[17]) && s[17] != 'X') {
     r.problem = IdProblem::characters;
@@ -93,7 +97,7 @@ void check_18(IdCheck& r, const char* s, const IdOptions& options) {
   }
   detail::check_birth_date(r, digits_value(s + 6, 4), digits_value(s + 10, 2), digits_value(s + 12, 2), options);
   r.sex = ((s[16] - '0') & 1) ? Sex::male : Sex::female;
-  const char expected = check_character_of(s);
+  const char expected = kCheckCharacters[sum % 11];
   if (s[17] != expected) {
     flag(r, IdProblem::check_character);
     r.expected_check = expected;
@@ -118,7 +122,7 @@ void check_legacy_15(IdCheck& r, const char* s, const IdOptions& options) {
   detail::check_birth_date(r, 1900 + digits_value(s + 6, 2), digits_value(s + 8, 2), digits_value(s + 10, 2),
                            options);
   r.sex = ((s[14] - '0') & 1) ? Sex::male : Sex::female;
-  if (Date::from_ymd(1900 + digits_value(s + 6, 2), digits_value(s + 8, 2), digits_value(s + 10, 2))) {
+  if (detail::inline_date(1900 + digits_value(s + 6, 2), digits_value(s + 8, 2), digits_value(s + 10, 2))) {
     char full[18];
     for (int i = 0; i < 6; ++i) full[i] = s[i];
     full[6] = '1';
@@ -130,12 +134,11 @@ void check_legacy_15(IdCheck& r, const char* s, const IdOptions& options) {
 }
 
 // Checks an already-normalised text whose size in bytes is `s.size()` and in code points `length`.
-IdCheck check_normalized(std::string_view s, std::size_t length, const IdOptions& options) {
-  IdCheck r;
+void check_normalized(IdCheck& r, std::string_view s, std::size_t length, const IdOptions& options) {
   r.length = static_cast<int>(length);
   if (s.empty()) {
     r.problem = IdProblem::empty;
-    return r;
+    return;
   }
   if (s.size() <= 18) {
     for (std::size_t i = 0; i < s.size(); ++i) r.normalized_[i] = detail::ascii_upper(s[i]);
@@ -143,7 +146,7 @@ IdCheck check_normalized(std::string_view s, std::size_t length, const IdOptions
   }
   if (length != 15 && length != 18) {
     r.problem = IdProblem::length;
-    return r;
+    return;
   }
   if (s.size() != length) {  // a non-ASCII character survived NFKC
     std::size_t i = 0;
@@ -157,44 +160,47 @@ IdCheck check_normalized(std::string_view s, std::size_t length, const IdOptions
         r.position = static_cast<std::uint8_t>(position);
         r.found_char = cp;
         (void)at;
-        return r;
+        return;
       }
     }
   }
   const char* text = r.normalized_;
   if (length == 18) {
     check_18(r, text, options);
-    if (r.kind == IdKind::foreign_permanent && !options.accept_foreign) r.kind = IdKind::resident;
-    return r;
+    return;
   }
   if (detail::is_digit(text[0])) {
     if (!options.accept_legacy) {
       r.problem = IdProblem::length;
-      return r;
+      return;
     }
     check_legacy_15(r, text, options);
-    return r;
+    return;
   }
   if (options.accept_foreign) {
-    IdCheck foreign = check_foreign_legacy(std::string_view(text, 15), options);
-    foreign.length = r.length;
-    return foreign;
+    const int length_seen = r.length;
+    r = check_foreign_legacy(std::string_view(text, 15), options);
+    r.length = length_seen;
+    return;
   }
   r.problem = IdProblem::characters;
   r.position = 1;
   r.found_char = static_cast<unsigned char>(text[0]);
-  return r;
+  return;
 }
 
 }  // namespace
 
 IdCheck check_id(std::string_view text, const IdOptions& options) {
+  IdCheck r;
   if (detail::is_ascii(text)) {
     const std::string_view s = detail::trim_ascii(text);
-    return check_normalized(s, s.size(), options);
+    check_normalized(r, s, s.size(), options);
+    return r;
   }
   const std::string normalized = detail::normalize_code(text);
-  return check_normalized(normalized, detail::code_point_count(normalized), options);
+  check_normalized(r, normalized, detail::code_point_count(normalized), options);
+  return r;
 }
 
 bool id_valid(std::string_view text, const IdOptions& options) { return check_id(text, options).valid(); }
@@ -214,7 +220,8 @@ std::optional<std::string> id_15_to_18(std::string_view legacy) {
   IdOptions options;
   options.region_check = RegionCheck::none;
   options.as_of = Date::from_ymd(9999, 12, 31);
-  const IdCheck r = check_normalized(s, 15, options);
+  IdCheck r;
+  check_normalized(r, s, 15, options);
   if (r.canonical().size() != 18) return std::nullopt;
   return std::string(r.canonical());
 }

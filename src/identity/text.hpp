@@ -2,15 +2,25 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace eligo::identity::detail {
 
 inline bool is_ascii(std::string_view s) {
-  for (unsigned char c : s)
-    if (c >= 0x80) return false;
-  return true;
+  // Eight bytes at a time: ID numbers are 15-18 bytes, so this is two or three loads.
+  std::size_t i = 0;
+  std::uint64_t high = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  high &= 0x8080808080808080ull;
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]) & 0x80u;
+  return high == 0;
 }
 
 inline bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
