@@ -109,7 +109,7 @@ class Compiler {
   bool expect_kind(const JsonNode& n, JsonNode::Kind kind, const std::string& pointer, const std::string& what) {
     if (n.kind == kind) return true;
     rep_.at_node("E1102", n, pointer,
-                 what + " must be " + (kind == JsonNode::Kind::object ? "an " : "a ") + load::kind_name(kind) +
+                 what + " must be " + (kind == JsonNode::Kind::object || kind == JsonNode::Kind::array ? "an " : "a ") + load::kind_name(kind) +
                      ", not " + (n.kind == JsonNode::Kind::array || n.kind == JsonNode::Kind::object ? "an " : "a ") +
                      load::kind_name(n.kind));
     return false;
@@ -1550,7 +1550,7 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
     if (const JsonNode* o = r.find("otherwise")) {
       check_keys(r, rp, {"otherwise", "label", "example", "note"}, "an otherwise row");
       if (i + 1 != rows->items.size())
-        rep_.at_node("E1211", r, rp, "\"otherwise\" must be the last row: rows after it could never match");
+        rep_.at_node("E1216", r, rp, "\"otherwise\" must be the last row: rows after it could never match");
       has_otherwise = true;
       row.points = compile_points(o, ptr(rp, "otherwise"), "\"otherwise\"");
       row.when_text = "otherwise";

@@ -77,6 +77,14 @@ void Reporter::at_file(const char* code, std::string message, Severity severity)
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  // A candidate the word is the start of is the likeliest meaning ('applicant.hukou' → 'applicant.hukou_district').
+  if (word.size() >= 3) {
+    std::string shortest;
+    for (const auto& c : candidates)
+      if (c.size() > word.size() && c.compare(0, word.size(), word) == 0 && (shortest.empty() || c.size() < shortest.size()))
+        shortest = c;
+    if (!shortest.empty()) return shortest;
+  }
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const auto& c : candidates) {
@@ -97,8 +105,7 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   }
   // Plausible typos only: at most a third of the word changed, or the word is a prefix of the candidate.
   if (best.empty()) return "";
-  const bool prefix = best.size() > word.size() && best.compare(0, word.size(), word) == 0 && word.size() >= 3;
-  if (prefix || best_d * 3 <= std::max<std::size_t>(word.size(), 3)) return best;
+  if (best_d * 3 <= std::max<std::size_t>(word.size(), 3)) return best;
   return "";
 }
 
