@@ -122,7 +122,8 @@ void check_legacy_15(IdCheck& r, const char* s, const IdOptions& options) {
   detail::check_birth_date(r, 1900 + digits_value(s + 6, 2), digits_value(s + 8, 2), digits_value(s + 10, 2),
                            options);
   r.sex = ((s[14] - '0') & 1) ? Sex::male : Sex::female;
-  if (detail::inline_date(1900 + digits_value(s + 6, 2), digits_value(s + 8, 2), digits_value(s + 10, 2))) {
+  std::int32_t days;
+  if (detail::inline_days(1900 + digits_value(s + 6, 2), digits_value(s + 8, 2), digits_value(s + 10, 2), &days)) {
     char full[18];
     for (int i = 0; i < 6; ++i) full[i] = s[i];
     full[6] = '1';
