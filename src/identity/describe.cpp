@@ -22,13 +22,17 @@ std::string pad(int value, int width) {
 }
 
 // Birth-date field of the normalised text (digits only, so no more than the date itself is shown).
+// Empty when the result does not hold the field (e.g. an IdCheck built by hand).
 std::string date_field(const IdCheck& r) {
   const std::string_view s = r.normalized();
-  switch (r.kind) {
-    case IdKind::resident_legacy: return std::string(s.substr(6, 6));
-    case IdKind::foreign_permanent_legacy: return std::string(s.substr(7, 6));
-    default: return s.size() >= 14 ? std::string(s.substr(6, 8)) : std::string();
-  }
+  std::size_t at = 6, size = 8;
+  if (r.kind == IdKind::resident_legacy) size = 6;
+  if (r.kind == IdKind::foreign_permanent_legacy) at = 7, size = 6;
+  if (s.size() < at + size) return "";
+  const std::string field(s.substr(at, size));
+  for (char c : field)
+    if (!detail::is_digit(c)) return "";
+  return field;
 }
 
 std::string region_reason(const IdCheck& r, bool zh) {
@@ -94,9 +98,10 @@ std::string describe(const IdCheck& r, std::string_view language) {
         real = Date::from_ymd(year, std::stoi(field.substr(2, 2)), std::stoi(field.substr(4, 2))).has_value() ||
                Date::from_ymd(year - 100, std::stoi(field.substr(2, 2)), std::stoi(field.substr(4, 2))).has_value();
       }
+      const std::string shown = field.empty() ? "" : " " + field;
       if (real)
-        return zh ? "出生日期 " + field + " 晚于评估日期" : "birth date " + field + " is after the evaluation date";
-      return zh ? "出生日期 " + field + " 不是有效日期" : "birth date " + field + " is not a calendar date";
+        return zh ? "出生日期" + shown + " 晚于评估日期" : "birth date" + shown + " is after the evaluation date";
+      return zh ? "出生日期" + shown + " 不是有效日期" : "birth date" + shown + " is not a calendar date";
     }
     case IdProblem::check_character:
       return zh ? std::string("校验码为 ") + r.found_check + "，应为 " + r.expected_check
