@@ -94,7 +94,9 @@ Answer answer(const Settings& settings, const id::Identified& r) {
       }
       if (c.century_guessed) a.fields.emplace_back("century_guessed", true);
       if (c.sex != id::Sex::unknown) a.fields.emplace_back("sex", id::to_string(c.sex));
-      if (c.region != 0) add_region(a.fields, c.region, c.region_known);
+      const bool layout_read = c.problem != id::IdProblem::empty && c.problem != id::IdProblem::length &&
+                               c.problem != id::IdProblem::characters;
+      if (layout_read) add_region(a.fields, c.region, c.region_known);
       if (c.nationality[0] != '\0') {
         a.fields.emplace_back("nationality", c.nationality);
         const std::string_view country = c.kind == id::IdKind::foreign_permanent
