@@ -53,6 +53,8 @@ class Decimal {
   // Quotients are carried to max_scale fractional digits, rounded with `mode`, then trailing zeros
   // beyond the larger operand scale are dropped (10.00 / 4 = 2.50, 1 / 3 = 0.333333333333333333).
   static bool div(const Decimal& a, const Decimal& b, Rounding mode, Decimal* out);
+  // floor(a / b) as a whole number, exactly (one division, no intermediate rounding).
+  static bool floor_div(const Decimal& a, const Decimal& b, Decimal* out);
   // Remainder with the sign of the dividend (like C++ %); false for a zero divisor.
   static bool mod(const Decimal& a, const Decimal& b, Decimal* out);
 

@@ -1170,6 +1170,14 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   }
   const Sig& sig = si->second;
   if (!arity(sig.params.size(), sig.params.size())) return {0, kErr};
+  // floor(a / b) is computed exactly in one division, without carrying 18 fractional digits first.
+  if (sig.b == Builtin::floor) {
+    Lowered x = want(0, TKind::number);
+    if (!x.ok()) return x;
+    const Node& inner = p_->nodes[x.node];
+    if (inner.op == Op::Div) return call(Builtin::floor_div, {inner.a, inner.b}, x.type);
+    return call(Builtin::floor, {x.node}, x.type);
+  }
   std::vector<std::uint32_t> nodes;
   bool ok = true;
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -89,7 +89,7 @@ enum class Op : std::uint8_t {
 
 enum class Builtin : std::uint8_t {
   round, floor, ceil, abs, min, max, date, years_between, months_between, days_between, add_months, add_days,
-  year, month, day, len, starts_with, ends_with, contains, overlaps, list_count, list_sum, list_min, list_max,
+  year, month, day, len, starts_with, ends_with, contains, overlaps, floor_div,
 };
 
 enum class Quantifier : std::uint8_t { any, all, count, sum, min, max, filter, map, covered_months };

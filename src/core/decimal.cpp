@@ -21,10 +21,28 @@ bool in_range(i128 c) { return c <= kMaxCoef && c >= -kMaxCoef; }
 
 i128 abs128(i128 v) { return v < 0 ? -v : v; }
 
+bool fits64(i128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
+
+// Number of decimal digits of |v| (0 for 0).
+int digits(i128 v) {
+  const i128 a = abs128(v);
+  int n = 0;
+  while (n < 38 && a >= kPow10[n]) ++n;
+  return n;
+}
+
 // Divides `n` by `d` (d > 0) and rounds the quotient by `mode`, looking at the remainder.
+// 64-bit division when both fit: 128-bit division is a slow library call.
 i128 div_round(i128 n, i128 d, Rounding mode) {
-  i128 q = n / d;
-  i128 r = n % d;
+  i128 q, r;
+  if (fits64(n) && fits64(d)) {
+    const std::int64_t n64 = static_cast<std::int64_t>(n), d64 = static_cast<std::int64_t>(d);
+    q = n64 / d64;
+    r = n64 % d64;
+  } else {
+    q = n / d;
+    r = n - q * d;
+  }
   if (r == 0) return q;
   const bool neg = n < 0;
   const i128 twice = abs128(r) * 2;  // r < d ≤ 10^38/… callers keep d ≤ 10^38 so this never overflows
@@ -44,15 +62,37 @@ i128 div_round(i128 n, i128 d, Rounding mode) {
 
 // Scales the coefficient up by 10^k; false on overflow.
 bool scale_up(i128 c, int k, i128* out) {
-  if (k == 0) {
+  if (k == 0 || c == 0) {
     *out = c;
     return true;
   }
-  if (k > 38) return c == 0 ? (*out = 0, true) : false;
+  if (k > 38) return false;
+  // |c| < 2^64 and 10^k < 2^64 (k ≤ 19): the product fits in 128 bits without a checked multiply.
+  if (k <= 19 && abs128(c) < (static_cast<i128>(1) << 64)) {
+    *out = c * kPow10[k];
+    return true;
+  }
   i128 r;
   if (__builtin_mul_overflow(c, kPow10[k], &r)) return false;
   *out = r;
   return true;
+}
+
+// Drops trailing fractional zeros while the scale stays above `keep`.
+void strip_zeros(i128* c, std::int8_t* scale, int keep) {
+  if (fits64(*c)) {
+    std::int64_t v = static_cast<std::int64_t>(*c);
+    while (*scale > keep && v % 10 == 0) {
+      v /= 10;
+      --*scale;
+    }
+    *c = v;
+    return;
+  }
+  while (*scale > keep && *c % 10 == 0) {
+    *c /= 10;
+    --*scale;
+  }
 }
 
 }  // namespace
@@ -157,31 +197,46 @@ bool Decimal::mul(const Decimal& a, const Decimal& b, Decimal* out) {
 bool Decimal::div(const Decimal& a, const Decimal& b, Rounding mode, Decimal* out) {
   if (b.coef_ == 0) return false;
   // a/b = (ca·10^-sa)/(cb·10^-sb). Target scale T = max_scale: q = ca·10^(T - sa + sb) / cb.
-  int k = max_scale - a.scale_ + b.scale_;
   i128 n = a.coef_, d = b.coef_;
   if (d < 0) {
     d = -d;
     n = -n;
   }
-  int target = max_scale;
-  // Scale the numerator up as far as it fits; any shortfall lowers the target scale.
-  while (k > 0) {
-    i128 t;
-    if (__builtin_mul_overflow(n, static_cast<i128>(10), &t)) break;
-    n = t;
-    --k;
+  const int keep = std::max(a.scale_, b.scale_);
+  // Exact at the larger operand scale (10.00 / 4 = 2.50): one division, usually 64-bit.
+  {
+    i128 n0;
+    if (scale_up(n, keep - a.scale_ + b.scale_, &n0)) {
+      i128 q, rem;
+      if (fits64(n0) && fits64(d)) {
+        q = static_cast<std::int64_t>(n0) / static_cast<std::int64_t>(d);
+        rem = static_cast<std::int64_t>(n0) % static_cast<std::int64_t>(d);
+      } else {
+        q = n0 / d;
+        rem = n0 - q * d;
+      }
+      if (rem == 0) {
+        if (!in_range(q)) return false;
+        *out = Decimal(q, keep);
+        return true;
+      }
+    }
   }
-  target -= k;  // k digits could not be added
+  // Otherwise carry max_scale fractional digits: scale the numerator up as far as it fits (any shortfall
+  // lowers the target scale), divide once, round by `mode`.
+  int k = max_scale - a.scale_ + b.scale_;
+  const int room = max_digits + 1 - digits(n);
+  const int up = std::min(k, room);
+  if (up > 0) {
+    if (!scale_up(n, up, &n)) return false;
+    k -= up;
+  }
+  const int target = max_scale - k;
   if (target < 0) return false;
   i128 q = div_round(n, d, mode);
   if (!in_range(q)) return false;
   Decimal r(q, target);
-  // Drop trailing zeros down to the larger operand scale.
-  const int keep = std::max(a.scale_, b.scale_);
-  while (r.scale_ > keep && r.coef_ % 10 == 0) {
-    r.coef_ /= 10;
-    --r.scale_;
-  }
+  strip_zeros(&r.coef_, &r.scale_, keep);
   *out = r;
   return true;
 }
@@ -235,11 +290,23 @@ std::optional<std::int64_t> Decimal::to_int64() const {
 
 Decimal Decimal::trimmed() const {
   Decimal r = *this;
-  while (r.scale_ > 0 && r.coef_ % 10 == 0) {
-    r.coef_ /= 10;
-    --r.scale_;
-  }
+  strip_zeros(&r.coef_, &r.scale_, 0);
   return r;
+}
+
+bool Decimal::floor_div(const Decimal& a, const Decimal& b, Decimal* out) {
+  if (b.coef_ == 0) return false;
+  // a / b = (ca · 10^sb) / (cb · 10^sa), floored.
+  i128 n, d;
+  if (!scale_up(a.coef_, b.scale_, &n) || !scale_up(b.coef_, a.scale_, &d)) return false;
+  if (d < 0) {
+    d = -d;
+    n = -n;
+  }
+  const i128 q = div_round(n, d, Rounding::floor);
+  if (!in_range(q)) return false;
+  *out = Decimal(q, 0);
+  return true;
 }
 
 std::string Decimal::to_string() const {

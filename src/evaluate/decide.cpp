@@ -94,7 +94,7 @@ Decision Pack::evaluate(Input& input, const EvalOptions& options) const {
 void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) const {
   const Program& p = *program_;
   Decision& d = *out;
-  d.program = program_;
+  if (d.program != program_) d.program = program_;  // a reused Decision skips the refcount traffic
   d.pack_id = p.pack_id;
   d.version = p.version;
   d.pack_hash = p.hash;

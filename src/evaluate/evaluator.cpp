@@ -117,7 +117,13 @@ Value Evaluator::eval(std::uint32_t idx) {
   const Node& n = p_->nodes[idx];
   switch (n.op) {
     case Op::Const: return p_->constants[n.a];
-    case Op::Field: return field(n.a, n.b);
+    case Op::Field: {
+      if (in_->state[n.a] != BoundInput::State::bound) return field(n.a, n.b);
+      const Value& v = in_->groups[n.a].items[n.b];
+      if (tracing) note_read(n.c, v);
+      if (v.kind == VKind::missing) note_missing(n.c);
+      return v;
+    }
     case Op::Get: {
       const Value r = eval(n.a);
       if (r.kind != VKind::record) return r.kind == VKind::null ? Value::null() : r;
@@ -327,6 +333,12 @@ Value Evaluator::call(const Node& n) {
       return num(r);
     }
     case Builtin::abs: return num(v[0].num.abs());
+    case Builtin::floor_div: {
+      Decimal r;
+      if (v[1].num.is_zero()) fail("E2004", "division by zero", self);
+      if (!Decimal::floor_div(v[0].num, v[1].num, &r)) fail("E2003", "decimal overflow", self);
+      return num(r);
+    }
     case Builtin::years_between: return num(years_between(v[0].as_date(), v[1].as_date()));
     case Builtin::months_between: return num(months_between(v[0].as_date(), v[1].as_date()));
     case Builtin::days_between: return num(days_between(v[0].as_date(), v[1].as_date()));

@@ -60,7 +60,7 @@ Arena::~Arena() {
 void* Arena::allocate(std::size_t bytes, std::size_t align) {
   std::uintptr_t p = (reinterpret_cast<std::uintptr_t>(cur_) + align - 1) & ~(align - 1);
   if (!cur_ || p + bytes > reinterpret_cast<std::uintptr_t>(end_)) {
-    std::size_t size = head_ ? head_->size * 2 : 4096;
+    std::size_t size = head_ ? head_->size * 2 : 1024;  // small first: one bound input per applicant
     while (size < bytes + align + sizeof(Block)) size *= 2;
     auto* b = static_cast<Block*>(std::malloc(size));
     if (!b) throw std::bad_alloc();

@@ -3,6 +3,7 @@
 #include <unicode/numberformatter.h>
 
 #include <memory>
+#include <vector>
 
 #include "eligo/identity.hpp"
 
@@ -26,21 +27,28 @@ std::string mask_pii(std::string_view s, Pii pii, bool clear) {
   return identity::mask(k, s);
 }
 
-// ICU formatters are immutable and thread-safe once built; one per language.
-const icu::number::LocalizedNumberFormatter& number_formatter(std::string_view lang) {
-  static const icu::number::LocalizedNumberFormatter zh =
-      icu::number::NumberFormatter::withLocale(icu::Locale("zh", "CN")).grouping(UNUM_GROUPING_AUTO);
-  static const icu::number::LocalizedNumberFormatter en =
-      icu::number::NumberFormatter::withLocale(icu::Locale("en", "US")).grouping(UNUM_GROUPING_AUTO);
-  return lang == "en" ? en : zh;
+// ICU formatters are immutable and thread-safe once built, and costly to build (locale data, a mutex):
+// one per language and fraction-digit count, built once. The scale decides the fraction digits, so the
+// digits written are kept exactly, never rounded through binary floating point.
+struct NumberFormatters {
+  std::vector<icu::number::LocalizedNumberFormatter> by_scale;
+  explicit NumberFormatters(const icu::Locale& locale) {
+    const auto base = icu::number::NumberFormatter::withLocale(locale).grouping(UNUM_GROUPING_AUTO);
+    for (int s = 0; s <= Decimal::max_scale; ++s)
+      by_scale.push_back(base.precision(icu::number::Precision::minMaxFraction(s, s)));
+  }
+};
+
+const icu::number::LocalizedNumberFormatter& number_formatter(std::string_view lang, int scale) {
+  static const NumberFormatters zh(icu::Locale("zh", "CN"));
+  static const NumberFormatters en(icu::Locale("en", "US"));
+  return (lang == "en" ? en : zh).by_scale[static_cast<std::size_t>(scale)];
 }
 
 std::string format_number(const Decimal& d, std::string_view lang) {
   const std::string exact = d.to_string();
   UErrorCode status = U_ZERO_ERROR;
-  // Keep exactly the digits written: the scale decides the fraction digits, never binary rounding.
-  auto f = number_formatter(lang)
-               .precision(icu::number::Precision::minMaxFraction(d.scale(), d.scale()))
+  auto f = number_formatter(lang, d.scale())
                .formatDecimal(icu::StringPiece(exact.data(), static_cast<int32_t>(exact.size())), status);
   if (U_FAILURE(status)) return exact;
   std::string out;
