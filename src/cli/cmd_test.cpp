@@ -105,6 +105,11 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
       if (!same) diff("output " + name, want.is_null() ? "null" : as_text(want), got);
     }
   }
+  if (expect.contains("data_errors")) {
+    std::vector<std::string> got;
+    for (const auto& e : d.data_errors) got.push_back(e.path);
+    if (expect["data_errors"].get<std::vector<std::string>>() != got) diff("data_errors", expect["data_errors"].dump(), list_text(got));
+  }
   if (expect.contains("sources_called")) {
     std::vector<std::string> got;
     for (const auto& c : d.sources_called) got.push_back(c.source);

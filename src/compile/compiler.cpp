@@ -29,7 +29,7 @@ using detail::VKind;
 using load::JsonNode;
 
 constexpr std::uint32_t kErr = UINT32_MAX;  // the type of an expression that already failed
-constexpr std::uint32_t kNull = 0, kBool = 1, kNum = 2, kStr = 3, kDate = 4, kDateOpt = 5;
+constexpr std::uint32_t kNull = 0, kBool = 1, kNum = 2, kStr = 3, kDate = 4, kDateOpt = 5, kStrOpt = 6, kNumOpt = 7;
 
 std::string sha256_hex(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -167,7 +167,7 @@ class Compiler {
     for (std::size_t i = 0; i < p_->types.size(); ++i) {
       const TypeInfo& u = p_->types[i];
       if (u.kind == t.kind && u.optional == t.optional && u.elem == t.elem && u.record == t.record &&
-          u.enum_id == t.enum_id)
+          u.enum_id == t.enum_id && u.cn_id == t.cn_id)
         return static_cast<std::uint32_t>(i);
     }
     p_->types.push_back(t);
@@ -232,10 +232,14 @@ class Compiler {
       else if (s == "number") t.kind = TKind::number;
       else if (s == "bool") t.kind = TKind::boolean;
       else if (s == "date") t.kind = TKind::date;
-      else {
+      else if (s == "cn_id") {
+        t.kind = TKind::string;
+        t.cn_id = true;
+        if (pii && *pii == Pii::none) *pii = Pii::id_number;  // an ID number is masked wherever it is shown
+      } else {
         std::string msg = "unknown type '" + n.text + "'";
-        const std::string near = load::closest(s, {"string", "number", "bool", "date"});
-        msg += near.empty() ? " (types: string, number, bool, date, {\"enum\"}, {\"list\"}, {\"record\"})"
+        const std::string near = load::closest(s, {"string", "number", "bool", "date", "cn_id"});
+        msg += near.empty() ? " (types: string, number, bool, date, cn_id, {\"enum\"}, {\"list\"}, {\"record\"})"
                             : " (did you mean '" + near + "'?)";
         rep_.at_node("E1106", n, pointer, msg);
         return kErr;
@@ -298,10 +302,11 @@ class Compiler {
     }
     if (const JsonNode* t = n.find("type")) {
       check_keys(n, pointer, {"type", "optional", "label", "pii"}, "a field type");
-      std::uint32_t ty = parse_type(*t, ptr(pointer, "type"), path, nullptr, nullptr);
+      Pii implied = Pii::none;
+      std::uint32_t ty = parse_type(*t, ptr(pointer, "type"), path, &implied, nullptr);
       if (ty != kErr && get_bool(n.find("optional"), ptr(pointer, "optional"), "\"optional\"")) ty = optional_of(ty);
       if (label) *label = get_text(n.find("label"), ptr(pointer, "label"), "a label");
-      if (pii) *pii = get_pii(n.find("pii"), ptr(pointer, "pii"));
+      if (pii) *pii = n.find("pii") ? get_pii(n.find("pii"), ptr(pointer, "pii")) : implied;
       return ty;
     }
     rep_.at_node("E1106", n, pointer, "a type object needs \"type\", \"enum\", \"list\" or \"record\"");
@@ -1120,6 +1125,20 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
     }
     return call(Builtin::round, {x.node, places.node}, x.type, static_cast<std::uint32_t>(mode));
   }
+  if (f == "mask") {
+    if (!arity(2, 2)) return {0, kErr};
+    Lowered x = want(0, TKind::string);
+    Lowered k = want(1, TKind::string);
+    if (!x.ok() || !k.ok()) return {0, kErr};
+    static const std::vector<std::string> kKinds{"id_number", "bank_card", "mobile", "name"};
+    const std::string kind_text = is_const(k.node) ? std::string(const_value(k.node).sv()) : "";
+    auto it = std::find(kKinds.begin(), kKinds.end(), kind_text);
+    if (it == kKinds.end()) {
+      err(ctx, args[1].get(), "E1206", "mask() takes a kind written in the rule: 'id_number', 'bank_card', 'mobile' or 'name'");
+      return {0, kErr};
+    }
+    return call(Builtin::mask, {x.node}, kStr, static_cast<std::uint32_t>(it - kKinds.begin()));
+  }
   struct Sig {
     Builtin b;
     std::vector<TKind> params;
@@ -1142,6 +1161,15 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       {"ends_with", {Builtin::ends_with, {TKind::string, TKind::string}, kBool}},
       {"contains", {Builtin::contains, {TKind::string, TKind::string}, kBool}},
       {"overlaps", {Builtin::overlaps, {TKind::date, TKind::date, TKind::date, TKind::date}, kBool}},
+      // Identity (src/identity): checked against as_of; a number that is not valid gives null.
+      {"cn_id_valid", {Builtin::cn_id_valid, {TKind::string}, kBool}},
+      {"cn_id_birth_date", {Builtin::cn_id_birth_date, {TKind::string}, kDateOpt}},
+      {"cn_id_sex", {Builtin::cn_id_sex, {TKind::string}, kStrOpt}},
+      {"cn_id_region", {Builtin::cn_id_region, {TKind::string}, kStrOpt}},
+      {"cn_id_age", {Builtin::cn_id_age, {TKind::string}, kNumOpt}},
+      {"uscc_valid", {Builtin::uscc_valid, {TKind::string}, kBool}},
+      {"normalize_name", {Builtin::normalize_name, {TKind::string}, kStr}},
+      {"names_match", {Builtin::names_match, {TKind::string, TKind::string}, kBool}},
   };
   if (f == "date") {
     if (!arity(1, 1)) return {0, kErr};
@@ -1159,7 +1187,7 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   }
   auto si = kSigs.find(f);
   if (si == kSigs.end()) {
-    std::vector<std::string> names{"min", "max", "present", "round", "date"};
+    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask"};
     for (auto& [k, v] : kSigs) names.push_back(k);
     for (auto& [k, v] : kQuant) names.push_back(k);
     std::string msg = "unknown function '" + f + "'";
@@ -1764,7 +1792,8 @@ std::shared_ptr<Program> Compiler::run() {
   const JsonNode& root = lp_.json.root;
   // Fixed type ids used throughout: null, bool, number, string, date, date?.
   p_->types = {TypeInfo{TKind::null}, TypeInfo{TKind::boolean}, TypeInfo{TKind::number}, TypeInfo{TKind::string},
-               TypeInfo{TKind::date}, TypeInfo{TKind::date, true}};
+               TypeInfo{TKind::date}, TypeInfo{TKind::date, true}, TypeInfo{TKind::string, true},
+               TypeInfo{TKind::number, true}};
   p_->file = lp_.file;
   if (!expect_kind(root, JsonNode::Kind::object, "", "a rule pack")) return nullptr;
   check_keys(root, "",

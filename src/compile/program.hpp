@@ -29,6 +29,7 @@ struct TypeInfo {
   std::uint32_t elem = 0;     // list: element type id
   std::uint32_t record = 0;   // record: record id
   std::int32_t enum_id = -1;  // string: index into Program::enums, or -1
+  bool cn_id = false;         // string: a Chinese ID number, validated and normalised when bound
 };
 
 struct Localized {
@@ -90,6 +91,7 @@ enum class Op : std::uint8_t {
 enum class Builtin : std::uint8_t {
   round, floor, ceil, abs, min, max, date, years_between, months_between, days_between, add_months, add_days,
   year, month, day, len, starts_with, ends_with, contains, overlaps, floor_div,
+  cn_id_valid, cn_id_birth_date, cn_id_sex, cn_id_region, cn_id_age, uscc_valid, normalize_name, names_match, mask,
 };
 
 enum class Quantifier : std::uint8_t { any, all, count, sum, min, max, filter, map, covered_months };

@@ -3,6 +3,7 @@
 // is then missing, so the checks that need it say so instead of guessing.
 #include <algorithm>
 
+#include "eligo/identity.hpp"
 #include "evaluate/evaluator.hpp"
 #include "load/json_tree.hpp"
 
@@ -52,6 +53,17 @@ struct Binder {
             error("E3002", path, idx, "'" + j.text + "' is not one of: " + list);
             return Value::missing(path);
           }
+        }
+        if (t.cn_id) {
+          // Validated and normalised on input (full-width digits, lower-case x, 15 → 18 digits); the
+          // reason never holds the number itself.
+          const identity::IdCheck c = identity::check_id(j.text);
+          if (!c.valid()) {
+            error("E3003", path, idx, "not a valid ID number: " + identity::describe(c, "en"));
+            return Value::missing(path);
+          }
+          const std::string_view canon = c.canonical();
+          return Value::string(arena.copy(canon), static_cast<std::uint32_t>(canon.size()));
         }
         return Value::string(arena.copy(j.text), static_cast<std::uint32_t>(j.text.size()));
       }

@@ -1,5 +1,7 @@
 #include "evaluate/evaluator.hpp"
 
+#include "eligo/identity.hpp"
+
 #include <algorithm>
 #include <exception>
 
@@ -333,6 +335,37 @@ Value Evaluator::call(const Node& n) {
       return num(r);
     }
     case Builtin::abs: return num(v[0].num.abs());
+    case Builtin::cn_id_valid:
+    case Builtin::cn_id_birth_date:
+    case Builtin::cn_id_sex:
+    case Builtin::cn_id_region:
+    case Builtin::cn_id_age: {
+      identity::IdOptions io;
+      io.as_of = as_of_;
+      const identity::IdCheck c = identity::check_id(v[0].sv(), io);
+      if (b == Builtin::cn_id_valid) return Value::boolean(c.valid());
+      if (!c.valid()) return Value::null();
+      if (b == Builtin::cn_id_birth_date) return c.birth_date ? Value::of_date(*c.birth_date) : Value::null();
+      if (b == Builtin::cn_id_age) return c.birth_date ? num(years_between(*c.birth_date, as_of_)) : Value::null();
+      if (b == Builtin::cn_id_sex) {
+        if (c.sex == identity::Sex::unknown) return Value::null();
+        const char* sex = identity::to_string(c.sex);
+        return Value::string(sex, static_cast<std::uint32_t>(std::char_traits<char>::length(sex)));
+      }
+      const std::string name = identity::region_name(c.region);
+      if (name.empty()) return Value::null();
+      return Value::string(scratch_.copy(name), static_cast<std::uint32_t>(name.size()));
+    }
+    case Builtin::uscc_valid: return Value::boolean(identity::credit_code_valid(v[0].sv()));
+    case Builtin::names_match: return Value::boolean(identity::names_match(v[0].sv(), v[1].sv()));
+    case Builtin::normalize_name:
+    case Builtin::mask: {
+      static const identity::PiiKind kKinds[] = {identity::PiiKind::id_number, identity::PiiKind::bank_card,
+                                                 identity::PiiKind::mobile, identity::PiiKind::name};
+      const std::string s = b == Builtin::normalize_name ? identity::normalize_name(v[0].sv())
+                                                        : identity::mask(kKinds[n.d], v[0].sv());
+      return Value::string(scratch_.copy(s), static_cast<std::uint32_t>(s.size()));
+    }
     case Builtin::floor_div: {
       Decimal r;
       if (v[1].num.is_zero()) fail("E2004", "division by zero", self);

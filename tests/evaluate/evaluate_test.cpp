@@ -340,3 +340,33 @@ TEST_CASE("the pack hash ignores formatting and key order but not content", "[co
   CHECK(a.hash() == b.hash());
   CHECK(a.hash() != c.hash());
 }
+
+TEST_CASE("identity functions work inside rules, and a cn_id input is validated and normalised", "[evaluate][identity]") {
+  const Pack pack = compile_ok(R"J({"pack": "t.id", "version": "1",
+    "inputs": {"a": {"fields": {"id": "cn_id", "name": "string", "registered": "string", "org": "string"}}},
+    "checks": [{"id": "name", "require": "names_match(a.name, a.registered)", "reason": "姓名不符：{a.id}"}],
+    "outputs": {"birth": "cn_id_birth_date(a.id)", "age": "cn_id_age(a.id)", "sex": "cn_id_sex(a.id)",
+                "region": "cn_id_region(a.id)", "valid": "cn_id_valid(a.id)", "org_ok": "uscc_valid(a.org)",
+                "masked": "mask(a.name, 'name')", "id": "a.id"}})J");
+  Decision d = pack.evaluate(R"J({"a": {"id": "610104620927690", "name": "阿依古丽·买买提", "registered": "阿依古丽•买买提",
+                                 "org": "9144030071526726XG"}})J", on("2024-05-01"));
+  REQUIRE(d.verdict == Verdict::eligible);
+  std::map<std::string, std::string> out;
+  for (const auto& o : d.outputs) out[std::string(o.name)] = o.value;
+  CHECK(out["id"] == "610104196209276908");  // 15 → 18 on input
+  CHECK(out["birth"] == "1962-09-27");
+  CHECK(out["age"] == "61");
+  CHECK(out["sex"] == "female");
+  CHECK(out["valid"] == "true");
+  CHECK(out["org_ok"] == "true");
+  CHECK(out["masked"] == "阿*******");
+  CHECK_FALSE(out["region"].empty());
+  // A malformed ID is a data error that names the fault, never the number.
+  d = pack.evaluate(R"J({"a": {"id": "610104196209276901", "name": "张三", "registered": "李四", "org": "x"}})J", on("2024-05-01"));
+  REQUIRE(d.data_errors.size() == 1);
+  CHECK(d.data_errors[0].code == "E3003");
+  CHECK(d.data_errors[0].path == "a.id");
+  CHECK(d.data_errors[0].message.find("610104196209276901") == std::string::npos);
+  CHECK(d.checks[0].status == CheckStatus::failed);
+  CHECK(d.checks[0].reason == "姓名不符：（缺失）");
+}
