@@ -477,6 +477,20 @@ class Compiler {
   detail::Template compile_template(const JsonNode& n, const std::string& pointer);
   std::uint32_t compile_points(const JsonNode* n, const std::string& pointer, const std::string& what);
   std::uint32_t new_local() { return p_->local_count++; }
+  // The "id" of a check or indicator: required, and unique among its kind (E1107).
+  std::string unique_id(const JsonNode& obj, const std::string& pointer, std::set<std::string>* seen, const std::string& kind) {
+    const JsonNode* id = require_key(obj, "id", pointer, (kind[0] == 'i' ? "an " : "a ") + kind);
+    std::string s = get_string(id, ptr(pointer, "id"), "\"id\"");
+    if (id && !s.empty() && !seen->insert(s).second)
+      rep_.at_node("E1107", *id, ptr(pointer, "id"), "duplicate " + kind + " id '" + s + "'");
+    return s;
+  }
+  // An optional boolean expression such as "when": its root node, or -1 when absent.
+  std::int32_t optional_condition(const JsonNode& obj, const char* key, const std::string& pointer) {
+    const JsonNode* w = obj.find(key);
+    if (!w) return -1;
+    return static_cast<std::int32_t>(compile_expr(*w, ptr(pointer, key), TKind::boolean, std::string("\"") + key + "\"").node);
+  }
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1440,10 +1454,7 @@ void Compiler::compile_checks(const JsonNode& n) {
     if (!expect_kind(c, JsonNode::Kind::object, pointer, "a check")) continue;
     check_keys(c, pointer, {"id", "label", "require", "reason", "cite", "department", "when", "note"}, "a check");
     detail::CheckInfo ci;
-    const JsonNode* id = require_key(c, "id", pointer, "a check");
-    ci.id = get_string(id, ptr(pointer, "id"), "\"id\"");
-    if (id && !ci.id.empty() && !check_ids_.insert(ci.id).second)
-      rep_.at_node("E1107", *id, ptr(pointer, "id"), "duplicate check id '" + ci.id + "'");
+    ci.id = unique_id(c, pointer, &check_ids_, "check");
     ci.label = get_text(c.find("label"), ptr(pointer, "label"), "a label");
     ci.cite = get_string(c.find("cite"), ptr(pointer, "cite"), "\"cite\"");
     ci.department = get_string(c.find("department"), ptr(pointer, "department"), "\"department\"");
@@ -1451,7 +1462,7 @@ void Compiler::compile_checks(const JsonNode& n) {
       Lowered l = compile_expr(*r, ptr(pointer, "require"), TKind::boolean, "\"require\"");
       ci.require = l.node;
     }
-    if (const JsonNode* w = c.find("when")) ci.when = static_cast<std::int32_t>(compile_expr(*w, ptr(pointer, "when"), TKind::boolean, "\"when\"").node);
+    ci.when = optional_condition(c, "when", pointer);
     const JsonNode* reason = c.find("reason");
     if (!reason) {
       rep_.at_node("E1108", c, pointer, "check '" + ci.id + "' has no \"reason\": an applicant who fails it must be told why");
@@ -1480,10 +1491,7 @@ void Compiler::compile_indicator(const JsonNode& s, const std::string& pointer) 
               "note"},
              "an indicator");
   detail::IndicatorInfo ind;
-  const JsonNode* id = require_key(s, "id", pointer, "an indicator");
-  ind.id = get_string(id, ptr(pointer, "id"), "\"id\"");
-  if (id && !ind.id.empty() && !indicator_ids_.insert(ind.id).second)
-    rep_.at_node("E1107", *id, ptr(pointer, "id"), "duplicate indicator id '" + ind.id + "'");
+  ind.id = unique_id(s, pointer, &indicator_ids_, "indicator");
   ind.label = get_text(s.find("label"), ptr(pointer, "label"), "a label");
   ind.department = get_string(s.find("department"), ptr(pointer, "department"), "\"department\"");
   ind.group = get_string(s.find("group"), ptr(pointer, "group"), "\"group\"");
@@ -1492,7 +1500,7 @@ void Compiler::compile_indicator(const JsonNode& s, const std::string& pointer) 
   ind.deduct = get_bool(s.find("deduct"), ptr(pointer, "deduct"), "\"deduct\"");
   ind.example = get_bool(s.find("example"), ptr(pointer, "example"), "\"example\"");
   ind.cap = get_decimal(s.find("cap"), ptr(pointer, "cap"), "\"cap\"");
-  if (const JsonNode* w = s.find("when")) ind.when = static_cast<std::int32_t>(compile_expr(*w, ptr(pointer, "when"), TKind::boolean, "\"when\"").node);
+  ind.when = optional_condition(s, "when", pointer);
   const JsonNode* points = s.find("points");
   const JsonNode* per = s.find("per");
   const JsonNode* table = s.find("table");

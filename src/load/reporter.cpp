@@ -15,14 +15,20 @@ int code_points(std::string_view s) {
 
 std::string Reporter::line_text(std::uint32_t offset) const {
   if (offset > src_.size()) return "";
-  std::size_t b = src_.rfind('\n', offset == 0 ? 0 : offset - 1);
-  b = (b == std::string_view::npos || offset == 0) ? 0 : b + 1;
-  if (offset > 0 && src_[offset - 1] == '\n') b = offset;
-  std::size_t e = src_.find('\n', offset);
-  if (e == std::string_view::npos) e = src_.size();
+  // Line starts are indexed once: scanning for them per diagnostic is quadratic on a long line.
+  if (line_starts_.empty()) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < src_.size(); ++i)
+      if (src_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+  }
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const std::size_t b = *(it - 1);
+  const std::size_t e = it == line_starts_.end() ? src_.size() : *it - 1;
+  // A minified pack has one huge line: the caret line would not help, and copying it for every
+  // diagnostic would cost memory in proportion to (diagnostics × file size).
+  if (e - b > 400) return "";
   std::string line(src_.substr(b, e - b));
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.size() > 400) line.clear();  // a minified pack: the caret line would not help
   return line;
 }
 

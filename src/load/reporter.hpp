@@ -2,6 +2,7 @@
 // the span to underline. Shared by the load and compile stages.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,7 @@ class Reporter {
   std::string_view src_;
   Diagnostics* out_;
   int errors_ = 0;
+  mutable std::vector<std::uint32_t> line_starts_;
 };
 
 // The closest candidate by edit distance, if close enough to be a plausible typo ("" otherwise).
