@@ -22,6 +22,8 @@ int cmd_check(const Args& args, Io& io);  // cmd_check.cpp — compile packs, pr
 int cmd_eval(const Args& args, Io& io);   // cmd_eval.cpp — evaluate applicants
 int cmd_test(const Args& args, Io& io);   // cmd_test.cpp — run a pack's test cases
 int cmd_id(const Args& args, Io& io);     // cmd_id.cpp — identity checks and masking
+int cmd_blacklist(const Args& args, Io& io);  // cmd_blacklist.cpp — import, check, stats of credit blacklists
+int cmd_reconcile(const Args& args, Io& io);  // cmd_reconcile.cpp — payout orders against bank records
 
 // Shared by the commands (common.cpp).
 // Reads a whole file, or standard input for "-". false and *error when it cannot.

@@ -17,6 +17,8 @@ constexpr const char* kUsage =
     "                    evaluate applicants (a JSON object, or JSON Lines) against a pack\n"
     "  test PACK...      run the test cases of rule packs (exit 1 on a failing case)\n"
     "  id CHECK...       validate and explain Chinese ID numbers, credit codes, cards, mobiles\n"
+    "  blacklist import|check|stats ...   credit blacklists (SQLite store)\n"
+    "  reconcile --orders O --bank B --out DIR ...   payout orders against bank payment records\n"
     "\n"
     "eligo <command> --help shows the options of one command.\n";
 
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
   if (command == "eval") return eligo::cli::cmd_eval(args, io);
   if (command == "test") return eligo::cli::cmd_test(args, io);
   if (command == "id") return eligo::cli::cmd_id(args, io);
+  if (command == "blacklist") return eligo::cli::cmd_blacklist(args, io);
+  if (command == "reconcile") return eligo::cli::cmd_reconcile(args, io);
   std::cerr << "eligo: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

@@ -1,0 +1,11 @@
+// Placeholder: 'eligo blacklist' arrives with its module (see the open issue); until then it says so.
+#include <ostream>
+
+#include "cli/commands.hpp"
+
+namespace eligo::cli {
+int cmd_blacklist(const Args&, Io& io) {
+  io.err << "eligo blacklist: not available yet in this build\n";
+  return 2;
+}
+}  // namespace eligo::cli
