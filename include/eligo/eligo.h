@@ -1,0 +1,166 @@
+/* eligo.h — the C API of eligo (C99). Link eligo::eligo_c (libeligo_c.so).
+ *
+ * Worked example:
+ *
+ *   eligo_pack* pack = NULL;
+ *   eligo_diagnostics* diags = NULL;
+ *   if (eligo_pack_compile_file("rules/major-illness/major-illness.pack.json", &pack, &diags) != ELIGO_OK) {
+ *     fputs(eligo_diagnostics_text(diags), stderr);      // every problem, file:line:col, pointer, caret
+ *   }
+ *   eligo_diagnostics_destroy(diags);                     // always: a diagnostics handle is returned even on success
+ *
+ *   eligo_options* opt = NULL;
+ *   eligo_options_create(&opt);
+ *   eligo_options_set_as_of(opt, "2024-05-01");
+ *   char* result = NULL;
+ *   eligo_status st = eligo_pack_evaluate(pack, applicant_json, strlen(applicant_json), opt, &result);
+ *   puts(result);                                         // {"pack": {...}, "verdict": "eligible", "checks": [...], ...}
+ *   eligo_free(result);
+ *   eligo_options_destroy(opt);
+ *   eligo_pack_destroy(pack);
+ *
+ * Conventions
+ * - Every fallible call returns an eligo_status; out-parameters come last and are named out_*; on failure an
+ *   out-parameter is set to NULL (or left as documented), never to a half-built object.
+ * - Strings are UTF-8 and NUL-terminated unless a length is passed. JSON in, JSON out.
+ * - What eligo allocates for the caller (char* results) is released with eligo_free(). Each handle has its own
+ *   destroy function; destroying NULL is a no-op.
+ * - No C++ exception ever crosses this API.
+ * - Thread safety: an eligo_pack is immutable; evaluate it from any number of threads at once. An
+ *   eligo_options may be shared by threads that only read it; do not change it while others evaluate with it.
+ *   eligo_diagnostics is not thread-safe.
+ *
+ * Option defaults (eligo_options_create):
+ *   as_of        today in China Standard Time (UTC+8)
+ *   lang         "zh-CN"              reasons and labels ("en" too)
+ *   mode         the pack's mode      "first_failure" or "all"
+ *   explain      0                    1: record the values each check and indicator read
+ *   clear_pii    0                    1: show ID numbers, names, cards and mobiles unmasked
+ *   source       none                 the host's lazy data sources (eligo_source_fn)
+ *   threads      0                    batch evaluation: 0 = one per core
+ */
+#ifndef ELIGO_ELIGO_H
+#define ELIGO_ELIGO_H
+
+#include <stddef.h>
+
+#if defined(_WIN32)
+#define ELIGO_API __declspec(dllexport)
+#else
+#define ELIGO_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status ------------------------------------------------------------------------------------------ */
+
+typedef enum eligo_status {
+  ELIGO_OK = 0,
+  ELIGO_ERROR_INVALID_ARGUMENT = 1, /* a NULL where a value is needed, a malformed option value */
+  ELIGO_ERROR_COMPILE = 2,          /* the rule pack has errors: read the diagnostics handle */
+  ELIGO_ERROR_EVALUATION = 3,       /* the result JSON has verdict "error" and an "error" object (E2xxx) */
+  ELIGO_ERROR_OUT_OF_MEMORY = 4,
+  ELIGO_ERROR_INTERNAL = 5          /* a bug in eligo: please report it with the input */
+} eligo_status;
+
+/* "ok", "invalid_argument", … ; never NULL. */
+ELIGO_API const char* eligo_status_name(eligo_status status);
+/* "0.1.0" */
+ELIGO_API const char* eligo_version(void);
+/* Releases a string eligo returned. NULL is a no-op. */
+ELIGO_API void eligo_free(void* pointer);
+
+/* ---- diagnostics: problems found in a rule pack -------------------------------------------------------- */
+
+typedef struct eligo_diagnostics eligo_diagnostics;
+
+typedef struct eligo_diagnostic {
+  const char* code;     /* "E1203" (docs/errors.md) */
+  const char* severity; /* "error", "warning", "note" */
+  const char* file;
+  int line;             /* 1-based; 0 when about the whole file */
+  int column;           /* 1-based, in code points */
+  const char* pointer;  /* JSON pointer of the value, "" for the document */
+  const char* message;
+} eligo_diagnostic;     /* the strings live as long as the eligo_diagnostics handle */
+
+ELIGO_API size_t eligo_diagnostics_count(const eligo_diagnostics* diagnostics);
+ELIGO_API size_t eligo_diagnostics_error_count(const eligo_diagnostics* diagnostics);
+ELIGO_API eligo_status eligo_diagnostics_get(const eligo_diagnostics* diagnostics, size_t index,
+                                             eligo_diagnostic* out_diagnostic);
+/* All of them formatted with caret lines and a summary; "" when none. Lives as long as the handle. */
+ELIGO_API const char* eligo_diagnostics_text(const eligo_diagnostics* diagnostics);
+ELIGO_API void eligo_diagnostics_destroy(eligo_diagnostics* diagnostics);
+
+/* ---- packs --------------------------------------------------------------------------------------------- */
+
+typedef struct eligo_pack eligo_pack; /* immutable, thread-safe; destroy with eligo_pack_destroy */
+
+/* Compiles a pack file. *out_diagnostics is always set (destroy it); *out_pack is NULL unless ELIGO_OK. */
+ELIGO_API eligo_status eligo_pack_compile_file(const char* path, eligo_pack** out_pack,
+                                               eligo_diagnostics** out_diagnostics);
+/* Compiles pack JSON text. `virtual_path` names it in diagnostics and anchors relative table paths (may be
+ * NULL: "<memory>"). */
+ELIGO_API eligo_status eligo_pack_compile_text(const char* json, size_t length, const char* virtual_path,
+                                               eligo_pack** out_pack, eligo_diagnostics** out_diagnostics);
+ELIGO_API void eligo_pack_destroy(eligo_pack* pack);
+/* The pack's id, version and SHA-256 (hex); they live as long as the pack. */
+ELIGO_API const char* eligo_pack_id(const eligo_pack* pack);
+ELIGO_API const char* eligo_pack_version(const eligo_pack* pack);
+ELIGO_API const char* eligo_pack_hash(const eligo_pack* pack);
+
+/* ---- evaluation options and data sources ----------------------------------------------------------------- */
+
+typedef struct eligo_options eligo_options;
+typedef struct eligo_source_reply eligo_source_reply;
+
+/* A lazy data source, called on the evaluating thread the first time the rules read a group declared with
+ * "source", at most once per group and evaluation. `input_json` is the applicant JSON given up front (to read
+ * the applicant's key). Hand the group's JSON object to eligo with eligo_source_reply_set (it is copied);
+ * leave the reply unset when the source has no record for the applicant. Return 0, or nonzero when the source
+ * failed (its facts are then missing and the decision records the failure). */
+typedef int (*eligo_source_fn)(void* user_data, const char* source, const char* group, const char* input_json,
+                               eligo_source_reply* reply);
+ELIGO_API eligo_status eligo_source_reply_set(eligo_source_reply* reply, const char* json, size_t length);
+
+ELIGO_API eligo_status eligo_options_create(eligo_options** out_options);
+ELIGO_API void eligo_options_destroy(eligo_options* options);
+ELIGO_API eligo_status eligo_options_set_as_of(eligo_options* options, const char* yyyy_mm_dd);
+ELIGO_API eligo_status eligo_options_set_lang(eligo_options* options, const char* lang);
+ELIGO_API eligo_status eligo_options_set_mode(eligo_options* options, const char* mode);
+ELIGO_API eligo_status eligo_options_set_explain(eligo_options* options, int explain);
+ELIGO_API eligo_status eligo_options_set_clear_pii(eligo_options* options, int clear_pii);
+ELIGO_API eligo_status eligo_options_set_step_budget(eligo_options* options, unsigned long long steps);
+ELIGO_API eligo_status eligo_options_set_threads(eligo_options* options, int threads);
+/* `fn` may be NULL to remove the source. */
+ELIGO_API eligo_status eligo_options_set_source(eligo_options* options, eligo_source_fn fn, void* user_data);
+
+/* Evaluates one applicant (a JSON object of input groups). *out_result_json (free with eligo_free) is set
+ * whenever the status is ELIGO_OK or ELIGO_ERROR_EVALUATION: the decision as JSON, stamped with the pack's id,
+ * version and hash. `options` may be NULL for the defaults. */
+ELIGO_API eligo_status eligo_pack_evaluate(const eligo_pack* pack, const char* input_json, size_t length,
+                                           const eligo_options* options, char** out_result_json);
+/* JSON Lines in (one applicant per line; blank lines skipped), JSON Lines out: one decision per applicant,
+ * in input order, evaluated on `threads` threads. A line that is not JSON gets its own result with its line
+ * number in "data_errors"; every applicant gets exactly one result line. Data sources are not called. */
+ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const char* input_jsonl, size_t length,
+                                                 const eligo_options* options, char** out_results_jsonl);
+
+/* ---- identity ---------------------------------------------------------------------------------------------- */
+
+/* Checks an ID number (resident, 15-digit legacy, 港澳台 permit, foreign permanent residence) as of
+ * `as_of` (NULL: today). *out_json: {"kind", "valid", "problem", "reason" (never the number), "canonical",
+ * "birth_date", "sex", "region", "region_name"}. Free with eligo_free. */
+ELIGO_API eligo_status eligo_id_check(const char* text, const char* as_of, char** out_json);
+/* Masks for display: kind "id_number", "bank_card", "mobile" or "name". Free with eligo_free. */
+ELIGO_API eligo_status eligo_mask(const char* kind, const char* text, char** out_masked);
+/* Equal after name normalisation (NFKC, look-alike middle dots unified, white space removed). */
+ELIGO_API eligo_status eligo_names_match(const char* a, const char* b, int* out_match);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ELIGO_ELIGO_H */

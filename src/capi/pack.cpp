@@ -1,0 +1,149 @@
+// Compiling packs and evaluating applicants, one at a time or a JSON Lines batch on several threads.
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include "capi/handles.hpp"
+
+using eligo::capi::copy_out;
+using eligo::capi::guard;
+
+namespace {
+
+// Bridges a C callback to eligo::DataSource for one evaluation.
+class CSource : public eligo::DataSource {
+ public:
+  CSource(eligo_source_fn fn, void* user, std::string input) : fn_(fn), user_(user), input_(std::move(input)) {}
+  std::optional<std::string> fetch(const eligo::SourceRequest& req) override {
+    eligo_source_reply reply;
+    const std::string source(req.source), group(req.group);
+    const int rc = fn_(user_, source.c_str(), group.c_str(), input_.c_str(), &reply);
+    if (rc != 0) throw std::runtime_error("the host's source returned " + std::to_string(rc));
+    if (!reply.set) return std::nullopt;
+    return std::move(reply.json);
+  }
+
+ private:
+  eligo_source_fn fn_;
+  void* user_;
+  std::string input_;
+};
+
+eligo_status finish_compile(eligo::CompileResult r, eligo_pack** out_pack, eligo_diagnostics** out_diagnostics) {
+  auto* d = new eligo_diagnostics();
+  d->diagnostics = std::move(r.diagnostics);
+  d->text = d->diagnostics.to_string();
+  if (out_diagnostics) *out_diagnostics = d;
+  else delete d;
+  if (!r.pack) return ELIGO_ERROR_COMPILE;
+  *out_pack = new eligo_pack{std::move(*r.pack)};
+  return ELIGO_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+ELIGO_API eligo_status eligo_pack_compile_file(const char* path, eligo_pack** out_pack,
+                                               eligo_diagnostics** out_diagnostics) {
+  if (out_pack) *out_pack = nullptr;
+  if (out_diagnostics) *out_diagnostics = nullptr;
+  if (!path || !out_pack) return ELIGO_ERROR_INVALID_ARGUMENT;
+  return guard([&] { return finish_compile(eligo::compile_file(path), out_pack, out_diagnostics); });
+}
+
+ELIGO_API eligo_status eligo_pack_compile_text(const char* json, size_t length, const char* virtual_path,
+                                               eligo_pack** out_pack, eligo_diagnostics** out_diagnostics) {
+  if (out_pack) *out_pack = nullptr;
+  if (out_diagnostics) *out_diagnostics = nullptr;
+  if (!json || !out_pack) return ELIGO_ERROR_INVALID_ARGUMENT;
+  return guard([&] {
+    return finish_compile(eligo::compile_text(std::string_view(json, length), virtual_path ? virtual_path : "<memory>"),
+                          out_pack, out_diagnostics);
+  });
+}
+
+ELIGO_API void eligo_pack_destroy(eligo_pack* pack) { delete pack; }
+
+ELIGO_API const char* eligo_pack_id(const eligo_pack* p) { return p ? p->pack.id().c_str() : ""; }
+ELIGO_API const char* eligo_pack_version(const eligo_pack* p) { return p ? p->pack.version().c_str() : ""; }
+ELIGO_API const char* eligo_pack_hash(const eligo_pack* p) { return p ? p->pack.hash().c_str() : ""; }
+
+ELIGO_API eligo_status eligo_pack_evaluate(const eligo_pack* pack, const char* input_json, size_t length,
+                                           const eligo_options* options, char** out_result_json) {
+  if (out_result_json) *out_result_json = nullptr;
+  if (!pack || !input_json || !out_result_json) return ELIGO_ERROR_INVALID_ARGUMENT;
+  return guard([&] {
+    static const eligo_options kDefaults;
+    const eligo_options& o = options ? *options : kDefaults;
+    eligo::EvalOptions eo = o.options;
+    const std::string input(input_json, length);
+    CSource source(o.source, o.source_user_data, input);
+    if (o.source) eo.sources = &source;
+    const eligo::Decision d = pack->pack.evaluate(input, eo);
+    *out_result_json = copy_out(d.to_json());
+    return d.verdict == eligo::Verdict::error ? ELIGO_ERROR_EVALUATION : ELIGO_OK;
+  });
+}
+
+ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const char* input_jsonl, size_t length,
+                                                 const eligo_options* options, char** out_results_jsonl) {
+  if (out_results_jsonl) *out_results_jsonl = nullptr;
+  if (!pack || !input_jsonl || !out_results_jsonl) return ELIGO_ERROR_INVALID_ARGUMENT;
+  return guard([&] {
+    static const eligo_options kDefaults;
+    const eligo_options& o = options ? *options : kDefaults;
+    // Lines, with their 1-based numbers; blank lines are skipped.
+    std::vector<std::pair<std::size_t, std::string_view>> lines;
+    const std::string_view text(input_jsonl, length);
+    std::size_t pos = 0, number = 1;
+    while (pos < text.size()) {
+      std::size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view line = text.substr(pos, end - pos);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(number, line);
+      pos = end + 1;
+      ++number;
+    }
+    std::vector<std::string> results(lines.size());
+    const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t threads = std::min<std::size_t>(o.threads > 0 ? static_cast<std::size_t>(o.threads) : hw,
+                                                      std::max<std::size_t>(1, lines.size() / 64));
+    auto work = [&](std::size_t begin, std::size_t end) {
+      eligo::EvalOptions eo = o.options;
+      eo.as_of = eo.as_of ? eo.as_of : eligo::today_cst();  // one date for the whole batch
+      eligo::Decision d;
+      for (std::size_t i = begin; i < end; ++i) {
+        eligo::Input in = pack->pack.bind(lines[i].second);
+        pack->pack.evaluate(in, eo, &d);
+        std::string j = d.to_json();
+        // Each result names its input line, so results can be joined back to rows.
+        j.insert(1, "\"line\":" + std::to_string(lines[i].first) + ",");
+        results[i] = std::move(j);
+      }
+    };
+    if (threads <= 1) {
+      work(0, lines.size());
+    } else {
+      std::vector<std::thread> pool;
+      const std::size_t chunk = (lines.size() + threads - 1) / threads;
+      for (std::size_t t = 0; t < threads; ++t) {
+        const std::size_t b = t * chunk, e = std::min(lines.size(), b + chunk);
+        if (b < e) pool.emplace_back(work, b, e);
+      }
+      for (auto& th : pool) th.join();
+    }
+    std::string out;
+    std::size_t total = 0;
+    for (const auto& r : results) total += r.size() + 1;
+    out.reserve(total);
+    for (const auto& r : results) {
+      out += r;
+      out += '\n';
+    }
+    *out_results_jsonl = copy_out(out);
+    return ELIGO_OK;
+  });
+}
+
+}  // extern "C"

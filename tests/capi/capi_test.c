@@ -1,0 +1,189 @@
+/* The C API tested from C (C99), as an integrator's program would use it. Also run under valgrind by CTest.
+ * Usage: capi_test SOURCE_DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eligo/eligo.h"
+
+static int passed = 0, failed = 0;
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (cond) {                                                            \
+      ++passed;                                                            \
+    } else {                                                               \
+      ++failed;                                                            \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                      \
+  } while (0)
+
+static const char* kPack =
+    "{\"pack\": \"c.test\", \"version\": \"1\","
+    " \"inputs\": {\"applicant\": {\"fields\": {\"id_number\": \"cn_id\", \"birth_date\": \"date\"}},"
+    "              \"police\": {\"source\": \"public_security\", \"fields\": {\"hukou_district\": \"string\"}}},"
+    " \"checks\": ["
+    "  {\"id\": \"adult\", \"require\": \"years_between(applicant.birth_date, as_of) >= 18\", \"reason\": {\"zh-CN\": \"未满18周岁\", \"en\": \"under 18\"}},"
+    "  {\"id\": \"household\", \"require\": \"police.hukou_district == '330106'\", \"reason\": {\"en\": \"registered in {police.hukou_district}\"}}]}";
+
+struct calls {
+  int count;
+  char last_source[64];
+};
+
+static int fake_police(void* user, const char* source, const char* group, const char* input_json,
+                       eligo_source_reply* reply) {
+  struct calls* c = (struct calls*)user;
+  const char* record = "{\"hukou_district\": \"330102\"}";
+  (void)group;
+  c->count++;
+  strncpy(c->last_source, source, sizeof c->last_source - 1);
+  if (strstr(input_json, "330106195804120220") == NULL) return 0; /* no record for anyone else */
+  return eligo_source_reply_set(reply, record, strlen(record)) == ELIGO_OK ? 0 : 1;
+}
+
+static void test_compile_errors(void) {
+  eligo_pack* pack = (eligo_pack*)1;
+  eligo_diagnostics* diags = NULL;
+  const char* bad = "{\"pack\": \"c.bad\", \"version\": \"1\", \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\"}}},"
+                    " \"checks\": [{\"id\": \"c\", \"require\": \"a.y > 1\"}]}";
+  eligo_status st = eligo_pack_compile_text(bad, strlen(bad), "bad.pack.json", &pack, &diags);
+  eligo_diagnostic d;
+  CHECK(st == ELIGO_ERROR_COMPILE);
+  CHECK(pack == NULL);
+  CHECK(diags != NULL);
+  CHECK(eligo_diagnostics_count(diags) == 2);
+  CHECK(eligo_diagnostics_error_count(diags) == 2);
+  CHECK(eligo_diagnostics_get(diags, 0, &d) == ELIGO_OK);
+  CHECK(strcmp(d.code, "E1203") == 0);
+  CHECK(strcmp(d.severity, "error") == 0);
+  CHECK(strcmp(d.file, "bad.pack.json") == 0);
+  CHECK(d.line == 1);
+  CHECK(strcmp(d.pointer, "/checks/0/require") == 0);
+  CHECK(strcmp(d.message, "unknown field 'a.y' (did you mean 'a.x'?)") == 0);
+  CHECK(eligo_diagnostics_get(diags, 1, &d) == ELIGO_OK);
+  CHECK(strcmp(d.code, "E1108") == 0);
+  CHECK(eligo_diagnostics_get(diags, 2, &d) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(eligo_diagnostics_text(diags), "2 errors") != NULL);
+  eligo_diagnostics_destroy(diags);
+}
+
+static void test_evaluate_with_source(void) {
+  eligo_pack* pack = NULL;
+  eligo_diagnostics* diags = NULL;
+  eligo_options* opt = NULL;
+  struct calls calls = {0, ""};
+  char* result = NULL;
+  const char* young = "{\"applicant\": {\"id_number\": \"330106195804120220\", \"birth_date\": \"2010-01-01\"}}";
+  const char* adult = "{\"applicant\": {\"id_number\": \"330106195804120220\", \"birth_date\": \"1958-04-12\"}}";
+  CHECK(eligo_pack_compile_text(kPack, strlen(kPack), NULL, &pack, &diags) == ELIGO_OK);
+  CHECK(eligo_diagnostics_count(diags) == 0);
+  eligo_diagnostics_destroy(diags);
+  CHECK(strcmp(eligo_pack_id(pack), "c.test") == 0);
+  CHECK(strlen(eligo_pack_hash(pack)) == 64);
+
+  CHECK(eligo_options_create(&opt) == ELIGO_OK);
+  CHECK(eligo_options_set_as_of(opt, "2024-05-01") == ELIGO_OK);
+  CHECK(eligo_options_set_as_of(opt, "2024-02-30") == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(eligo_options_set_lang(opt, "en") == ELIGO_OK);
+  CHECK(eligo_options_set_lang(opt, "fr") == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(eligo_options_set_mode(opt, "sometimes") == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(eligo_options_set_source(opt, fake_police, &calls) == ELIGO_OK);
+
+  /* The first check fails: the source of the second is never called. */
+  CHECK(eligo_pack_evaluate(pack, young, strlen(young), opt, &result) == ELIGO_OK);
+  CHECK(result && strstr(result, "\"verdict\":\"ineligible\"") != NULL);
+  CHECK(result && strstr(result, "\"reason\":\"under 18\"") != NULL);
+  CHECK(calls.count == 0);
+  eligo_free(result);
+
+  CHECK(eligo_pack_evaluate(pack, adult, strlen(adult), opt, &result) == ELIGO_OK);
+  CHECK(calls.count == 1);
+  CHECK(strcmp(calls.last_source, "public_security") == 0);
+  CHECK(result && strstr(result, "\"reason\":\"registered in 330102\"") != NULL);
+  CHECK(result && strstr(result, "330106195804120220") == NULL); /* PII masked */
+  eligo_free(result);
+
+  /* Outside the evaluation window of nothing, but a broken input is a data error, not a crash. */
+  CHECK(eligo_pack_evaluate(pack, "{not json", 9, opt, &result) == ELIGO_OK);
+  CHECK(result && strstr(result, "\"E3000\"") != NULL);
+  eligo_free(result);
+
+  eligo_options_destroy(opt);
+  eligo_pack_destroy(pack);
+}
+
+static void test_batch(void) {
+  eligo_pack* pack = NULL;
+  eligo_options* opt = NULL;
+  char* out = NULL;
+  const char* lines =
+      "{\"applicant\": {\"birth_date\": \"2010-01-01\"}}\n"
+      "\n"
+      "{broken\n"
+      "{\"applicant\": {\"birth_date\": \"1990-01-01\"}, \"police\": {\"hukou_district\": \"330106\"}}\n";
+  int n = 0;
+  const char* p;
+  CHECK(eligo_pack_compile_text(kPack, strlen(kPack), NULL, &pack, NULL) == ELIGO_OK);
+  eligo_options_create(&opt);
+  eligo_options_set_as_of(opt, "2024-05-01");
+  eligo_options_set_threads(opt, 2);
+  CHECK(eligo_pack_evaluate_batch(pack, lines, strlen(lines), opt, &out) == ELIGO_OK);
+  for (p = out; p && *p; ++p) n += *p == '\n';
+  CHECK(n == 3); /* every applicant gets exactly one line; blank lines are skipped */
+  CHECK(out && strstr(out, "{\"line\":1,") == out);
+  CHECK(out && strstr(out, "{\"line\":3,") != NULL && strstr(out, "\"E3000\"") != NULL);
+  CHECK(out && strstr(out, "{\"line\":4,") != NULL && strstr(out, "\"verdict\":\"eligible\"") != NULL);
+  eligo_free(out);
+  eligo_options_destroy(opt);
+  eligo_pack_destroy(pack);
+}
+
+static void test_compile_file(const char* root) {
+  char path[4096];
+  eligo_pack* pack = NULL;
+  eligo_diagnostics* diags = NULL;
+  snprintf(path, sizeof path, "%s/rules/major-illness/major-illness.pack.json", root);
+  CHECK(eligo_pack_compile_file(path, &pack, &diags) == ELIGO_OK);
+  CHECK(pack != NULL && strcmp(eligo_pack_id(pack), "cn.minsheng.major-illness") == 0);
+  eligo_diagnostics_destroy(diags);
+  eligo_pack_destroy(pack);
+  CHECK(eligo_pack_compile_file("/no/such/file.pack.json", &pack, &diags) == ELIGO_ERROR_COMPILE);
+  CHECK(pack == NULL && eligo_diagnostics_count(diags) == 1);
+  eligo_diagnostics_destroy(diags);
+}
+
+static void test_misuse_and_identity(void) {
+  char* s = NULL;
+  int match = 0;
+  eligo_pack* pack = NULL;
+  CHECK(eligo_pack_compile_text(NULL, 0, NULL, &pack, NULL) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(eligo_pack_evaluate(NULL, "{}", 2, NULL, &s) == ELIGO_ERROR_INVALID_ARGUMENT && s == NULL);
+  CHECK(eligo_options_set_as_of(NULL, "2024-01-01") == ELIGO_ERROR_INVALID_ARGUMENT);
+  eligo_pack_destroy(NULL);
+  eligo_options_destroy(NULL);
+  eligo_diagnostics_destroy(NULL);
+  eligo_free(NULL);
+  CHECK(strcmp(eligo_status_name(ELIGO_ERROR_COMPILE), "compile") == 0);
+  CHECK(strcmp(eligo_version(), "0.1.0") == 0);
+
+  CHECK(eligo_id_check("610104620927690", "2024-05-01", &s) == ELIGO_OK);
+  CHECK(s && strstr(s, "\"kind\":\"resident_legacy\"") != NULL && strstr(s, "\"canonical\":\"610104196209276908\"") != NULL);
+  eligo_free(s);
+  CHECK(eligo_id_check("110105194912310029", NULL, &s) == ELIGO_OK);
+  CHECK(s && strstr(s, "\"valid\":false") != NULL && strstr(s, "110105194912310029") == NULL);
+  eligo_free(s);
+  CHECK(eligo_mask("mobile", "18012341999", &s) == ELIGO_OK && strcmp(s, "180****1999") == 0);
+  eligo_free(s);
+  CHECK(eligo_mask("passport", "x", &s) == ELIGO_ERROR_INVALID_ARGUMENT && s == NULL);
+  CHECK(eligo_names_match("阿依古丽·买买提", "阿依古丽•买买提", &match) == ELIGO_OK && match == 1);
+}
+
+int main(int argc, char** argv) {
+  test_compile_errors();
+  test_evaluate_with_source();
+  test_batch();
+  test_compile_file(argc > 1 ? argv[1] : ".");
+  test_misuse_and_identity();
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
