@@ -1,0 +1,261 @@
+"""eligo: rule packs compiled once, applicants evaluated many times.
+
+    import eligo
+    pack = eligo.load("rules/major-illness/major-illness.pack.json")      # eligo.RuleError on a broken pack
+    r = pack.evaluate({"applicant": {...}}, as_of="2024-05-01", lang="zh-CN")
+    r.verdict        # "eligible" | "ineligible" | "needs_evidence" | "error"
+    r.reasons        # reasons of the failing checks, values filled in, PII masked
+    r.score          # decimal.Decimal total for a points pack, else None
+    r.items          # per-indicator breakdown (dicts with id, points as Decimal, how, department…)
+    r.to_dict()      # the whole decision, as eligo's JSON
+
+    df = pack.evaluate_batch(dataframe_or_list_of_dicts, as_of="2024-05-01")   # GIL released, all cores
+
+A DataFrame's columns are named "group.field" ("applicant.birth_date"); NaN/None cells are missing facts.
+Amounts and points are decimal.Decimal: never binary floating point.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import json as _json
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+from . import _eligo
+
+__all__ = ["RuleError", "Pack", "Result", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
+           "BATCH_COLUMNS"]
+
+# The columns evaluate_batch returns, in order (also the Dask meta).
+BATCH_COLUMNS = ["verdict", "total", "failed", "reasons", "missing", "error", "decision"]
+
+
+class RuleError(Exception):
+    """A rule pack has errors. `.diagnostics` lists them (dicts: code, severity, file, line, column, pointer,
+    message, text); str() is every diagnostic formatted with its caret line."""
+
+    def __init__(self, text: str, diagnostics: list):
+        super().__init__(text)
+        self.diagnostics = diagnostics
+
+
+class Result:
+    """One decision. Attributes are read from the decision JSON (`to_dict()`)."""
+
+    def __init__(self, decision_json: str):
+        self._json = decision_json
+        self._d = _json.loads(decision_json, parse_float=_decimal.Decimal)
+
+    @property
+    def verdict(self) -> str:
+        return self._d["verdict"]
+
+    @property
+    def reasons(self) -> list:
+        return [c["reason"] for c in self._d["checks"] if c["status"] == "failed"]
+
+    @property
+    def failed(self) -> list:
+        return [c["id"] for c in self._d["checks"] if c["status"] == "failed"]
+
+    @property
+    def missing(self) -> list:
+        seen = []
+        for c in self._d["checks"] + self._d.get("score", {}).get("items", []):
+            for m in c.get("missing", []):
+                if m not in seen:
+                    seen.append(m)
+        return seen
+
+    @property
+    def score(self) -> Optional[_decimal.Decimal]:
+        s = self._d.get("score")
+        return _decimal.Decimal(s["total"]) if s else None
+
+    @property
+    def items(self) -> list:
+        items = []
+        for it in self._d.get("score", {}).get("items", []):
+            it = dict(it)
+            it["points"] = _decimal.Decimal(it["points"])
+            items.append(it)
+        return items
+
+    @property
+    def outputs(self) -> dict:
+        return {k: v.get("value") for k, v in self._d.get("outputs", {}).items()}
+
+    @property
+    def error(self) -> Optional[dict]:
+        return self._d.get("error")
+
+    @property
+    def data_errors(self) -> list:
+        return self._d.get("data_errors", [])
+
+    def to_dict(self) -> dict:
+        return _json.loads(self._json)
+
+    def to_json(self) -> str:
+        return self._json
+
+    def __repr__(self) -> str:
+        return f"<eligo.Result {self.verdict} {self._d['pack']['id']} {self._d['pack']['version']}>"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready form of a cell: dates as YYYY-MM-DD, Decimals as exact strings, numpy scalars as Python."""
+    if value is None:
+        return None
+    if isinstance(value, _decimal.Decimal):
+        return str(value)
+    if isinstance(value, (_dt.datetime,)):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if hasattr(value, "isoformat") and hasattr(value, "to_pydatetime"):  # pandas.Timestamp
+        return value.to_pydatetime().date().isoformat()
+    if isinstance(value, float):
+        if value != value:  # NaN: a missing fact
+            return None
+        return _decimal.Decimal(repr(value))  # the shortest text that round-trips, not the binary value
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str, bytes)):  # numpy scalar
+        return _plain(value.item())
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, _decimal.Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} to eligo")
+
+
+def _nest(row: Mapping) -> dict:
+    """{"applicant.name": x} → {"applicant": {"name": x}}; missing cells are left out."""
+    out: dict = {}
+    for key, value in row.items():
+        value = _plain(value)
+        if value is None:
+            continue
+        if isinstance(key, str) and "." in key:
+            group, field = key.split(".", 1)
+            out.setdefault(group, {})[field] = value
+        else:
+            out[key] = value
+    return out
+
+
+def _to_json(applicant: Any) -> str:
+    if isinstance(applicant, (str, bytes)):
+        return applicant.decode() if isinstance(applicant, bytes) else applicant
+    return _json.dumps(_plain(applicant), ensure_ascii=False, default=_encode)
+
+
+def _options(as_of=None, lang="zh-CN", mode=None, explain=False, clear_pii=False) -> "_eligo.Options":
+    o = _eligo.Options()
+    if isinstance(as_of, (_dt.date, _dt.datetime)):
+        as_of = as_of.strftime("%Y-%m-%d")
+    o.as_of = as_of
+    o.lang = lang
+    o.mode = mode
+    o.explain = explain
+    o.clear_pii = clear_pii
+    return o
+
+
+class Pack:
+    """A compiled rule pack: immutable, shareable between threads."""
+
+    def __init__(self, native):
+        self._native = native
+
+    id = property(lambda self: self._native.id)
+    version = property(lambda self: self._native.version)
+    hash = property(lambda self: self._native.hash)
+    file = property(lambda self: self._native.file)
+
+    def evaluate(self, applicant: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
+                 explain: bool = False, clear_pii: bool = False,
+                 sources: Optional[Callable[[str, str, dict], Optional[Mapping]]] = None) -> Result:
+        """Evaluates one applicant (a dict of input groups, or its JSON text).
+
+        `sources(source, group, applicant_dict)` is called the first time the rules read a group declared
+        with "source"; return the group's dict, or None when the source has no record."""
+        callback = None
+        if sources is not None:
+            def callback(source: str, group: str, input_json: str) -> Optional[str]:
+                got = sources(source, group, _json.loads(input_json))
+                return None if got is None else _to_json(got)
+        native = self._native.evaluate(_to_json(applicant), _options(as_of, lang, mode, explain, clear_pii), callback)
+        return Result(native)
+
+    def evaluate_batch(self, rows: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
+                       explain: bool = False, clear_pii: bool = False, threads: int = 0):
+        """Evaluates many applicants on all cores with the GIL released.
+
+        `rows`: a pandas DataFrame (columns "group.field") or an iterable of dicts. Returns a DataFrame with
+        the columns BATCH_COLUMNS and the input's index; one row per input row, in order."""
+        import pandas as pd
+
+        if isinstance(rows, pd.DataFrame):
+            index = rows.index
+            inputs = [_to_json(_nest(r)) for r in rows.to_dict("records")]
+        else:
+            rows = list(rows)
+            index = pd.RangeIndex(len(rows))
+            inputs = [_to_json(r) for r in rows]
+        decisions = self._native.evaluate_batch(inputs, _options(as_of, lang, mode, explain, clear_pii), threads)
+        records = []
+        for text in decisions:
+            r = Result(text)
+            records.append({
+                "verdict": r.verdict,
+                "total": r.score,
+                "failed": ",".join(r.failed),
+                "reasons": "；".join(r.reasons),
+                "missing": ",".join(r.missing),
+                "error": (r.error or {}).get("code", ""),
+                "decision": text,
+            })
+        return pd.DataFrame.from_records(records, index=index, columns=BATCH_COLUMNS)
+
+    def __repr__(self) -> str:
+        return f"<eligo.Pack {self.id} {self.version} sha256:{self.hash[:12]}>"
+
+
+def _finish(native, diagnostics, text) -> Pack:
+    if native is None:
+        raise RuleError(text, diagnostics)
+    return Pack(native)
+
+
+def load(path: str) -> Pack:
+    """Compiles a .pack.json file; raises RuleError with every problem found."""
+    return _finish(*_eligo.compile_file(str(path)))
+
+
+def compile(text: str, name: str = "<memory>") -> Pack:  # noqa: A001 - the verb of the domain
+    """Compiles pack JSON text; `name` names it in diagnostics and anchors relative table paths."""
+    return _finish(*_eligo.compile_text(text, name))
+
+
+def id_check(text: str, as_of: Optional[str] = None) -> dict:
+    """Kind, validity, the reason (never the number), canonical form, birth date, sex and region of an ID."""
+    return _eligo.id_check(text, as_of)
+
+
+def mask(kind: str, text: str) -> str:
+    """Masks for display: kind 'id_number', 'bank_card', 'mobile' or 'name'."""
+    return _eligo.mask(kind, text)
+
+
+def names_match(a: str, b: str) -> bool:
+    return _eligo.names_match(a, b)
+
+
+def normalize_name(text: str) -> str:
+    return _eligo.normalize_name(text)

@@ -1,0 +1,39 @@
+import datetime
+import decimal
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+BATCH_COLUMNS: list[str]
+
+class RuleError(Exception):
+    diagnostics: list[dict[str, Any]]
+
+class Result:
+    verdict: str
+    reasons: list[str]
+    failed: list[str]
+    missing: list[str]
+    score: Optional[decimal.Decimal]
+    items: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    error: Optional[dict[str, str]]
+    data_errors: list[dict[str, str]]
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+class Pack:
+    id: str
+    version: str
+    hash: str
+    file: str
+    def evaluate(self, applicant: Mapping[str, Any] | str, *, as_of: str | datetime.date | None = ...,
+                 lang: str = ..., mode: Optional[str] = ..., explain: bool = ..., clear_pii: bool = ...,
+                 sources: Optional[Callable[[str, str, dict], Optional[Mapping[str, Any]]]] = ...) -> Result: ...
+    def evaluate_batch(self, rows: Any, *, as_of: str | datetime.date | None = ..., lang: str = ...,
+                       mode: Optional[str] = ..., explain: bool = ..., clear_pii: bool = ..., threads: int = ...) -> Any: ...
+
+def load(path: str) -> Pack: ...
+def compile(text: str, name: str = ...) -> Pack: ...
+def id_check(text: str, as_of: Optional[str] = ...) -> dict[str, Any]: ...
+def mask(kind: str, text: str) -> str: ...
+def names_match(a: str, b: str) -> bool: ...
+def normalize_name(text: str) -> str: ...

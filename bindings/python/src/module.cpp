@@ -1,0 +1,179 @@
+// _eligo: thin pybind11 shims over the C++ API. The Python facade (eligo/__init__.py) builds the
+// user-facing objects; this module only moves strings across and releases the GIL for batches.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "eligo/identity.hpp"
+#include "eligo/pack.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+struct Options {
+  std::optional<std::string> as_of;
+  std::string lang = "zh-CN";
+  std::optional<std::string> mode;
+  bool explain = false;
+  bool clear_pii = false;
+};
+
+eligo::EvalOptions to_eval_options(const Options& o) {
+  eligo::EvalOptions eo;
+  if (o.as_of) {
+    eo.as_of = eligo::Date::parse(*o.as_of);
+    if (!eo.as_of) throw py::value_error("as_of must be a date written YYYY-MM-DD, got '" + *o.as_of + "'");
+  }
+  if (o.lang != "zh-CN" && o.lang != "en") throw py::value_error("lang must be 'zh-CN' or 'en'");
+  eo.lang = o.lang;
+  if (o.mode) {
+    if (*o.mode == "all") eo.mode = eligo::CheckMode::all;
+    else if (*o.mode == "first_failure") eo.mode = eligo::CheckMode::first_failure;
+    else throw py::value_error("mode must be 'first_failure' or 'all'");
+  }
+  eo.explain = o.explain;
+  eo.clear_pii = o.clear_pii;
+  return eo;
+}
+
+// A Python callable as a data source: called with (source, group, input_json) and returning JSON text or None.
+class PySource : public eligo::DataSource {
+ public:
+  PySource(py::function fn, std::string input) : fn_(std::move(fn)), input_(std::move(input)) {}
+  std::optional<std::string> fetch(const eligo::SourceRequest& req) override {
+    py::gil_scoped_acquire gil;
+    py::object r = fn_(std::string(req.source), std::string(req.group), input_);
+    if (r.is_none()) return std::nullopt;
+    return r.cast<std::string>();
+  }
+
+ private:
+  py::function fn_;
+  std::string input_;
+};
+
+py::dict diagnostic_dict(const eligo::Diagnostic& d) {
+  py::dict x;
+  x["code"] = d.code;
+  x["severity"] = eligo::severity_name(d.severity);
+  x["file"] = d.file;
+  x["line"] = d.line;
+  x["column"] = d.column;
+  x["pointer"] = d.pointer;
+  x["message"] = d.message;
+  x["text"] = eligo::format_diagnostic(d, true);
+  return x;
+}
+
+py::tuple compile_result(eligo::CompileResult r) {
+  py::list diags;
+  for (const auto& d : r.diagnostics.items) diags.append(diagnostic_dict(d));
+  py::object pack = r.pack ? py::cast(std::move(*r.pack)) : py::none();
+  return py::make_tuple(pack, diags, r.diagnostics.to_string());
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_eligo, m) {
+  m.doc() = "eligo's native core; use the 'eligo' package, not this module.";
+
+  py::class_<Options>(m, "Options")
+      .def(py::init<>())
+      .def_readwrite("as_of", &Options::as_of)
+      .def_readwrite("lang", &Options::lang)
+      .def_readwrite("mode", &Options::mode)
+      .def_readwrite("explain", &Options::explain)
+      .def_readwrite("clear_pii", &Options::clear_pii);
+
+  py::class_<eligo::Pack>(m, "Pack")
+      .def_property_readonly("id", &eligo::Pack::id)
+      .def_property_readonly("version", &eligo::Pack::version)
+      .def_property_readonly("hash", &eligo::Pack::hash)
+      .def_property_readonly("file", &eligo::Pack::file)
+      .def("evaluate",
+           [](const eligo::Pack& pack, const std::string& input, const Options& o, py::object sources) {
+             eligo::EvalOptions eo = to_eval_options(o);
+             if (sources.is_none()) {
+               py::gil_scoped_release nogil;
+               return pack.evaluate(input, eo).to_json();
+             }
+             PySource src(sources.cast<py::function>(), input);
+             eo.sources = &src;
+             py::gil_scoped_release nogil;  // re-acquired inside PySource::fetch
+             return pack.evaluate(input, eo).to_json();
+           })
+      .def("evaluate_batch",
+           [](const eligo::Pack& pack, const std::vector<std::string>& inputs, const Options& o, int threads) {
+             eligo::EvalOptions eo = to_eval_options(o);
+             if (!eo.as_of) eo.as_of = eligo::today_cst();  // one date for the whole batch
+             std::vector<std::string> out(inputs.size());
+             {
+               py::gil_scoped_release nogil;
+               const std::size_t n = inputs.size();
+               std::size_t t = threads > 0 ? static_cast<std::size_t>(threads)
+                                           : std::max(1u, std::thread::hardware_concurrency());
+               t = std::min(t, std::max<std::size_t>(1, n / 64));
+               auto work = [&](std::size_t b, std::size_t e) {
+                 eligo::Decision d;
+                 for (std::size_t i = b; i < e; ++i) {
+                   eligo::Input in = pack.bind(inputs[i]);
+                   pack.evaluate(in, eo, &d);
+                   out[i] = d.to_json();
+                 }
+               };
+               if (t <= 1) {
+                 work(0, n);
+               } else {
+                 std::vector<std::thread> pool;
+                 const std::size_t chunk = (n + t - 1) / t;
+                 for (std::size_t k = 0; k < t; ++k) {
+                   const std::size_t b = k * chunk, e = std::min(n, b + chunk);
+                   if (b < e) pool.emplace_back(work, b, e);
+                 }
+                 for (auto& th : pool) th.join();
+               }
+             }
+             return out;
+           },
+           py::arg("inputs"), py::arg("options"), py::arg("threads") = 0);
+
+  m.def("compile_file", [](const std::string& path) { return compile_result(eligo::compile_file(path)); });
+  m.def("compile_text", [](const std::string& text, const std::string& name) {
+    return compile_result(eligo::compile_text(text, name));
+  });
+  m.def("id_check", [](const std::string& text, std::optional<std::string> as_of) {
+    eligo::identity::IdOptions opt;
+    if (as_of) {
+      opt.as_of = eligo::Date::parse(*as_of);
+      if (!opt.as_of) throw py::value_error("as_of must be YYYY-MM-DD");
+    }
+    const auto c = eligo::identity::check_id(text, opt);
+    py::dict d;
+    d["kind"] = eligo::identity::to_string(c.kind);
+    d["valid"] = c.valid();
+    d["problem"] = eligo::identity::to_string(c.problem);
+    d["reason"] = eligo::identity::describe(c, "en");
+    d["canonical"] = c.valid() ? std::string(c.canonical()) : std::string();
+    d["birth_date"] = c.birth_date ? c.birth_date->to_string() : std::string();
+    d["sex"] = eligo::identity::to_string(c.sex);
+    d["region"] = c.region;
+    d["region_name"] = eligo::identity::region_name(c.region);
+    return d;
+  });
+  m.def("mask", [](const std::string& kind, const std::string& text) {
+    using eligo::identity::PiiKind;
+    PiiKind k;
+    if (kind == "id_number") k = PiiKind::id_number;
+    else if (kind == "bank_card") k = PiiKind::bank_card;
+    else if (kind == "mobile") k = PiiKind::mobile;
+    else if (kind == "name") k = PiiKind::name;
+    else throw py::value_error("kind must be 'id_number', 'bank_card', 'mobile' or 'name'");
+    return eligo::identity::mask(k, text);
+  });
+  m.def("names_match", &eligo::identity::names_match);
+  m.def("normalize_name", &eligo::identity::normalize_name);
+}
