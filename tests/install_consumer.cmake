@@ -26,3 +26,23 @@ execute_process(COMMAND ${consumer_build}/consumer_c RESULT_VARIABLE rc OUTPUT_V
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the C consumer ran but failed: ${out}")
 endif()
+# pkg-config for the C API: compile and run the C example against the install tree with plain cc.
+find_program(PKG_CONFIG pkg-config)
+if(PKG_CONFIG)
+  set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
+  execute_process(COMMAND ${PKG_CONFIG} --cflags --libs eligo OUTPUT_VARIABLE flags RESULT_VARIABLE rc
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "pkg-config does not know eligo")
+  endif()
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  execute_process(COMMAND cc -std=c99 ${SOURCE_DIR}/examples/consumer/main.c ${flags} -Wl,-rpath,${prefix}/lib
+                          -o ${consumer_build}/consumer_pkgconfig RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cc with pkg-config flags failed: ${err}")
+  endif()
+  execute_process(COMMAND ${consumer_build}/consumer_pkgconfig RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the pkg-config consumer failed: ${out}")
+  endif()
+endif()
