@@ -28,11 +28,12 @@ class RegionTable {
   std::vector<std::uint64_t> known_;
 };
 
-// Provinces (first two digits) in GB/T 2260, without a table load.
+// Provinces (first two digits) in GB/T 2260, without a table load: one bit per number 0-99.
 constexpr bool is_province(int two) {
-  return (two >= 11 && two <= 15) || (two >= 21 && two <= 23) || (two >= 31 && two <= 37) ||
-         (two >= 41 && two <= 46) || (two >= 50 && two <= 54) || (two >= 61 && two <= 65) || two == 71 ||
-         two == 81 || two == 82;
+  constexpr std::uint64_t kLow = (0x1Full << 11) | (0x7ull << 21) | (0x7Full << 31) | (0x3Full << 41) |
+                                 (0x1Full << 50) | (0x1Full << 61);                    // 11-15 21-23 31-37 41-46 50-54 61-63
+  constexpr std::uint64_t kHigh = (0x3ull << (64 - 64)) | (1ull << (71 - 64)) | (0x3ull << (81 - 64));  // 64-65 71 81-82
+  return two >= 0 && two < 100 && ((two < 64 ? (kLow >> two) : (kHigh >> (two - 64))) & 1u) != 0;
 }
 
 }  // namespace eligo::identity::detail

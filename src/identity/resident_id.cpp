@@ -1,5 +1,6 @@
 // Resident ID numbers (GB 11643) and the numbers sharing their 18-character layout: 港澳台 residence
 // permits and the 2023 foreign permanent-residence ID. The check is allocation-free for ASCII input.
+#include <cstring>
 #include <ctime>
 
 #include "eligo/identity.hpp"
@@ -43,6 +44,14 @@ char check_character_of(const char* s) {
   return kCheckCharacters[sum % 11];
 }
 
+// True when all eight bytes are ASCII digits: high nibble 3, and adding 6 keeps it 3 (0x3A-0x3F do not).
+inline bool eight_digits(const char* s) {
+  std::uint64_t word;
+  std::memcpy(&word, s, 8);
+  constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ull, kThrees = 0x3030303030303030ull, kSixes = 0x0606060606060606ull;
+  return (word & kHigh) == kThrees && ((word + kSixes) & kHigh) == kThrees;
+}
+
 bool is_permit_region_prefix(const char* s) { return s[0] == '8' && s[1] >= '1' && s[1] <= '3'; }
 
 void check_18(IdCheck& r, const char* s, const IdOptions& options) {
@@ -53,19 +62,21 @@ void check_18(IdCheck& r, const char* s, const IdOptions& options) {
   } else {
     r.kind = IdKind::resident;
   }
-  // One pass: digits 1-17 and the MOD 11-2 sum.
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) {
-    const unsigned digit = static_cast<unsigned char>(s[i]) - unsigned{'0'};
-    if (digit > 9) {
-      r.problem = IdProblem::characters;
-      r.position = static_cast<std::uint8_t>(i + 1);
-      r.found_char = static_cast<unsigned char>(s[i]);
-      return;
+  // Digits 1-17 (eight at a time), then the MOD 11-2 sum without branches.
+  if (!eight_digits(s) || !eight_digits(s + 8) || !detail::is_digit(s[16])) {
+    for (int i = 0; i < 17; ++i) {
+      if (!detail::is_digit(s[i])) {
+        r.problem = IdProblem::characters;
+        r.position = static_cast<std::uint8_t>(i + 1);
+        r.found_char = static_cast<unsigned char>(s[i]);
+        return;
+      }
     }
-    sum += static_cast<int>(digit) * kWeights[i];
   }
-  if (!detail::is_digit(s[17]) && s[17] != 'X') {
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (s[i] - '0') * kWeights[i];
+  const char last = detail::ascii_upper(s[17]);
+  if (!detail::is_digit(last) && last != 'X') {
     r.problem = IdProblem::characters;
     r.position = 18;
     r.found_char = static_cast<unsigned char>(s[17]);
@@ -98,12 +109,14 @@ void check_18(IdCheck& r, const char* s, const IdOptions& options) {
   detail::check_birth_date(r, digits_value(s + 6, 4), digits_value(s + 10, 2), digits_value(s + 12, 2), options);
   r.sex = ((s[16] - '0') & 1) ? Sex::male : Sex::female;
   const char expected = kCheckCharacters[sum % 11];
-  if (s[17] != expected) {
+  if (last != expected) {
     flag(r, IdProblem::check_character);
     r.expected_check = expected;
-    r.found_check = s[17];
+    r.found_check = last;
   }
-  detail::set_canonical(r, std::string_view(s, 18));
+  std::memcpy(r.canonical_, s, 18);
+  r.canonical_[17] = last;
+  r.canonical_size_ = 18;
 }
 
 void check_legacy_15(IdCheck& r, const char* s, const IdOptions& options) {
@@ -142,6 +155,8 @@ void check_normalized(IdCheck& r, std::string_view s, std::size_t length, const 
     return;
   }
   if (s.size() <= 18) {
+    // Written here, read back only by callers: the checks below read the caller's bytes, because loading
+    // 8 bytes at once right after storing them one by one would stall store forwarding.
     for (std::size_t i = 0; i < s.size(); ++i) r.normalized_[i] = detail::ascii_upper(s[i]);
     r.normalized_size_ = static_cast<std::uint8_t>(s.size());
   }
@@ -165,7 +180,7 @@ void check_normalized(IdCheck& r, std::string_view s, std::size_t length, const 
       }
     }
   }
-  const char* text = r.normalized_;
+  const char* text = s.data();  // ASCII here; only a final x or the foreign letters may be lower-case
   if (length == 18) {
     check_18(r, text, options);
     return;
@@ -180,7 +195,7 @@ void check_normalized(IdCheck& r, std::string_view s, std::size_t length, const 
   }
   if (options.accept_foreign) {
     const int length_seen = r.length;
-    r = check_foreign_legacy(std::string_view(text, 15), options);
+    r = check_foreign_legacy(std::string_view(r.normalized_, 15), options);
     r.length = length_seen;
     return;
   }
