@@ -192,6 +192,8 @@ class Pack {
 
   // Binds applicant JSON (an object of groups). Malformed JSON is an error in input.errors().
   Input bind(std::string_view json) const;
+  // Rebinds `input` in place, reusing its storage (the allocation-free path for hot loops).
+  void bind(std::string_view json, Input* input) const;
   Decision evaluate(std::string_view json, const EvalOptions& options = {}) const;
   Decision evaluate(Input& input, const EvalOptions& options = {}) const;
   // Reuses `out`'s storage: the allocation-free path for hot loops.

@@ -77,10 +77,14 @@ ELIGO_API eligo_status eligo_pack_evaluate(const eligo_pack* pack, const char* i
     static const eligo_options kDefaults;
     const eligo_options& o = options ? *options : kDefaults;
     eligo::EvalOptions eo = o.options;
-    const std::string input(input_json, length);
-    CSource source(o.source, o.source_user_data, input);
+    const std::string_view input(input_json, length);
+    CSource source(o.source, o.source_user_data, o.source ? std::string(input) : std::string());
     if (o.source) eo.sources = &source;
-    const eligo::Decision d = pack->pack.evaluate(input, eo);
+    // Per-thread input and decision storage, reused from call to call.
+    thread_local eligo::Input in;
+    thread_local eligo::Decision d;
+    pack->pack.bind(input, &in);
+    pack->pack.evaluate(in, eo, &d);
     *out_result_json = copy_out(d.to_json());
     return d.verdict == eligo::Verdict::error ? ELIGO_ERROR_EVALUATION : ELIGO_OK;
   });
@@ -113,8 +117,9 @@ ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const c
       eligo::EvalOptions eo = o.options;
       eo.as_of = eo.as_of ? eo.as_of : eligo::today_cst();  // one date for the whole batch
       eligo::Decision d;
+      eligo::Input in;
       for (std::size_t i = begin; i < end; ++i) {
-        eligo::Input in = pack->pack.bind(lines[i].second);
+        pack->pack.bind(lines[i].second, &in);
         pack->pack.evaluate(in, eo, &d);
         std::string j = d.to_json();
         // Each result names its input line, so results can be joined back to rows.

@@ -54,6 +54,8 @@ Input Pack::bind(std::string_view json) const {
   return in;
 }
 
+void Pack::bind(std::string_view json, Input* input) const { detail::bind_json(*program_, json, input->impl_.get()); }
+
 Input::Input() : impl_(std::make_unique<detail::BoundInput>()) {}
 Input::~Input() = default;
 Input::Input(Input&&) noexcept = default;

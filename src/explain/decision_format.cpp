@@ -1,88 +1,207 @@
 // Decision::to_json and Decision::to_text. Decimals are written as strings so no reader turns them into
 // binary floating point; keys come in a fixed order so equal decisions are byte-identical (TARGETS R5).
-#include <nlohmann/json.hpp>
-
+// The JSON is written directly, without a DOM: it is on the path of every C API and server call (P2).
 #include "eligo/pack.hpp"
 
 namespace eligo {
 
-using ojson = nlohmann::ordered_json;
-
 namespace {
 
-ojson trace_json(const std::vector<TraceValue>& read) {
-  ojson a = ojson::array();
-  for (const auto& r : read) a.push_back(ojson{{"path", r.path}, {"value", r.value}});
-  return a;
-}
+// A small JSON writer: the decision is written straight into one string (no DOM), keys in a fixed order.
+class Writer {
+ public:
+  explicit Writer(std::string* out) : s_(*out) {}
+  void open(char c) {
+    comma();
+    s_.push_back(c);
+    first_ = true;
+  }
+  void close(char c) {
+    s_.push_back(c);
+    first_ = false;
+  }
+  void key(const char* k) {
+    comma();
+    s_.push_back('"');
+    s_ += k;
+    s_ += "\":";
+    first_ = true;  // the value follows without a comma
+  }
+  void str(std::string_view v) {
+    comma();
+    s_.push_back('"');
+    for (const char ch : v) {
+      const unsigned char c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': s_ += "\\\""; break;
+        case '\\': s_ += "\\\\"; break;
+        case '\b': s_ += "\\b"; break;
+        case '\f': s_ += "\\f"; break;
+        case '\n': s_ += "\\n"; break;
+        case '\r': s_ += "\\r"; break;
+        case '\t': s_ += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            static const char* hex = "0123456789abcdef";
+            s_ += "\\u00";
+            s_.push_back(hex[c >> 4]);
+            s_.push_back(hex[c & 15]);
+          } else {
+            s_.push_back(ch);
+          }
+      }
+    }
+    s_.push_back('"');
+  }
+  void raw(std::string_view json) {
+    comma();
+    s_ += json;
+  }
+  void boolean(bool b) { raw(b ? "true" : "false"); }
+  void field(const char* k, std::string_view v) {
+    key(k);
+    str(v);
+  }
+  void strings(const char* k, const std::vector<std::string>& v) {
+    key(k);
+    open('[');
+    for (const auto& x : v) str(x);
+    close(']');
+  }
 
-std::string sv(std::string_view s) { return std::string(s); }
+ private:
+  void comma() {
+    if (!first_) s_.push_back(',');
+    first_ = false;
+  }
+  std::string& s_;
+  bool first_ = true;
+};
+
+void trace(Writer& w, const std::vector<TraceValue>& read) {
+  w.key("read");
+  w.open('[');
+  for (const auto& r : read) {
+    w.open('{');
+    w.field("path", r.path);
+    w.field("value", r.value);
+    w.close('}');
+  }
+  w.close(']');
+}
 
 }  // namespace
 
 std::string Decision::to_json() const {
-  ojson j;
-  j["pack"] = {{"id", sv(pack_id)}, {"version", sv(version)}, {"sha256", sv(pack_hash)}};
-  j["as_of"] = as_of.to_string();
-  j["verdict"] = verdict_name(verdict);
-  j["mode"] = mode == CheckMode::all ? "all" : "first_failure";
-  if (error) j["error"] = {{"code", error->code}, {"message", error->message}, {"pointer", error->pointer}};
-  ojson checks_j = ojson::array();
-  for (const auto& c : checks) {
-    ojson cj;
-    cj["id"] = sv(c.id);
-    cj["status"] = check_status_name(c.status);
-    if (!c.label.empty()) cj["label"] = sv(c.label);
-    if (c.status == CheckStatus::failed) cj["reason"] = c.reason;
-    if (!c.cite.empty()) cj["cite"] = sv(c.cite);
-    if (!c.department.empty()) cj["department"] = sv(c.department);
-    if (!c.missing.empty()) cj["missing"] = c.missing;
-    if (!c.read.empty()) cj["read"] = trace_json(c.read);
-    checks_j.push_back(std::move(cj));
+  std::string out;
+  out.reserve(256 + 128 * (checks.size() + items.size()));
+  Writer w(&out);
+  w.open('{');
+  w.key("pack");
+  w.open('{');
+  w.field("id", pack_id);
+  w.field("version", version);
+  w.field("sha256", pack_hash);
+  w.close('}');
+  w.field("as_of", as_of.to_string());
+  w.field("verdict", verdict_name(verdict));
+  w.field("mode", mode == CheckMode::all ? "all" : "first_failure");
+  if (error) {
+    w.key("error");
+    w.open('{');
+    w.field("code", error->code);
+    w.field("message", error->message);
+    w.field("pointer", error->pointer);
+    w.close('}');
   }
-  j["checks"] = std::move(checks_j);
+  w.key("checks");
+  w.open('[');
+  for (const auto& c : checks) {
+    w.open('{');
+    w.field("id", c.id);
+    w.field("status", check_status_name(c.status));
+    if (!c.label.empty()) w.field("label", c.label);
+    if (c.status == CheckStatus::failed) w.field("reason", c.reason);
+    if (!c.cite.empty()) w.field("cite", c.cite);
+    if (!c.department.empty()) w.field("department", c.department);
+    if (!c.missing.empty()) w.strings("missing", c.missing);
+    if (!c.read.empty()) trace(w, c.read);
+    w.close('}');
+  }
+  w.close(']');
   if (scored) {
-    ojson items_j = ojson::array();
+    w.key("score");
+    w.open('{');
+    w.field("total", total.to_string());
+    w.key("items");
+    w.open('[');
     for (const auto& it : items) {
-      ojson ij;
-      ij["id"] = sv(it.id);
-      if (!it.label.empty()) ij["label"] = sv(it.label);
-      ij["points"] = it.points.to_string();
-      ij["status"] = item_status_name(it.status);
-      if (it.deduct) ij["deduct"] = true;
-      if (!it.group.empty()) ij["group"] = sv(it.group);
-      if (!it.department.empty()) ij["department"] = sv(it.department);
-      if (it.example) ij["example"] = true;
-      if (!it.how.empty()) ij["how"] = it.how;
-      if (!it.missing.empty()) ij["missing"] = it.missing;
-      if (!it.read.empty()) ij["read"] = trace_json(it.read);
-      items_j.push_back(std::move(ij));
+      w.open('{');
+      w.field("id", it.id);
+      if (!it.label.empty()) w.field("label", it.label);
+      w.field("points", it.points.to_string());
+      w.field("status", item_status_name(it.status));
+      if (it.deduct) {
+        w.key("deduct");
+        w.boolean(true);
+      }
+      if (!it.group.empty()) w.field("group", it.group);
+      if (!it.department.empty()) w.field("department", it.department);
+      if (it.example) {
+        w.key("example");
+        w.boolean(true);
+      }
+      if (!it.how.empty()) w.field("how", it.how);
+      if (!it.missing.empty()) w.strings("missing", it.missing);
+      if (!it.read.empty()) trace(w, it.read);
+      w.close('}');
     }
-    j["score"] = {{"total", total.to_string()}, {"items", std::move(items_j)}};
+    w.close(']');
+    w.close('}');
   }
   if (!outputs.empty()) {
-    ojson o = ojson::object();
-    for (const auto& out : outputs) {
-      ojson oj;
-      oj["value"] = ojson::parse(out.json);
-      if (out.example) oj["example"] = true;
-      if (!out.note.empty()) oj["note"] = sv(out.note);
-      if (!out.missing.empty()) oj["missing"] = out.missing;
-      o[sv(out.name)] = std::move(oj);
+    w.key("outputs");
+    w.open('{');
+    for (const auto& o : outputs) {
+      w.key(std::string(o.name).c_str());
+      w.open('{');
+      w.key("value");
+      w.raw(o.json);  // already JSON (explain::render_json)
+      if (o.example) {
+        w.key("example");
+        w.boolean(true);
+      }
+      if (!o.note.empty()) w.field("note", o.note);
+      if (!o.missing.empty()) w.strings("missing", o.missing);
+      w.close('}');
     }
-    j["outputs"] = std::move(o);
+    w.close('}');
   }
   if (!sources_called.empty()) {
-    ojson s = ojson::array();
-    for (const auto& c : sources_called) s.push_back({{"source", c.source}, {"outcome", c.outcome}});
-    j["sources_called"] = std::move(s);
+    w.key("sources_called");
+    w.open('[');
+    for (const auto& c : sources_called) {
+      w.open('{');
+      w.field("source", c.source);
+      w.field("outcome", c.outcome);
+      w.close('}');
+    }
+    w.close(']');
   }
   if (!data_errors.empty()) {
-    ojson e = ojson::array();
-    for (const auto& d : data_errors) e.push_back({{"code", d.code}, {"path", d.path}, {"message", d.message}});
-    j["data_errors"] = std::move(e);
+    w.key("data_errors");
+    w.open('[');
+    for (const auto& d : data_errors) {
+      w.open('{');
+      w.field("code", d.code);
+      w.field("path", d.path);
+      w.field("message", d.message);
+      w.close('}');
+    }
+    w.close(']');
   }
-  return j.dump();
+  w.close('}');
+  return out;
 }
 
 std::string Decision::to_text(bool explain) const {

@@ -119,8 +119,9 @@ PYBIND11_MODULE(_eligo, m) {
                t = std::min(t, std::max<std::size_t>(1, n / 64));
                auto work = [&](std::size_t b, std::size_t e) {
                  eligo::Decision d;
+                 eligo::Input in;
                  for (std::size_t i = b; i < e; ++i) {
-                   eligo::Input in = pack.bind(inputs[i]);
+                   pack.bind(inputs[i], &in);
                    pack.evaluate(in, eo, &d);
                    out[i] = d.to_json();
                  }
