@@ -153,6 +153,14 @@ void BM_Identity_KeyedHash(benchmark::State& state) {
 }
 BENCHMARK(BM_Identity_KeyedHash);
 
+void BM_Identity_IdHasher(benchmark::State& state) {  // one key, many IDs
+  const IdHasher hasher("portal-key");
+  require(hasher.hash("11010519491231002X") == keyed_id_hash("portal-key", "11010519491231002X"), "same hash");
+  for (auto _ : state) benchmark::DoNotOptimize(hasher.hash("11010519491231002X"));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Identity_IdHasher);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -46,6 +46,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -327,6 +328,24 @@ std::string mask(PiiKind kind, std::string_view text, const MaskOptions& options
 // of a number never depends on the evaluation date or the options.
 // Returns "" only if libcrypto fails.
 std::string keyed_id_hash(std::string_view key, std::string_view id_text);
+
+// The same hash for many IDs under one key: the HMAC key schedule is prepared once, so each hash costs
+// about one SHA-256 pass. hash() may be called from several threads at once.
+class IdHasher {
+ public:
+  explicit IdHasher(std::string_view key);
+  ~IdHasher();
+  IdHasher(IdHasher&&) noexcept;
+  IdHasher& operator=(IdHasher&&) noexcept;
+  IdHasher(const IdHasher&) = delete;
+  IdHasher& operator=(const IdHasher&) = delete;
+
+  std::string hash(std::string_view id_text) const;  // == keyed_id_hash(key, id_text); "" if libcrypto fails
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // ─── Any of the above ───────────────────────────────────────────────────────────────────────────────────
 

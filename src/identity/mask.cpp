@@ -1,7 +1,4 @@
-// Masking for display and logs, and the keyed hash for joining lists without raw ID numbers.
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
+// Masking for display and logs.
 #include <algorithm>
 #include <vector>
 
@@ -76,33 +73,6 @@ const char* to_string(PiiKind kind) {
     case PiiKind::name: return "name";
   }
   return "unknown";
-}
-
-std::string keyed_id_hash(std::string_view key, std::string_view id_text) {
-  // Only the 15 → 18 conversion is applied (it depends on nothing but the digits), so the hash of a
-  // number never changes with the evaluation date or the region options.
-  IdOptions options;
-  options.as_of = Date::from_ymd(9999, 12, 31);
-  options.region_check = RegionCheck::none;
-  const IdCheck check = check_id(id_text, options);
-  const std::string message = check.kind == IdKind::resident_legacy && check.canonical().size() == 18
-                                  ? std::string(check.canonical())
-                                  : normalize_id(id_text);
-  static const unsigned char kEmptyKey[1] = {0};
-  const void* key_data = key.empty() ? static_cast<const void*>(kEmptyKey) : static_cast<const void*>(key.data());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  if (HMAC(EVP_sha256(), key_data, static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &digest_size) == nullptr)
-    return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(digest_size * 2);
-  for (unsigned int i = 0; i < digest_size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
 }
 
 }  // namespace eligo::identity

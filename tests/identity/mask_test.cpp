@@ -52,3 +52,12 @@ TEST_CASE("keyed hash joins legacy and 18-character forms without raw numbers", 
   CHECK(keyed_id_hash("other-key", "610104196209276908") != keyed_id_hash("portal-key", "610104196209276908"));
   CHECK(keyed_id_hash("k", "１１０１０５１９４９１２３１００２ｘ") == keyed_id_hash("k", "11010519491231002X"));
 }
+
+TEST_CASE("id hasher gives the keyed hash for many IDs under one key", "[identity]") {
+  IdHasher hasher("portal-key");
+  CHECK(hasher.hash("610104196209276908") == "ad0f1187f6a95fdfba1ecc6cca1f83c2483064d3ce9e597466c400a66fb26411");
+  CHECK(hasher.hash("610104620927690") == hasher.hash("610104196209276908"));
+  CHECK(hasher.hash("11010519491231002X") == keyed_id_hash("portal-key", "11010519491231002X"));
+  IdHasher moved = std::move(hasher);
+  CHECK(moved.hash("610104196209276908") == "ad0f1187f6a95fdfba1ecc6cca1f83c2483064d3ce9e597466c400a66fb26411");
+}
