@@ -1,0 +1,395 @@
+// Report: read access to a finished reconciliation, and the evidence line behind every class.
+#include <algorithm>
+
+#include "eligo/identity.hpp"
+#include "payout/classify.hpp"
+#include "payout/store.hpp"
+
+namespace eligo::payout {
+
+using detail::kNone;
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::success: return "success";
+    case Status::failed: return "failed";
+    case Status::returned: return "returned";
+  }
+  return "unknown";
+}
+
+const char* to_string(Class c) {
+  switch (c) {
+    case Class::paid: return "paid";
+    case Class::repaid: return "repaid";
+    case Class::amount_mismatch: return "amount_mismatch";
+    case Class::payee_mismatch: return "payee_mismatch";
+    case Class::duplicate_payment: return "duplicate_payment";
+    case Class::payee_ineligible: return "payee_ineligible";
+    case Class::failed: return "failed";
+    case Class::missing: return "missing";
+    case Class::orphan_record: return "orphan_record";
+    case Class::after_cutoff: return "after_cutoff";
+  }
+  return "unknown";
+}
+
+const char* label_zh(Class c) {
+  switch (c) {
+    case Class::paid: return "正常发放";
+    case Class::repaid: return "二次支付成功";
+    case Class::amount_mismatch: return "金额不符";
+    case Class::payee_mismatch: return "错发";
+    case Class::duplicate_payment: return "重复发放(多发)";
+    case Class::payee_ineligible: return "不应发放对象";
+    case Class::failed: return "发放失败";
+    case Class::missing: return "漏发";
+    case Class::orphan_record: return "无对应兑付单";
+    case Class::after_cutoff: return "截止日后";
+  }
+  return "";
+}
+
+std::optional<Class> class_from_name(std::string_view name) {
+  for (int i = 0; i < kClassCount; ++i)
+    if (name == to_string(static_cast<Class>(i))) return static_cast<Class>(i);
+  return std::nullopt;
+}
+
+const char* to_string(MatchedBy m) {
+  switch (m) {
+    case MatchedBy::none: return "none";
+    case MatchedBy::order_no: return "order_no";
+    case MatchedBy::fallback: return "fallback";
+  }
+  return "none";
+}
+
+const char* to_string(Side s) {
+  switch (s) {
+    case Side::orders: return "orders";
+    case Side::bank: return "bank";
+    case Side::registry: return "registry";
+    case Side::exclusions: return "exclusions";
+  }
+  return "orders";
+}
+
+const char* to_string(ClaimSource s) {
+  switch (s) {
+    case ClaimSource::registry: return "registry";
+    case ClaimSource::order: return "order";
+    case ClaimSource::unclaimed: return "unclaimed";
+  }
+  return "unclaimed";
+}
+
+Report::Report() = default;
+Report::~Report() = default;
+Report::Report(Report&&) noexcept = default;
+Report& Report::operator=(Report&&) noexcept = default;
+
+std::size_t Report::order_count() const { return data_ ? data_->orders.size() : 0; }
+std::size_t Report::record_count() const { return data_ ? data_->records.size() : 0; }
+Class Report::order_class(std::size_t i) const { return data_->order_class[i]; }
+Class Report::record_class(std::size_t i) const { return data_->record_class[i]; }
+const Summary& Report::summary() const { return data_->summary; }
+const std::vector<Rejection>& Report::rejections() const { return data_->rejections; }
+const Options& Report::options() const { return data_->options; }
+
+OrderResult Report::order(std::size_t i) const {
+  const Data& d = *data_;
+  const detail::OrderRow& o = d.orders[i];
+  OrderResult r;
+  r.order.order_no = d.arena.get(o.order_no);
+  r.order.policy = d.arena.get(o.policy);
+  r.order.period = d.arena.get(o.period);
+  r.order.payee_id = d.arena.get(o.payee_id);
+  r.order.payee_name = d.arena.get(o.payee_name);
+  r.order.account = d.arena.get(o.account);
+  r.order.amount = o.amount;
+  r.order.created = o.created;
+  r.order.community = d.arena.get(o.community);
+  r.payee_id = r.order.payee_id;
+  r.cls = d.order_class[i];
+  r.matched_by = d.order_matched_by[i];
+  r.records.assign(d.order_records.begin() + d.order_records_start[i],
+                   d.order_records.begin() + d.order_records_start[i + 1]);
+  if (d.duplicate_of[i] != kNone) r.duplicate_of = d.duplicate_of[i];
+  r.paid = d.paid[i];
+  r.community = d.arena.get(d.community[i]);
+  r.claim = d.claim[i];
+  r.claim_note = detail::claim_note_text(static_cast<detail::ClaimNote>(d.claim_note[i]));
+  if (d.exclusion[i] != kNone) r.exclusion_reason = d.arena.get(d.exclusions[d.exclusion[i]].reason);
+  return r;
+}
+
+RecordResult Report::record(std::size_t i) const {
+  const Data& d = *data_;
+  const detail::RecordRow& b = d.records[i];
+  RecordResult r;
+  r.record.serial_no = d.arena.get(b.serial_no);
+  r.record.order_no = d.arena.get(b.order_no);
+  r.record.payee_id = d.arena.get(b.payee_id);
+  r.record.payee_id_hash = d.arena.get(b.payee_id_hash);
+  r.record.account = d.arena.get(b.account);
+  r.record.name = d.arena.get(b.name);
+  r.record.amount = b.amount;
+  r.record.status = b.status;
+  r.record.value_date = b.value_date;
+  r.record.failure_reason = d.arena.get(b.failure_reason);
+  r.cls = d.record_class[i];
+  r.matched_by = d.record_matched_by[i];
+  if (d.record_order[i] != kNone) r.order = d.record_order[i];
+  r.cancelled = d.record_cancelled[i];
+  return r;
+}
+
+std::optional<std::size_t> Report::find_order(std::string_view order_no) const {
+  const Data& d = *data_;
+  return d.order_index.find(order_no, [&](std::uint32_t v) { return d.arena.get(d.orders[v].order_no); });
+}
+
+std::optional<std::size_t> Report::find_record(std::string_view serial_no) const {
+  const Data& d = *data_;
+  return d.record_index.find(serial_no, [&](std::uint32_t v) { return d.arena.get(d.records[v].serial_no); });
+}
+
+std::string Report::show_id(std::string_view id) const {
+  return data_->options.clear_pii ? std::string(id) : identity::mask(identity::PiiKind::id_number, id);
+}
+std::string Report::show_card(std::string_view card) const {
+  return data_->options.clear_pii ? std::string(card) : identity::mask(identity::PiiKind::bank_card, card);
+}
+std::string Report::show_name(std::string_view name) const {
+  return data_->options.clear_pii ? std::string(name) : identity::mask(identity::PiiKind::name, name);
+}
+
+namespace {
+
+std::string signed_difference(const Decimal& paid, const Decimal& due) {
+  Decimal diff;
+  if (!Decimal::sub(paid, due, &diff)) return "?";
+  return (diff.is_negative() ? "" : "+") + diff.to_string();
+}
+
+}  // namespace
+
+// "failed B1 on 2024-03-02 to 622202******0001 (账户不存在)"
+static std::string attempt_text(const Report& rep, const Report::Data& d, std::uint32_t r, const char* verb) {
+  const detail::RecordRow& b = d.records[r];
+  std::string s = verb;
+  s += ' ';
+  s += d.arena.get(b.serial_no);
+  s += " on " + b.value_date.to_string();
+  const std::string_view account = d.arena.get(b.account);
+  if (!account.empty()) s += " to " + rep.show_card(account);
+  const std::string_view reason = d.arena.get(b.failure_reason);
+  if (!reason.empty() && b.status != Status::success) {
+    s += " (";
+    s += reason;
+    s += ')';
+  }
+  return s;
+}
+
+static const char* failure_verb(const Report::Data& d, std::uint32_t r) {
+  const detail::RecordRow& b = d.records[r];
+  if (b.status == Status::failed) return "failed";
+  if (b.status == Status::returned) return "returned";
+  return d.record_cancelled[r] ? "paid then returned" : "paid";
+}
+
+std::string Report::order_evidence(std::size_t i) const {
+  const Data& d = *data_;
+  const detail::OrderRow& o = d.orders[i];
+  const std::uint32_t b = d.order_records_start[i], e = d.order_records_start[i + 1];
+  const std::uint32_t* list = d.order_records.data();
+  std::vector<std::uint32_t> successes, failures;
+  for (std::uint32_t k = b; k < e; ++k) {
+    const std::uint32_t r = list[k];
+    (d.records[r].status == Status::success && !d.record_cancelled[r] ? successes : failures).push_back(r);
+  }
+  const auto join_failures = [&](std::string& s) {
+    for (std::uint32_t r : failures) {
+      if (!s.empty()) s += "; ";
+      s += attempt_text(*this, d, r, failure_verb(d, r));
+    }
+  };
+  std::string s;
+  switch (d.order_class[i]) {
+    case Class::missing:
+      s = "no bank record";
+      if (d.options.cutoff) s += " on or before " + d.options.cutoff->to_string();
+      break;
+    case Class::failed:
+      join_failures(s);
+      s += "; not paid";
+      break;
+    case Class::paid:
+      if (!failures.empty()) {
+        join_failures(s);
+        s += "; ";
+        s += attempt_text(*this, d, successes[0], "retried to the same account: paid by");
+      } else {
+        s = attempt_text(*this, d, successes[0], "paid by");
+      }
+      break;
+    case Class::repaid:
+      join_failures(s);
+      s += "; " + attempt_text(*this, d, successes[0], "repaid by");
+      break;
+    case Class::amount_mismatch: {
+      const detail::RecordRow& r = d.records[successes[0]];
+      s = attempt_text(*this, d, successes[0], "paid by") + ": " + r.amount.to_string() + " instead of " +
+          o.amount.to_string() + " (" + signed_difference(r.amount, o.amount) + ")";
+      break;
+    }
+    case Class::payee_mismatch: {
+      const detail::RecordRow& r = d.records[successes[0]];
+      const detail::PayeeCheck c = detail::check_payee(d.arena, o, r);
+      s = attempt_text(*this, d, successes[0], "paid by");
+      std::string parts;
+      const auto add = [&](const std::string& p) { parts += (parts.empty() ? "" : ", ") + p; };
+      if (c.account) add("account " + show_card(d.arena.get(r.account)) + " is not the order's " +
+                         show_card(d.arena.get(o.account)));
+      if (c.name) add("name " + show_name(d.arena.get(r.name)) + " is not the order's " +
+                      show_name(d.arena.get(o.payee_name)));
+      if (c.id) add("ID " + show_id(d.arena.get(r.payee_id)) + " is not the order's " +
+                    show_id(d.arena.get(o.payee_id)));
+      s += ": " + parts;
+      break;
+    }
+    case Class::duplicate_payment:
+      if (successes.size() > 1) {
+        s = "paid " + std::to_string(successes.size()) + " times: ";
+        Decimal over;
+        for (std::size_t k = 0; k < successes.size(); ++k) {
+          const detail::RecordRow& r = d.records[successes[k]];
+          if (k) {
+            s += ", ";
+            Decimal t;
+            if (Decimal::add(over, r.amount, &t)) over = t;
+          }
+          s += std::string(d.arena.get(r.serial_no)) + " on " + r.value_date.to_string();
+        }
+        s += " (over-payment " + over.to_string() + ")";
+      }
+      if (d.duplicate_of[i] != kNone) {
+        const std::uint32_t first = d.duplicate_of[i];
+        if (!s.empty()) s += "; ";
+        s += "payee already paid for " + std::string(d.arena.get(o.policy)) + " " +
+             std::string(d.arena.get(o.period)) + " under order " +
+             std::string(d.arena.get(d.orders[first].order_no)) + "; this order " +
+             attempt_text(*this, d, successes[0], "paid by");
+      }
+      break;
+    case Class::payee_ineligible: {
+      const detail::ExclusionRow& x = d.exclusions[d.exclusion[i]];
+      s = "payee on the exclusion list";
+      if (x.from) s += " from " + x.from->to_string();
+      const std::string_view reason = d.arena.get(x.reason);
+      if (!reason.empty()) s += " (" + std::string(reason) + ")";
+      if (successes.empty()) {
+        s += "; not paid";
+      } else {
+        for (std::uint32_t r : successes) s += "; " + attempt_text(*this, d, r, "paid by");
+      }
+      break;
+    }
+    case Class::orphan_record:
+    case Class::after_cutoff:
+      break;
+  }
+  if (d.order_matched_by[i] == MatchedBy::fallback) s += " [records matched by payee, amount and date]";
+  return s;
+}
+
+std::string Report::record_evidence(std::size_t i) const {
+  const Data& d = *data_;
+  const detail::RecordRow& b = d.records[i];
+  const std::uint32_t o = d.record_order[i];
+  const std::string order_no = o == kNone ? "" : std::string(d.arena.get(d.orders[o].order_no));
+  std::string s;
+  switch (d.record_class[i]) {
+    case Class::after_cutoff:
+      s = "value date " + b.value_date.to_string() + " is after the cut-off " +
+          (d.options.cutoff ? d.options.cutoff->to_string() : std::string("?"));
+      break;
+    case Class::orphan_record:
+      switch (static_cast<detail::OrphanNote>(d.record_note[i])) {
+        case detail::OrphanNote::unknown_order_no:
+          s = "no accepted order numbered " + std::string(d.arena.get(b.order_no));
+          break;
+        case detail::OrphanNote::nothing_to_match_by:
+          s = "no order number and no payee ID to match by";
+          break;
+        case detail::OrphanNote::fallback_disabled:
+          s = "no order number, and matching by payee is off";
+          break;
+        case detail::OrphanNote::unknown_payee:
+          s = "no order number, and the payee has no order";
+          break;
+        case detail::OrphanNote::no_candidate:
+          s = "no order number, and no order of the payee for " + b.amount.to_string() + " created 0-" +
+              std::to_string(std::max(d.options.fallback_window_days, 0)) + " days before " +
+              b.value_date.to_string();
+          break;
+        case detail::OrphanNote::none:
+          break;
+      }
+      break;
+    case Class::failed:
+      if (b.status == Status::success) {
+        s = "paid order " + order_no + ", then returned (退票)";
+      } else {
+        s = std::string(b.status == Status::failed ? "failed" : "returned") + " payment of order " + order_no;
+        const std::string_view reason = d.arena.get(b.failure_reason);
+        if (!reason.empty()) s += " (" + std::string(reason) + ")";
+      }
+      break;
+    case Class::paid:
+      s = "pays order " + order_no;
+      break;
+    case Class::repaid:
+      s = "repays order " + order_no + " after a failure to another account";
+      break;
+    case Class::amount_mismatch:
+      s = "pays order " + order_no + " " + b.amount.to_string() + " instead of " + d.orders[o].amount.to_string();
+      break;
+    case Class::payee_mismatch: {
+      const detail::PayeeCheck c = detail::check_payee(d.arena, d.orders[o], b);
+      s = "pays order " + order_no + " to another";
+      if (c.account) s += " account";
+      if (c.name) s += std::string(c.account ? "," : "") + " name";
+      if (c.id) s += std::string(c.account || c.name ? "," : "") + " ID";
+      break;
+    }
+    case Class::duplicate_payment:
+      {
+        bool first_success = true;
+        for (std::uint32_t k = d.order_records_start[o]; k < d.order_records_start[o + 1]; ++k) {
+          const std::uint32_t r = d.order_records[k];
+          if (d.records[r].status != Status::success || d.record_cancelled[r]) continue;
+          first_success = r == i;
+          break;
+        }
+        if (!first_success) {
+          s = "pays order " + order_no + " again (an earlier success exists)";
+        } else {
+          s = "pays order " + order_no + ", but the payee was already paid for the same policy and period under order " +
+              std::string(d.arena.get(d.orders[d.duplicate_of[o]].order_no));
+        }
+      }
+      break;
+    case Class::payee_ineligible:
+      s = "pays order " + order_no + " whose payee is on the exclusion list";
+      break;
+    case Class::missing:
+      break;
+  }
+  if (d.record_matched_by[i] == MatchedBy::fallback) s += " [matched by payee, amount and date]";
+  return s;
+}
+
+}  // namespace eligo::payout
