@@ -1,0 +1,106 @@
+// The resident form of a Snapshot: a directory over the top bits of 64-bit fingerprints, and 28-byte
+// slots sorted by fingerprint.
+//
+// ID lists: fingerprint = mix(code), a bijection of the lossless code of the ID, so a fingerprint match
+// is an exact key match (no false positive possible) and the key can be recovered (unmix, decode_id).
+// Keyed lists: fingerprint = the first 64 bits of the HMAC, confirmed by the next 32 bits (a false match
+// needs a 96-bit collision); the full keys live in the store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "blacklist/key.hpp"
+#include "blacklist/table.hpp"
+
+namespace eligo::blacklist::detail {
+
+struct Slot {  // 28 bytes, 4-byte aligned
+  std::uint32_t fp_hi, fp_lo;
+  std::uint32_t confirm;  // keyed lists: digest bytes 8..11; ID lists: 0
+  std::uint32_t attr;     // index into Index::attr_detail / attr_set
+  std::int32_t listed;
+  std::int32_t from;      // kNoDate: listed
+  std::int32_t until;     // INT32_MAX: open
+  std::uint64_t fp() const { return static_cast<std::uint64_t>(fp_hi) << 32 | fp_lo; }
+};
+static_assert(sizeof(Slot) == 28, "slots are 28 bytes");
+
+// A plain array of trivially copyable T in memory advised for transparent huge pages (fewer TLB misses on
+// random probes of a big list).
+template <class T>
+class PodArray {
+ public:
+  PodArray() = default;
+  explicit PodArray(std::size_t n);
+  ~PodArray();
+  PodArray(const PodArray&) = delete;
+  PodArray& operator=(const PodArray&) = delete;
+  PodArray(PodArray&& o) noexcept : data_(o.data_), size_(o.size_), bytes_(o.bytes_) { o.data_ = nullptr; o.size_ = o.bytes_ = 0; }
+  PodArray& operator=(PodArray&& o) noexcept;
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  std::size_t bytes() const { return bytes_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
+};
+
+constexpr std::uint32_t kAnyScope = 0xFFFFFFFFu;   // query scope "*" or ""
+constexpr std::uint32_t kNoSuchScope = 0xFFFFFFFEu;  // named by no entry: only "*" entries match
+
+struct Index {
+  KeyKind kind = KeyKind::id_number;
+  std::optional<std::string> hash_key;
+  std::string version, hash;
+  std::size_t merged = 0, distinct_keys = 0;
+
+  unsigned shift = 63;               // bucket = fp >> shift
+  PodArray<std::uint32_t> dir;       // buckets + 1 offsets into slots
+  PodArray<Slot> slots;
+
+  std::vector<std::string> scope_names;          // sorted; scope id = position
+  std::vector<Detail> details;
+  std::vector<std::uint32_t> set_begin;          // scopes of set s: set_ids[set_begin[s] .. set_begin[s+1])
+  std::vector<std::uint32_t> set_ids;
+  std::vector<std::uint8_t> set_all;             // the set holds "*"
+  std::vector<std::uint32_t> attr_detail, attr_set;
+
+  static Index from_table(Table&& table, const std::string& version);
+
+  std::uint32_t scope_id(std::string_view scope) const;
+  bool scope_matches(std::uint32_t attr, std::uint32_t scope) const {
+    const std::uint32_t set = attr_set[attr];
+    if (set_all[set] || scope == kAnyScope) return true;
+    for (std::uint32_t i = set_begin[set], e = set_begin[set + 1]; i < e; ++i)
+      if (set_ids[i] == scope) return true;
+    return false;
+  }
+  static bool date_matches(const Slot& s, std::int32_t day) {
+    const std::int32_t lo = s.from == kNoDate ? s.listed : s.from;
+    return lo <= day && day <= s.until;
+  }
+  // Range of slots [*begin, *end) whose fingerprint and confirmation equal the query's.
+  void find(std::uint64_t fp, std::uint32_t confirm, std::size_t* begin, std::size_t* end) const {
+    const std::size_t b = static_cast<std::size_t>(fp >> shift);
+    std::size_t i = dir[b];
+    const std::size_t e = dir[b + 1];
+    while (i < e && slots[i].fp() < fp) ++i;
+    std::size_t j = i;
+    while (j < e && slots[j].fp() == fp) ++j;
+    *begin = i;
+    *end = j;
+    (void)confirm;
+  }
+  Entry materialise(const Slot& s, const std::string* hashed_key) const;
+  std::size_t memory_bytes() const;
+};
+
+}  // namespace eligo::blacklist::detail

@@ -1,0 +1,124 @@
+// Snapshot: lookups on the resident index. Every member is const and touches no mutable state.
+#include <algorithm>
+#include <tuple>
+
+#include "blacklist/index.hpp"
+#include "eligo/blacklist.hpp"
+#include "eligo/identity.hpp"
+
+namespace eligo::blacklist {
+namespace {
+
+// The fingerprint and confirmation a query names; false when it names nothing this list can hold.
+// `hex` (optional) receives the 64-hex key of a keyed list.
+bool resolve(const detail::Index& x, std::string_view query, std::uint64_t* fp, std::uint32_t* confirm,
+             std::string* hex) {
+  if (x.kind == KeyKind::id_number) {
+    std::uint64_t code;
+    if (!detail::query_code(query, &code)) return false;
+    *fp = detail::mix(code);
+    *confirm = 0;
+    return true;
+  }
+  detail::Digest digest;
+  if (!detail::parse_hex_key(query, &digest)) {
+    if (!x.hash_key) return false;
+    std::uint64_t code;  // only ID numbers are hashed: anything else cannot be on the list
+    if (!detail::query_code(query, &code)) return false;
+    if (!detail::parse_hex_key(identity::keyed_id_hash(*x.hash_key, query), &digest)) return false;
+  }
+  *fp = detail::digest_prefix(digest);
+  *confirm = detail::digest_confirm(digest);
+  if (hex) *hex = detail::to_hex(digest.data(), digest.size());
+  return true;
+}
+
+}  // namespace
+
+Snapshot::Snapshot() = default;
+Snapshot::~Snapshot() = default;
+
+bool Snapshot::listed(std::string_view id_or_key, std::string_view scope, Date as_of) const {
+  const detail::Index& x = *index_;
+  std::uint64_t fp;
+  std::uint32_t confirm;
+  if (!resolve(x, id_or_key, &fp, &confirm, nullptr)) return false;
+  std::size_t i, e;
+  x.find(fp, confirm, &i, &e);
+  if (i == e) return false;
+  const std::uint32_t sid = x.scope_id(scope);
+  for (; i < e; ++i) {
+    const detail::Slot& s = x.slots[i];
+    if (s.confirm == confirm && detail::Index::date_matches(s, as_of.days()) && x.scope_matches(s.attr, sid)) return true;
+  }
+  return false;
+}
+
+std::vector<Entry> Snapshot::check(std::string_view id_or_key, std::string_view scope, Date as_of) const {
+  std::vector<Entry> out;
+  const detail::Index& x = *index_;
+  std::uint64_t fp;
+  std::uint32_t confirm;
+  std::string hex;
+  if (!resolve(x, id_or_key, &fp, &confirm, &hex)) return out;
+  std::size_t i, e;
+  x.find(fp, confirm, &i, &e);
+  const std::uint32_t sid = x.scope_id(scope);
+  for (; i < e; ++i) {
+    const detail::Slot& s = x.slots[i];
+    if (s.confirm == confirm && detail::Index::date_matches(s, as_of.days()) && x.scope_matches(s.attr, sid))
+      out.push_back(x.materialise(s, &hex));
+  }
+  return out;
+}
+
+std::optional<std::string> Snapshot::key_of(std::string_view id_or_key) const {
+  const detail::Index& x = *index_;
+  if (x.kind == KeyKind::id_number) {
+    std::uint64_t code;
+    if (!detail::query_code(id_or_key, &code)) return std::nullopt;
+    return detail::decode_id(code);
+  }
+  std::uint64_t fp;
+  std::uint32_t confirm;
+  std::string hex;
+  if (!resolve(x, id_or_key, &fp, &confirm, &hex)) return std::nullopt;
+  return hex;
+}
+
+const std::string& Snapshot::version() const { return index_->version; }
+const std::string& Snapshot::hash() const { return index_->hash; }
+std::size_t Snapshot::size() const { return index_->slots.size(); }
+KeyKind Snapshot::key_kind() const { return index_->kind; }
+bool Snapshot::holds_hash_key() const { return index_->hash_key.has_value(); }
+const std::vector<std::string>& Snapshot::scopes() const { return index_->scope_names; }
+
+SnapshotStats Snapshot::stats() const {
+  SnapshotStats s;
+  s.entries = size();
+  s.merged = index_->merged;
+  s.memory_bytes = index_->memory_bytes();
+  s.distinct_keys = index_->distinct_keys;
+  return s;
+}
+
+std::vector<Entry> Snapshot::entries() const {
+  std::vector<Entry> out;
+  const detail::Index& x = *index_;
+  if (x.kind != KeyKind::id_number) return out;
+  out.reserve(size());
+  for (std::size_t i = 0; i < x.slots.size(); ++i) out.push_back(x.materialise(x.slots[i], nullptr));
+  auto order = [](const Entry& e) {
+    return std::make_tuple(std::cref(e.key), std::cref(e.source), std::cref(e.reason_code), std::cref(e.reason_text),
+                           e.from ? e.from->days() : INT32_MIN, e.until ? e.until->days() : INT32_MIN);
+  };
+  std::sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) { return order(a) < order(b); });
+  return out;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::empty() {
+  static const std::shared_ptr<const Snapshot> kEmpty = Builder().build();
+  return kEmpty;
+}
+
+}  // namespace eligo::blacklist

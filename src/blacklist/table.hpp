@@ -1,0 +1,72 @@
+// The build-time form of a list: compact records with interned attributes. A Builder fills it; finish()
+// sorts it into canonical order, merges duplicates and hashes it; then it becomes a Snapshot's Index, or is
+// written to the SQLite store.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "blacklist/key.hpp"
+#include "eligo/blacklist.hpp"
+
+namespace eligo::blacklist::detail {
+
+constexpr std::int32_t kNoDate = INT32_MIN;  // absent from / until in a Record (sorts first, like "")
+
+struct Record {
+  std::uint64_t k0 = 0;        // ID lists: the code; keyed lists: the first 8 bytes of the digest
+  std::uint32_t detail = 0;    // index into Table::details
+  std::uint32_t scopeset = 0;  // index into Table::scopesets
+  std::int32_t listed = 0;     // days since 1970-01-01
+  std::int32_t from = kNoDate;
+  std::int32_t until = kNoDate;
+  std::uint32_t digest = 0;    // keyed lists: index into Table::digests
+};
+
+// Source, reason code and reason text: what most entries share.
+struct Detail {
+  std::string source, reason_code, reason_text;
+};
+
+struct Table {
+  KeyKind kind = KeyKind::id_number;
+  std::optional<std::string> hash_key;
+
+  std::vector<Record> records;
+  std::vector<Digest> digests;                 // keyed lists
+  std::vector<Detail> details;
+  std::unordered_map<std::string, std::uint32_t> detail_ids;  // "source\treason_code\treason_text"
+  std::vector<std::string> scope_names;        // "*" is a name too
+  std::unordered_map<std::string, std::uint32_t> scope_ids;
+  std::vector<std::vector<std::uint32_t>> scopesets;  // sorted scope ids; {id of "*"} alone when present
+  std::map<std::vector<std::uint32_t>, std::uint32_t> scopeset_ids;
+
+  // Set by finish():
+  bool finished = false;
+  std::size_t merged = 0;
+  std::size_t distinct_keys = 0;
+  std::string hash;
+
+  std::optional<Problem> add(const Entry& entry);
+  // Canonical order (docs/blacklist.md), duplicates merged, hash computed. Scope ids and detail ids are
+  // renumbered so that their order is the byte order of their text.
+  void finish();
+  // Entries in canonical order (after finish()).
+  void for_each(const std::function<void(const Entry&)>& f) const;
+  // The ';'-joined scopes of a set ("*" alone).
+  std::string scopes_text(std::uint32_t set) const;
+
+  std::uint32_t intern_scopeset(std::vector<std::uint32_t> ids);
+
+ private:
+  std::string scratch_;
+  std::vector<std::uint32_t> scratch_ids_;
+  std::string scratch_key_;
+};
+
+}  // namespace eligo::blacklist::detail
