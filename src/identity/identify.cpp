@@ -73,6 +73,15 @@ Identified identify(std::string_view text, const IdentifyOptions& options) {
     return as_id();
   }
   if (s.size() == 15) return as_id();
+  // 17 digits that read as an ID body (province, then a birth date): an ID missing its last character,
+  // not a 17-digit card.
+  if (s.size() == 17 && all_digits(s)) {
+    const int province = (s[0] - '0') * 10 + (s[1] - '0');
+    const int year = std::stoi(s.substr(6, 4));
+    if (province >= 11 && province <= 65 && province_exists(province) && year >= 1900 && year <= 2100 &&
+        Date::from_ymd(year, std::stoi(s.substr(10, 2)), std::stoi(s.substr(12, 2))))
+      return as_id();
+  }
   if (compact.size() >= 16 && compact.size() <= 19 && all_digits(compact)) {
     r.kind = NumberKind::bank_card;
     r.bank_card = check_bank_card(s);

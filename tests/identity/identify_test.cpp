@@ -65,6 +65,10 @@ TEST_CASE("identify recognises cards, mobiles and numbers of no kind", "[identit
   CHECK(identify("KAZ110090123105", options).id.kind == IdKind::foreign_permanent_legacy);
   CHECK(identify("911100001000002860", options).kind == NumberKind::credit_code);  // all digits, not an ID
   CHECK(identify("622202123456789012", options).kind == NumberKind::bank_card);   // 18 digits, Luhn ok, no date
+  const Identified missing_last = identify("11010519491231002", options);  // 17 digits reading as an ID body
+  CHECK(missing_last.kind == NumberKind::id);
+  CHECK(missing_last.id.problem == IdProblem::length);
+  CHECK(identify("62148320189891801", options).kind == NumberKind::bank_card);  // 17 digits, no date inside
   const Identified typo = identify("110105194912310021", options);
   CHECK(typo.kind == NumberKind::id);
   CHECK(typo.id.problem == IdProblem::check_character);
