@@ -70,7 +70,7 @@ class Result:
     @property
     def score(self) -> Optional[_decimal.Decimal]:
         s = self._d.get("score")
-        return _decimal.Decimal(s["total"]) if s else None
+        return _decimal.Decimal(s["total"]) if s and self.verdict != "error" else None
 
     @property
     def items(self) -> list:
@@ -134,19 +134,27 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot send {type(value).__name__} to eligo")
 
 
-def _nest(row: Mapping) -> dict:
-    """{"applicant.name": x} → {"applicant": {"name": x}}; missing cells are left out."""
-    out: dict = {}
-    for key, value in row.items():
-        value = _plain(value)
-        if value is None:
-            continue
-        if isinstance(key, str) and "." in key:
-            group, field = key.split(".", 1)
-            out.setdefault(group, {})[field] = value
-        else:
-            out[key] = value
-    return out
+def _frame_to_json(df) -> list:
+    """Each row of a DataFrame with "group.field" columns as applicant JSON; missing cells are left out.
+    Column names are split once; plain strings and ints skip the per-cell conversion."""
+    cols = []
+    for key in df.columns:
+        group, _, field = str(key).partition(".")
+        cols.append((group, field) if field else (None, group))
+    texts = []
+    for values in df.itertuples(index=False, name=None):
+        out: dict = {}
+        for (group, field), value in zip(cols, values):
+            if type(value) not in (str, int):
+                value = _plain(value)
+                if value is None:
+                    continue
+            if group is None:
+                out[field] = value
+            else:
+                out.setdefault(group, {})[field] = value
+        texts.append(_json.dumps(out, ensure_ascii=False, default=_encode))
+    return texts
 
 
 def _to_json(applicant: Any) -> str:
@@ -203,25 +211,15 @@ class Pack:
 
         if isinstance(rows, pd.DataFrame):
             index = rows.index
-            inputs = [_to_json(_nest(r)) for r in rows.to_dict("records")]
+            inputs = _frame_to_json(rows)
         else:
             rows = list(rows)
             index = pd.RangeIndex(len(rows))
             inputs = [_to_json(r) for r in rows]
-        decisions = self._native.evaluate_batch(inputs, _options(as_of, lang, mode, explain, clear_pii), threads)
-        records = []
-        for text in decisions:
-            r = Result(text)
-            records.append({
-                "verdict": r.verdict,
-                "total": r.score,
-                "failed": ",".join(r.failed),
-                "reasons": "；".join(r.reasons),
-                "missing": ",".join(r.missing),
-                "error": (r.error or {}).get("code", ""),
-                "decision": text,
-            })
-        return pd.DataFrame.from_records(records, index=index, columns=BATCH_COLUMNS)
+        out = self._native.evaluate_rows(inputs, _options(as_of, lang, mode, explain, clear_pii), threads)
+        frame = pd.DataFrame.from_records(out, index=index, columns=BATCH_COLUMNS)
+        frame["total"] = [None if t is None else _decimal.Decimal(t) for t in frame["total"]]
+        return frame
 
     def __repr__(self) -> str:
         return f"<eligo.Pack {self.id} {self.version} sha256:{self.hash[:12]}>"
