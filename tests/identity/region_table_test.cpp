@@ -6,7 +6,7 @@ using namespace eligo;
 using namespace eligo::identity;
 
 TEST_CASE("region table names current codes", "[identity]") {
-  REQUIRE(region_count() > 4000);
+  REQUIRE(region_count() == 4610);
   const auto chaoyang = find_region(110105);
   REQUIRE(chaoyang);
   CHECK(chaoyang->name == "朝阳区");
@@ -30,6 +30,12 @@ TEST_CASE("region table keeps historical codes and their ID numbers stay valid",
   const IdCheck r = check_id(body + id_check_character(body), strict);
   CHECK(r.valid());
   CHECK(r.region_known);
+  // From the late-1990s snapshot: 昌平县 became 昌平区 (110114) in 1999.
+  const auto changping = find_region(110221);
+  REQUIRE(changping);
+  CHECK(changping->name == "昌平县");
+  CHECK(changping->last_seen == "pre2002");
+  CHECK(region_name(110221) == "北京市 昌平县");
 }
 
 TEST_CASE("region code 999999 does not exist", "[identity]") {
