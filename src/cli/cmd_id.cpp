@@ -1,6 +1,8 @@
 // eligo id — validate and explain Chinese ID numbers, credit codes, bank cards and mobiles; or mask them.
 // Output format is documented in docs/identity.md ("The eligo id command").
+#include <cstdlib>
 #include <istream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -16,6 +18,7 @@ namespace id = eligo::identity;
 constexpr const char* kHelp =
     "usage: eligo id [options] CHECK...        (no CHECK: one per line of standard input)\n"
     "       eligo id --mask [--kind KIND] [--head N] [--tail N] VALUE...\n"
+    "       ELIGO_HASH_KEY=... eligo id --hash VALUE...\n"
     "\n"
     "For each value prints the detected kind, 'valid' or 'invalid: <reason>', and the extracted fields.\n"
     "Numbers are echoed masked (first 6 + last 4) unless --reveal is given.\n"
@@ -31,6 +34,8 @@ constexpr const char* kHelp =
     "  --mask                    mask each value instead of checking it\n"
     "  --kind id|card|mobile|name   with --mask: what the values are (default: detected; non-ASCII = name)\n"
     "  --head N, --tail N        with --mask: kept leading / trailing characters\n"
+    "  --hash                    print the keyed hash (HMAC-SHA-256, hex) of each ID instead; the key is\n"
+    "                            read from the environment variable ELIGO_HASH_KEY, never from arguments\n"
     "\n"
     "exit status: 0 all valid (or masked), 1 some value invalid, 2 usage error\n";
 
@@ -39,6 +44,8 @@ struct Settings {
   bool zh = false;
   bool reveal = false;
   bool mask = false;
+  bool hash = false;
+  std::optional<id::IdHasher> hasher;
   std::string mask_kind;
   int head = -1;
   int tail = -1;
@@ -187,6 +194,15 @@ std::string echo(const Settings& settings, const id::Identified& r, std::string_
 
 // Returns true when the value was valid (or masked).
 bool process(const Settings& settings, std::string_view value, Io& io) {
+  if (settings.hash) {
+    const std::string digest = settings.hasher->hash(value);
+    if (settings.json) {
+      io.out << nlohmann::ordered_json{{"input", id::mask(id::PiiKind::id_number, value)}, {"hash", digest}}.dump() << '\n';
+    } else {
+      io.out << digest << '\n';
+    }
+    return !digest.empty();
+  }
   if (settings.mask) {
     const std::string out = masked(settings, value);
     if (settings.json) {
@@ -305,6 +321,8 @@ int cmd_id(const Args& args, Io& io) {
       settings.reveal = true;
     } else if (arg == "--mask") {
       settings.mask = true;
+    } else if (arg == "--hash") {
+      settings.hash = true;
     } else if (arg == "--kind") {
       if (!value(v)) return 2;
       if (v != "id" && v != "card" && v != "mobile" && v != "name") {
@@ -331,6 +349,14 @@ int cmd_id(const Args& args, Io& io) {
     }
   }
 
+  if (settings.hash) {
+    const char* key = std::getenv("ELIGO_HASH_KEY");
+    if (key == nullptr || *key == '\0') {
+      io.err << "eligo id: --hash needs the key in the environment variable ELIGO_HASH_KEY\n";
+      return 2;
+    }
+    settings.hasher.emplace(key);
+  }
   bool all_valid = true;
   if (!values.empty()) {
     for (const std::string& value : values) all_valid = process(settings, value, io) && all_valid;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -113,4 +114,15 @@ TEST_CASE("eligo id rejects bad options with status 2", "[identity][cli]") {
   CHECK(run_id({"--as-of", "tomorrow", "1"}).status == 2);
   CHECK(run_id({"--bogus"}).status == 2);
   CHECK(run_id({"--help"}).status == 0);
+}
+
+TEST_CASE("eligo id hashes IDs with the key from the environment", "[identity][cli]") {
+  ::unsetenv("ELIGO_HASH_KEY");
+  CHECK(run_id({"--hash", "610104620927690"}).status == 2);
+  ::setenv("ELIGO_HASH_KEY", "portal-key", 1);
+  const Run r = run_id({"--hash", "610104620927690", "610104196209276908"});
+  ::unsetenv("ELIGO_HASH_KEY");
+  CHECK(r.status == 0);
+  CHECK(r.out == "ad0f1187f6a95fdfba1ecc6cca1f83c2483064d3ce9e597466c400a66fb26411\n"
+                 "ad0f1187f6a95fdfba1ecc6cca1f83c2483064d3ce9e597466c400a66fb26411\n");
 }
