@@ -1,11 +1,138 @@
-// Placeholder: 'eligo reconcile' arrives with its module (see the open issue); until then it says so.
+// eligo reconcile — payout orders against the bank's payment records (docs/payout.md).
+#include <cstdlib>
 #include <ostream>
+#include <string>
 
 #include "cli/commands.hpp"
+#include "eligo/payout.hpp"
 
 namespace eligo::cli {
-int cmd_reconcile(const Args&, Io& io) {
-  io.err << "eligo reconcile: not available yet in this build\n";
-  return 2;
+namespace {
+
+constexpr const char* kHelp =
+    "usage: eligo reconcile --orders O.csv --bank B.csv --out DIR [options]\n"
+    "\n"
+    "Classifies every payout order and every bank record exactly once (paid, repaid, amount_mismatch,\n"
+    "payee_mismatch, duplicate_payment, payee_ineligible, failed, missing, orphan_record, after_cutoff),\n"
+    "assigns orders to communities, and writes the report into DIR: summary.txt, summary.json, orders.csv,\n"
+    "orders.jsonl, records.csv, records.jsonl, rejected.csv, unclaimed.csv, reconciliation.xlsx.\n"
+    "Input files are CSV or JSON Lines (by extension, or the mapping's \"format\"), UTF-8 or GB18030.\n"
+    "\n"
+    "options:\n"
+    "  --orders FILE         payout orders (兑付单)\n"
+    "  --bank FILE           the bank's payment records (支付流水)\n"
+    "  --out DIR             where the report goes (created if needed; files replaced atomically)\n"
+    "  --mapping FILE        column mapping JSON: formats, encodings, column names, status texts\n"
+    "  --cutoff YYYY-MM-DD   records after it are after_cutoff; orders without a record by then are missing\n"
+    "  --registry FILE       ID number → community (CSV, JSON Lines or SQLite) for auto-claim\n"
+    "  --exclude FILE        exclusion list (payee_id, from, policy, reason), e.g. deceased payees\n"
+    "  --window DAYS         fallback matching window after the order's creation; default 7\n"
+    "  --no-fallback         match by echoed order number only\n"
+    "  --id-hash-key-env VAR  HMAC key (from environment variable VAR) for banks that send keyed ID hashes\n"
+    "  --clear-pii           write ID numbers, cards and names in clear (default: masked)\n"
+    "  --no-workbook         skip reconciliation.xlsx\n"
+    "\n"
+    "exit status: 0 reconciled (bad rows are reported in rejected.csv), 2 unusable input or usage error\n";
+
+class ProgressBar {
+ public:
+  ProgressBar(Io& io, std::string label) : io_(io), label_(std::move(label)) {}
+  void operator()(std::uint64_t done, std::uint64_t total) {
+    if (!io_.out_is_terminal || total == 0) return;
+    const int percent = static_cast<int>(done * 100 / total);
+    if (percent == last_) return;
+    last_ = percent;
+    const int filled = percent * 30 / 100;
+    io_.err << '\r' << label_ << " [" << std::string(filled, '#') << std::string(30 - filled, ' ') << "] " << percent
+            << '%' << (percent >= 100 ? "\n" : "") << std::flush;
+  }
+
+ private:
+  Io& io_;
+  std::string label_;
+  int last_ = -1;
+};
+
+}  // namespace
+
+int cmd_reconcile(const Args& args, Io& io) {
+  Options opts;
+  std::string error;
+  if (!parse_options(args,
+                     {"orders", "bank", "out", "mapping", "cutoff", "registry", "exclude", "window", "id-hash-key-env"},
+                     {"clear-pii", "no-fallback", "no-workbook", "help"}, &opts, &error)) {
+    io.err << "eligo reconcile: " << error << "\n\n" << kHelp;
+    return 2;
+  }
+  if (opts.has("help")) {
+    io.out << kHelp;
+    return 0;
+  }
+  if (!opts.positional.empty() || !opts.has("orders") || !opts.has("bank") || !opts.has("out")) {
+    io.err << "eligo reconcile: --orders, --bank and --out are required\n\n" << kHelp;
+    return 2;
+  }
+  payout::Options options;
+  if (opts.has("cutoff")) {
+    options.cutoff = Date::parse(opts.get("cutoff"));
+    if (!options.cutoff) {
+      io.err << "eligo reconcile: --cutoff must be a date YYYY-MM-DD\n";
+      return 2;
+    }
+  }
+  if (opts.has("window")) {
+    const std::string w = opts.get("window");
+    char* end = nullptr;
+    const long days = std::strtol(w.c_str(), &end, 10);
+    if (w.empty() || *end != '\0' || days < 0 || days > 3660) {
+      io.err << "eligo reconcile: --window must be a number of days from 0 to 3660\n";
+      return 2;
+    }
+    options.fallback_window_days = static_cast<int>(days);
+  }
+  options.fallback = !opts.has("no-fallback");
+  options.clear_pii = opts.has("clear-pii");
+  if (opts.has("id-hash-key-env")) {
+    const char* key = std::getenv(opts.get("id-hash-key-env").c_str());
+    if (!key) {
+      io.err << "eligo reconcile: the environment variable " << opts.get("id-hash-key-env") << " is not set\n";
+      return 2;
+    }
+    options.id_hash_key = key;
+  }
+  payout::Mapping mapping = payout::default_mapping();
+  if (opts.has("mapping")) {
+    std::string text;
+    if (!read_text(opts.get("mapping"), io, &text, &error) || !payout::parse_mapping(text, &mapping, &error)) {
+      io.err << "eligo reconcile: " << opts.get("mapping") << ": " << error << "\n";
+      return 2;
+    }
+  }
+
+  payout::Reconciliation rec(options);
+  payout::LoadStats orders, bank, registry, exclusions;
+  ProgressBar orders_bar(io, "orders"), bank_bar(io, "bank  ");
+  if (!payout::load_orders(opts.get("orders"), mapping.orders, rec, &orders, &error, std::ref(orders_bar)) ||
+      !payout::load_records(opts.get("bank"), mapping.bank, rec, &bank, &error, std::ref(bank_bar)) ||
+      (opts.has("registry") && !payout::load_registry(opts.get("registry"), mapping, rec, &registry, &error)) ||
+      (opts.has("exclude") &&
+       !payout::load_exclusions(opts.get("exclude"), mapping.exclusions, rec, &exclusions, &error))) {
+    io.err << "eligo reconcile: " << error << "\n";
+    return 2;
+  }
+  const payout::Report report = rec.run();
+  payout::WriteOptions write;
+  write.workbook = !opts.has("no-workbook");
+  if (!payout::write_report(report, opts.get("out"), write, &error)) {
+    io.err << "eligo reconcile: " << error << "\n";
+    return 2;
+  }
+  io.out << payout::summary_text(report);
+  io.out << "rows read: orders " << orders.rows << ", bank " << bank.rows;
+  if (opts.has("registry")) io.out << ", registry " << registry.rows;
+  if (opts.has("exclude")) io.out << ", exclusions " << exclusions.rows;
+  io.out << "\nreport written to " << opts.get("out") << "\n";
+  return 0;
 }
+
 }  // namespace eligo::cli
