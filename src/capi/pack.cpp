@@ -1,5 +1,8 @@
 // Compiling packs and evaluating applicants, one at a time or a JSON Lines batch on several threads.
 #include <algorithm>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -80,9 +83,25 @@ ELIGO_API eligo_status eligo_pack_evaluate(const eligo_pack* pack, const char* i
     const std::string_view input(input_json, length);
     CSource source(o.source, o.source_user_data, o.source ? std::string(input) : std::string());
     if (o.source) eo.sources = &source;
-    // Per-thread input and decision storage, reused from call to call.
-    thread_local eligo::Input in;
-    thread_local eligo::Decision d;
+    // Per-thread input and decision storage, reused from call to call; a source callback that calls
+    // back into eligo on the same thread (re-entry) gets fresh storage instead.
+    thread_local eligo::Input reusable_in;
+    thread_local eligo::Decision reusable_d;
+    thread_local bool busy = false;
+    std::unique_ptr<eligo::Input> own_in;
+    std::unique_ptr<eligo::Decision> own_d;
+    if (busy) {
+      own_in = std::make_unique<eligo::Input>();
+      own_d = std::make_unique<eligo::Decision>();
+    }
+    eligo::Input& in = own_in ? *own_in : reusable_in;
+    eligo::Decision& d = own_d ? *own_d : reusable_d;
+    struct Busy {
+      bool& b;
+      bool was;
+      explicit Busy(bool& x) : b(x), was(x) { b = true; }
+      ~Busy() { b = was; }
+    } busy_guard(busy);
     pack->pack.bind(input, &in);
     pack->pack.evaluate(in, eo, &d);
     *out_result_json = copy_out(d.to_json());
@@ -113,7 +132,9 @@ ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const c
     const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
     const std::size_t threads = std::min<std::size_t>(o.threads > 0 ? static_cast<std::size_t>(o.threads) : hw,
                                                       std::max<std::size_t>(1, lines.size() / 64));
-    auto work = [&](std::size_t begin, std::size_t end) {
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work_body = [&](std::size_t begin, std::size_t end) {
       eligo::EvalOptions eo = o.options;
       eo.as_of = eo.as_of ? eo.as_of : eligo::today_cst();  // one date for the whole batch
       eligo::Decision d;
@@ -127,6 +148,14 @@ ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const c
         results[i] = std::move(j);
       }
     };
+    auto work = [&](std::size_t begin, std::size_t end) {
+      try {
+        work_body(begin, end);
+      } catch (...) {  // rethrown after the join, inside guard(): nothing escapes a thread
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    };
     if (threads <= 1) {
       work(0, lines.size());
     } else {
@@ -138,6 +167,7 @@ ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const c
       }
       for (auto& th : pool) th.join();
     }
+    if (failure) std::rethrow_exception(failure);
     std::string out;
     std::size_t total = 0;
     for (const auto& r : results) total += r.size() + 1;

@@ -167,7 +167,9 @@ int cmd_test(const Args& args, Io& io) {
         std::size_t index = 0;
         for (const auto& c : doc["cases"]) {
           ++index;
-          const std::string name = c.value("name", "case " + std::to_string(index));
+          try {
+          const std::string name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
+                                                                              : "case " + std::to_string(index);
           auto as_of = Date::parse(c.value("as_of", ""));
           if (!as_of) {
             io.out << "  FAIL " << name << "\n      as_of is missing or not a date\n";
@@ -193,6 +195,11 @@ int cmd_test(const Args& args, Io& io) {
             ++failed;
             io.out << "  FAIL " << name << "  (" << pack->id() << " " << pack->version() << ")\n";
             for (const auto& df : diffs) io.out << "      " << df << "\n";
+          }
+          } catch (const json::exception& e) {
+            // A malformed case is that case's failure, not the end of the run.
+            ++failed;
+            io.out << "  FAIL case " << index << " of " << file << ": malformed case: " << e.what() << "\n";
           }
         }
       }

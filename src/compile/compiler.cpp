@@ -384,6 +384,9 @@ class Compiler {
       case Op::And: case Op::Or: return is_const(n.a) && is_const(n.b);
       case Op::InRange: return is_const(n.a) && is_const(n.b) && is_const(n.c);
       case Op::Call:
+        // Identity checks depend on as_of (birth dates after it are invalid, ages count to it).
+        if (static_cast<Builtin>(n.sub) >= Builtin::cn_id_valid && static_cast<Builtin>(n.sub) <= Builtin::cn_id_age)
+          return false;
         for (std::uint32_t i = 0; i < n.c; ++i)
           if (!is_const(p_->args[n.b + i])) return false;
         return true;
@@ -477,6 +480,38 @@ class Compiler {
   detail::Template compile_template(const JsonNode& n, const std::string& pointer);
   std::uint32_t compile_points(const JsonNode* n, const std::string& pointer, const std::string& what);
   std::uint32_t new_local() { return p_->local_count++; }
+  // The kind of personal data a value may carry, followed through lets, branches, defaults and function
+  // arguments: shown anywhere, such a value is masked unless the caller asked for clear text.
+  Pii pii_of(std::uint32_t node, int depth = 0) const {
+    if (depth > 64) return Pii::none;
+    const Node& n = p_->nodes[node];
+    switch (n.op) {
+      case Op::Field: return p_->records[p_->groups[n.a].record].fields[n.b].pii;
+      case Op::Get: {
+        const TypeInfo& rt = p_->types[p_->nodes[n.a].type];
+        return rt.kind == TKind::record ? p_->records[rt.record].fields[n.b].pii : Pii::none;
+      }
+      case Op::Let: return n.a < lets_.size() && lets_[n.a].result.ok() ? pii_of(lets_[n.a].result.node, depth + 1) : Pii::none;
+      case Op::If: {
+        const Pii t = pii_of(n.b, depth + 1);
+        return t != Pii::none ? t : pii_of(n.c, depth + 1);
+      }
+      case Op::Coalesce: {
+        const Pii a = pii_of(n.a, depth + 1);
+        return a != Pii::none ? a : pii_of(n.b, depth + 1);
+      }
+      case Op::Call:
+        // A normalised name is still the name; derived facts (sex, region, birth date) and masked text are not.
+        if (static_cast<Builtin>(n.sub) == Builtin::normalize_name) return pii_of(p_->args[n.b], depth + 1);
+        return Pii::none;
+      case Op::Quant:
+        if (static_cast<Quantifier>(n.sub) == Quantifier::min || static_cast<Quantifier>(n.sub) == Quantifier::max ||
+            static_cast<Quantifier>(n.sub) == Quantifier::map)
+          return pii_of(n.c, depth + 1);
+        return Pii::none;
+      default: return Pii::none;
+    }
+  }
   // The "id" of a check or indicator: required, and unique among its kind (E1107).
   std::string unique_id(const JsonNode& obj, const std::string& pointer, std::set<std::string>* seen, const std::string& kind) {
     const JsonNode* id = require_key(obj, "id", pointer, (kind[0] == 'i' ? "an " : "a ") + kind);
@@ -1406,15 +1441,7 @@ detail::Template Compiler::compile_template(const JsonNode& n, const std::string
           return Lowered{0, kErr};
         }
       }
-      // A direct read of a PII field is masked when shown.
-      if (x.ok()) {
-        const Node& nd = p_->nodes[x.node];
-        if (nd.op == Op::Field) part.pii = p_->records[p_->groups[nd.a].record].fields[nd.b].pii;
-        else if (nd.op == Op::Get) {
-          const TypeInfo& rt = p_->types[p_->nodes[nd.a].type];
-          part.pii = p_->records[rt.record].fields[nd.b].pii;
-        }
-      }
+      if (x.ok()) part.pii = pii_of(x.node);
       return x;
     });
     if (l.ok()) {
@@ -1792,6 +1819,7 @@ void Compiler::compile_outputs(const JsonNode& n) {
     Lowered l = compile_expr(*expr, epointer, TKind::null, "an output");
     if (l.ok() && kind(l.type) == TKind::record) rep_.at_node("E1206", *expr, epointer, "an output cannot be a whole record");
     oi.node = l.node;
+    if (l.ok()) oi.pii = pii_of(l.node);
     p_->outputs.push_back(std::move(oi));
   }
 }

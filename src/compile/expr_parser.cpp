@@ -138,6 +138,20 @@ class Parser {
     return "'" + t.text + "'";
   }
 
+  // Chains like a + b + c build left-deep trees: each link counts toward the depth limit, because
+  // lowering and freeing the tree recurse once per link.
+  struct ChainGuard {
+    Parser* p;
+    std::uint32_t links = 0;
+    explicit ChainGuard(Parser* parser) : p(parser) {}
+    void link(const Token& t) {
+      ++links;
+      if (++p->depth_ > p->max_depth_)
+        throw Failure{{t.begin, t.end, "expression nested deeper than " + std::to_string(p->max_depth_) + " levels", "E1213"}};
+    }
+    ~ChainGuard() { p->depth_ -= links; }
+  };
+
   struct DepthGuard {
     Parser* p;
     explicit DepthGuard(Parser* parser, const Token& t) : p(parser) {
@@ -195,7 +209,9 @@ class Parser {
 
   std::unique_ptr<Ast> coalesce() {
     auto l = or_expr();
+    ChainGuard chain(this);
     while (is_op("??")) {
+      chain.link(tok_);
       advance();
       l = binary("??", std::move(l), or_expr());
     }
@@ -203,7 +219,9 @@ class Parser {
   }
   std::unique_ptr<Ast> or_expr() {
     auto l = and_expr();
+    ChainGuard chain(this);
     while (is_kw("or")) {
+      chain.link(tok_);
       advance();
       l = binary("or", std::move(l), and_expr());
     }
@@ -211,7 +229,9 @@ class Parser {
   }
   std::unique_ptr<Ast> and_expr() {
     auto l = not_expr();
+    ChainGuard chain(this);
     while (is_kw("and")) {
+      chain.link(tok_);
       advance();
       l = binary("and", std::move(l), not_expr());
     }
@@ -261,7 +281,9 @@ class Parser {
   }
   std::unique_ptr<Ast> additive() {
     auto l = multiplicative();
+    ChainGuard chain(this);
     while (is_op("+") || is_op("-")) {
+      chain.link(tok_);
       std::string op = tok_.text;
       advance();
       l = binary(std::move(op), std::move(l), multiplicative());
@@ -270,7 +292,9 @@ class Parser {
   }
   std::unique_ptr<Ast> multiplicative() {
     auto l = unary();
+    ChainGuard chain(this);
     while (is_op("*") || is_op("/") || is_op("%")) {
+      chain.link(tok_);
       std::string op = tok_.text;
       advance();
       l = binary(std::move(op), std::move(l), unary());
@@ -297,8 +321,10 @@ class Parser {
   }
   std::unique_ptr<Ast> postfix() {
     auto e = primary();
+    ChainGuard chain(this);
     while (true) {
       if (is_op(".")) {
+        chain.link(tok_);
         advance();
         if (tok_.kind != Tok::ident) fail(tok_, "expected a field name after '.', found " + describe(tok_));
         auto m = node(Ast::Kind::member, e->begin, tok_.end, tok_.text);

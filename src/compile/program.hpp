@@ -184,6 +184,7 @@ struct GroupCap {
 struct OutputInfo {
   std::string name;
   std::uint32_t node = 0;
+  Pii pii = Pii::none;  // masked when shown unless clear text was asked for
   Localized label;
   bool example = false;
   std::string note;

@@ -175,15 +175,11 @@ bool Decimal::mul(const Decimal& a, const Decimal& b, Decimal* out) {
   i128 r;
   int s = a.scale_ + b.scale_;
   if (__builtin_mul_overflow(a.coef_, b.coef_, &r)) {
-    // The exact product does not fit; drop fractional digits first when there are some to drop.
-    if (s <= max_scale) return false;
-    Decimal ar, br;
-    const int keep = max_scale / 2;
-    if (!a.round(std::min<int>(a.scale_, keep), Rounding::half_even, &ar) ||
-        !b.round(std::min<int>(b.scale_, keep), Rounding::half_even, &br))
-      return false;
-    if (__builtin_mul_overflow(ar.coef_, br.coef_, &r)) return false;
-    s = ar.scale_ + br.scale_;
+    // Trailing zeros cost nothing to drop; anything else would change the value, so the product is an
+    // overflow rather than a silent approximation.
+    const Decimal at = a.trimmed(), bt = b.trimmed();
+    if (__builtin_mul_overflow(at.coef_, bt.coef_, &r)) return false;
+    s = at.scale_ + bt.scale_;
   }
   if (s > max_scale) {
     r = div_round(r, kPow10[s - max_scale], Rounding::half_even);
@@ -216,8 +212,10 @@ bool Decimal::div(const Decimal& a, const Decimal& b, Rounding mode, Decimal* ou
         rem = n0 - q * d;
       }
       if (rem == 0) {
+        std::int8_t scale = static_cast<std::int8_t>(keep);
+        if (!in_range(q)) strip_zeros(&q, &scale, 0);  // 1e34 / 0.01 fits at a lower scale
         if (!in_range(q)) return false;
-        *out = Decimal(q, keep);
+        *out = Decimal(q, scale);
         return true;
       }
     }
@@ -234,8 +232,10 @@ bool Decimal::div(const Decimal& a, const Decimal& b, Rounding mode, Decimal* ou
   const int target = max_scale - k;
   if (target < 0) return false;
   i128 q = div_round(n, d, mode);
+  std::int8_t scale = static_cast<std::int8_t>(target);
+  if (!in_range(q)) strip_zeros(&q, &scale, 0);  // exact digits beyond 37 may only be trailing zeros
   if (!in_range(q)) return false;
-  Decimal r(q, target);
+  Decimal r(q, scale);
   strip_zeros(&r.coef_, &r.scale_, keep);
   *out = r;
   return true;

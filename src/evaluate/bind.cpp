@@ -35,6 +35,13 @@ struct Binder {
   void error(const char* code, std::uint32_t path, const std::vector<std::uint32_t>& idx, std::string msg) {
     errors->push_back(DataError{code, where(path, idx), std::move(msg)});
   }
+  // The value as quoted in an error: never for a field holding personal data.
+  std::string quote(std::uint32_t path, const std::string& text) const {
+    for (const auto& r : p.records)
+      for (const auto& f : r.fields)
+        if (f.path == path && f.pii != Pii::none) return "the value";
+    return "'" + (text.size() > 64 ? text.substr(0, 64) + "…" : text) + "'";
+  }
 
   Value bind(std::uint32_t type, const JsonNode& j, std::uint32_t path, std::vector<std::uint32_t>& idx) {
     const TypeInfo& t = p.types[type];
@@ -50,7 +57,7 @@ struct Binder {
           if (std::find(values.begin(), values.end(), j.text) == values.end()) {
             std::string list;
             for (auto& v : values) list += (list.empty() ? "" : ", ") + v;
-            error("E3002", path, idx, "'" + j.text + "' is not one of: " + list);
+            error("E3002", path, idx, quote(path, j.text) + " is not one of: " + list);
             return Value::missing(path);
           }
         }
@@ -74,7 +81,7 @@ struct Binder {
         }
         auto d = Decimal::parse(j.text);
         if (!d) {
-          error("E3001", path, idx, "'" + j.text + "' is not a plain decimal number");
+          error("E3001", path, idx, quote(path, j.text) + " is not a plain decimal number");
           return Value::missing(path);
         }
         return Value::number(*d);
@@ -89,7 +96,7 @@ struct Binder {
         auto d = j.is_string() ? Date::parse(j.text) : std::nullopt;
         if (!d) {
           error("E3001", path, idx,
-                j.is_string() ? "'" + j.text + "' is not a date (YYYY-MM-DD, a real calendar day)"
+                j.is_string() ? quote(path, j.text) + " is not a date (YYYY-MM-DD, a real calendar day)"
                               : std::string("expected a date string, got a ") + load::kind_name(j.kind));
           return Value::missing(path);
         }

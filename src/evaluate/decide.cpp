@@ -1,6 +1,7 @@
 // Pack::evaluate: runs the checks in order (stopping or collecting, by mode), scores the indicators, computes
 // the outputs, and fills a Decision. Reuses the Decision's and a per-thread Evaluator's storage.
 #include <ctime>
+#include <memory>
 
 #include "compile/program.hpp"
 #include "eligo/pack.hpp"
@@ -108,6 +109,9 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.data_errors.clear();
   d.outputs.clear();
   d.checks.resize(p.checks.size());
+  // Items are rebuilt from scratch: a reused Decision must never show the previous applicant's breakdown.
+  // (Default-constructed items allocate nothing, so this stays allocation-free.)
+  d.items.clear();
   d.items.resize(p.has_scores ? p.indicators.size() : 0);
   d.verdict = Verdict::error;
   for (std::size_t i = 0; i < p.checks.size(); ++i) {
@@ -137,7 +141,18 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   }
   BoundInput& in = *input.impl_;
   in.reset_fetched();
-  static thread_local Evaluator ev;
+  // One reusable evaluator per thread; a data source that evaluates another pack on the same thread
+  // (re-entry) gets a fresh one, so the outer evaluation's state is never reset under it.
+  static thread_local Evaluator reusable;
+  static thread_local int depth = 0;
+  std::unique_ptr<Evaluator> nested;
+  if (depth > 0) nested = std::make_unique<Evaluator>();
+  Evaluator& ev = nested ? *nested : reusable;
+  struct DepthGuard {
+    int& d;
+    explicit DepthGuard(int& x) : d(x) { ++d; }
+    ~DepthGuard() { --d; }
+  } depth_guard(depth);
   ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input);
   const bool explain = options.explain;
   const bool clear = options.clear_pii;
@@ -148,6 +163,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
       CheckResult& c = d.checks[i];
       ev.begin_item();
       ev.tracing = explain;
+      bool applies_unknown = false;
       if (ci.when >= 0) {
         const Value w = ev.eval(static_cast<std::uint32_t>(ci.when));
         if (!w.is_missing() && !truthy(w)) {
@@ -155,9 +171,12 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
           if (explain) fill_reads(p, ev, clear, &c.read);
           continue;
         }
+        applies_unknown = w.is_missing();
       }
       const Value r = ev.eval(ci.require);
-      if (r.is_missing()) {
+      // Whether the check applies is unknown: passing it settles nothing to worry about, anything else
+      // needs the missing facts first (never a failure the applicant cannot be sure concerns them).
+      if (r.is_missing() || (applies_unknown && !truthy(r))) {
         c.status = CheckStatus::needs_evidence;
         fill_missing(p, ev, &c.missing);
         any_missing = true;
@@ -235,7 +254,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                 }
                 ev.set_local(ind.on_local, on);
               }
-              bool matched = false, missing = false;
+              bool matched = false, missing = false, missing_before_match = false;
               Value miss;
               Decimal acc;
               Decimal best_priority;
@@ -244,10 +263,11 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                 const detail::RowInfo& row = ind.rows[r];
                 bool hit;
                 if (row.test < 0) {
-                  hit = !matched;  // otherwise
+                  hit = !matched && !missing;  // otherwise: only when every other row is known not to match
                 } else {
                   const Value t = ev.eval(static_cast<std::uint32_t>(row.test));
                   if (t.is_missing()) {
+                    if (!matched) missing_before_match = true;
                     missing = true;
                     miss = t;
                     continue;
@@ -261,10 +281,10 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                                                 std::to_string(r + 1) + " both match in a 'unique' table",
                                             static_cast<std::uint32_t>(row.test)};
                 const Value pts = ev.eval(row.points);
-                if (pts.is_missing()) {
-                  missing = true;
+                if (pts.is_missing()) {  // the row matched but its points are unknown: so is the result
+                  missing = missing_before_match = true;
                   miss = pts;
-                  continue;
+                  break;
                 }
                 const Decimal pv = pts.kind == VKind::number ? pts.num : Decimal();
                 if (ind.hit == detail::Hit::collect_sum) {
@@ -291,7 +311,10 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                 it.example = it.example || row.example;
                 if (ind.hit == detail::Hit::first) break;
               }
-              if (missing && !matched) {
+              // 'first' is settled by a match that no unknown row precedes; every other policy needs
+              // every row known.
+              const bool unknown = ind.hit == detail::Hit::first ? missing_before_match : missing;
+              if (unknown) {
                 v = miss;
               } else if (!matched) {
                 it.status = ItemStatus::no_row;
@@ -360,13 +383,17 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
           r.value.clear();
           r.json = "null";
         } else {
-          r.value = explain::render_plain(v, detail::Pii::none, true);
-          r.json = explain::render_json(v);
+          r.value = explain::render_plain(v, o.pii, clear);
+          r.json = o.pii != detail::Pii::none && !clear && v.kind == VKind::string
+                       ? explain::render_json(Value::string(r.value.data(), static_cast<std::uint32_t>(r.value.size())))
+                       : explain::render_json(v);
         }
       }
     }
   } catch (const detail::EvalFailure& f) {
     d.verdict = Verdict::error;
+    d.outputs.clear();
+    d.items.clear();
     d.error = EvalError{f.code, f.message, pointer_of(p, f.node)};
   }
   d.sources_called = ev.calls;

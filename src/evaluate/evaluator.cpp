@@ -40,6 +40,8 @@ void Evaluator::start(const Program& program, BoundInput* input, Date as_of, std
   locals_.assign(program.local_count, Value());
   let_values_.assign(program.lets.size(), Value());
   let_state_.assign(program.lets.size(), 0);
+  let_missing_.resize(program.lets.size());
+  let_reads_.resize(program.lets.size());
   missing.clear();
   reads.clear();
   calls.clear();
@@ -79,7 +81,8 @@ void Evaluator::fetch(std::uint32_t g) {
   try {
     json = sources_->fetch(req);
   } catch (const std::exception& e) {
-    call.outcome = std::string("failed: ") + e.what();
+    // The host's message is not repeated: it may quote the applicant's ID number or name (a lookup key).
+    call.outcome = "failed: the data source raised an error";
     calls.push_back(std::move(call));
     return;
   } catch (...) {
@@ -138,8 +141,26 @@ Value Evaluator::eval(std::uint32_t idx) {
     }
     case Op::Local: return locals_[n.a];
     case Op::Let: {
-      if (let_state_[n.a] == 2) return let_values_[n.a];
+      if (let_state_[n.a] == 2) {
+        for (std::uint32_t path : let_missing_[n.a]) note_missing(path);
+        if (tracing)
+          for (const auto& r : let_reads_[n.a]) note_read(r.first, r.second);
+        return let_values_[n.a];
+      }
+      // Computed with empty notes, so exactly what this let touches is recorded; the outer notes are
+      // restored and merged afterwards.
+      std::vector<std::uint32_t> outer_missing;
+      std::vector<std::pair<std::uint32_t, Value>> outer_reads;
+      outer_missing.swap(missing);
+      outer_reads.swap(reads);
       const Value v = eval(p_->lets[n.a].node);
+      let_missing_[n.a] = missing;
+      let_reads_[n.a] = reads;
+      missing.swap(outer_missing);
+      reads.swap(outer_reads);
+      for (std::uint32_t path : let_missing_[n.a]) note_missing(path);
+      if (tracing)
+        for (const auto& r : let_reads_[n.a]) note_read(r.first, r.second);
       let_values_[n.a] = v;
       let_state_[n.a] = 2;
       return v;

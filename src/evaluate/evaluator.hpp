@@ -85,6 +85,10 @@ class Evaluator {
   std::vector<Value> locals_;
   std::vector<Value> let_values_;
   std::vector<std::uint8_t> let_state_;  // 0 not computed, 1 computing, 2 done
+  // What computing each let touched, replayed on a cache hit so every check that reads it names the same
+  // missing facts (and, when tracing, the same values read).
+  std::vector<std::vector<std::uint32_t>> let_missing_;
+  std::vector<std::vector<std::pair<std::uint32_t, Value>>> let_reads_;
   std::uint32_t current_ = 0;
 };
 

@@ -20,11 +20,9 @@ class Writer {
     s_.push_back(c);
     first_ = false;
   }
-  void key(const char* k) {
-    comma();
-    s_.push_back('"');
-    s_ += k;
-    s_ += "\":";
+  void key(std::string_view k) {
+    str(k);  // escaped like any string: keys can be rule-pack names
+    s_.push_back(':');
     first_ = true;  // the value follows without a comma
   }
   void str(std::string_view v) {
@@ -129,7 +127,7 @@ std::string Decision::to_json() const {
     w.close('}');
   }
   w.close(']');
-  if (scored) {
+  if (scored && verdict != Verdict::error) {
     w.key("score");
     w.open('{');
     w.field("total", total.to_string());
@@ -163,10 +161,10 @@ std::string Decision::to_json() const {
     w.key("outputs");
     w.open('{');
     for (const auto& o : outputs) {
-      w.key(std::string(o.name).c_str());
+      w.key(o.name);
       w.open('{');
       w.key("value");
-      w.raw(o.json);  // already JSON (explain::render_json)
+      w.raw(o.json.empty() ? std::string_view("null") : std::string_view(o.json));  // already JSON
       if (o.example) {
         w.key("example");
         w.boolean(true);

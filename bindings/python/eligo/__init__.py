@@ -105,10 +105,10 @@ class Result:
 
 def _plain(value: Any) -> Any:
     """JSON-ready form of a cell: dates as YYYY-MM-DD, Decimals as exact strings, numpy scalars as Python."""
-    if value is None:
+    if value is None or value is _PD_NA or value is _PD_NAT:
         return None
     if isinstance(value, _decimal.Decimal):
-        return str(value)
+        return format(value, "f")  # plain notation: eligo does not read exponents (1E-7)
     if isinstance(value, (_dt.datetime,)):
         return value.date().isoformat()
     if isinstance(value, _dt.date):
@@ -128,9 +128,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _missing_markers():
+    try:
+        import pandas as pd
+        return pd.NA, pd.NaT
+    except ImportError:  # pandas is optional for single evaluations
+        return object(), object()
+
+
+_PD_NA, _PD_NAT = _missing_markers()
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, _decimal.Decimal):
-        return str(value)
+        return format(value, "f")
     raise TypeError(f"cannot send {type(value).__name__} to eligo")
 
 
@@ -185,6 +196,8 @@ class Pack:
     version = property(lambda self: self._native.version)
     hash = property(lambda self: self._native.hash)
     file = property(lambda self: self._native.file)
+    effective_from = property(lambda self: self._native.effective_from)    # "YYYY-MM-DD" or None
+    effective_until = property(lambda self: self._native.effective_until)  # "YYYY-MM-DD" or None
 
     def evaluate(self, applicant: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
                  explain: bool = False, clear_pii: bool = False,

@@ -24,24 +24,41 @@ def _pack(path: str, mtime: float) -> "eligo.Pack":
     return eligo.load(path)
 
 
+def _as_of_text(as_of) -> str:
+    """The evaluation date as YYYY-MM-DD; None means today in China Standard Time, as in the C++ API."""
+    import datetime as dt
+    if as_of is None:
+        return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date().isoformat()
+    if isinstance(as_of, dt.datetime):
+        return as_of.date().isoformat()
+    if isinstance(as_of, dt.date):
+        return as_of.isoformat()
+    return str(as_of)
+
+
 def _resolve(pack_path: str, as_of) -> str:
-    """A folder of versions: the file in force on as_of is chosen by loading each (cheap: packs compile in ms)."""
+    """A folder of versions: the version in force on as_of with the latest start wins (PackSet::select's rule)."""
     if not os.path.isdir(pack_path):
         return pack_path
-    files = sorted(os.path.join(pack_path, f) for f in os.listdir(pack_path) if f.endswith(".pack.json"))
-    if len(files) == 1 or as_of is None:
-        return files[-1]
-    import json
-    for f in files:
-        with open(f, encoding="utf-8") as fh:
-            eff = json.load(fh).get("effective", {})
-        if eff.get("from", "0000") <= str(as_of) <= eff.get("until", "9999"):
-            return f
-    return files[-1]
+    day = _as_of_text(as_of)
+    best, best_from = None, None
+    for name in sorted(os.listdir(pack_path)):
+        if not name.endswith(".pack.json"):
+            continue
+        path = os.path.join(pack_path, name)
+        pack = _pack(path, os.path.getmtime(path))
+        start, until = pack.effective_from or "0000-00-00", pack.effective_until or "9999-99-99"
+        if start <= day <= until and (best is None or start > best_from):
+            best, best_from = path, start
+    if best is None:
+        raise ValueError(f"no version of the pack in {pack_path} is in force on {day}")
+    return best
 
 
 def _evaluate_partition(df, pack_path: str, options: dict):
     path = _resolve(pack_path, options.get("as_of"))
+    if "as_of" in options:
+        options = dict(options, as_of=_as_of_text(options["as_of"]))
     pack = _pack(path, os.path.getmtime(path))
     return pack.evaluate_batch(df, threads=1, **options)
 

@@ -5,6 +5,8 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "eligo/identity.hpp"
@@ -56,6 +58,41 @@ class PySource : public eligo::DataSource {
   std::string input_;
 };
 
+// Runs fn(begin, end) over [0, n) on up to `threads` threads (0: one per core; at least 64 items each).
+// An exception in a worker is rethrown here after every thread has joined: none escapes a thread.
+template <typename F>
+void run_parallel(std::size_t n, int threads, F&& fn) {
+  std::size_t t = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  t = std::min(t, std::max<std::size_t>(1, n / 64));
+  if (t <= 1) {
+    fn(std::size_t{0}, n);
+    return;
+  }
+  std::exception_ptr failure;
+  std::mutex m;
+  std::vector<std::thread> pool;
+  const std::size_t chunk = (n + t - 1) / t;
+  try {
+    for (std::size_t k = 0; k < t; ++k) {
+      const std::size_t b = k * chunk, e = std::min(n, b + chunk);
+      if (b >= e) continue;
+      pool.emplace_back([&, b, e] {
+        try {
+          fn(b, e);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(m);
+          if (!failure) failure = std::current_exception();
+        }
+      });
+    }
+  } catch (...) {
+    for (auto& th : pool) th.join();
+    throw;
+  }
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 py::dict diagnostic_dict(const eligo::Diagnostic& d) {
   py::dict x;
   x["code"] = d.code;
@@ -94,6 +131,16 @@ PYBIND11_MODULE(_eligo, m) {
       .def_property_readonly("version", &eligo::Pack::version)
       .def_property_readonly("hash", &eligo::Pack::hash)
       .def_property_readonly("file", &eligo::Pack::file)
+      .def_property_readonly("effective_from",
+                             [](const eligo::Pack& p) -> std::optional<std::string> {
+                               if (!p.effective_from()) return std::nullopt;
+                               return p.effective_from()->to_string();
+                             })
+      .def_property_readonly("effective_until",
+                             [](const eligo::Pack& p) -> std::optional<std::string> {
+                               if (!p.effective_until()) return std::nullopt;
+                               return p.effective_until()->to_string();
+                             })
       .def("evaluate",
            [](const eligo::Pack& pack, const std::string& input, const Options& o, py::object sources) {
              eligo::EvalOptions eo = to_eval_options(o);
@@ -113,11 +160,7 @@ PYBIND11_MODULE(_eligo, m) {
              std::vector<std::string> out(inputs.size());
              {
                py::gil_scoped_release nogil;
-               const std::size_t n = inputs.size();
-               std::size_t t = threads > 0 ? static_cast<std::size_t>(threads)
-                                           : std::max(1u, std::thread::hardware_concurrency());
-               t = std::min(t, std::max<std::size_t>(1, n / 64));
-               auto work = [&](std::size_t b, std::size_t e) {
+               run_parallel(inputs.size(), threads, [&](std::size_t b, std::size_t e) {
                  eligo::Decision d;
                  eligo::Input in;
                  for (std::size_t i = b; i < e; ++i) {
@@ -125,18 +168,7 @@ PYBIND11_MODULE(_eligo, m) {
                    pack.evaluate(in, eo, &d);
                    out[i] = d.to_json();
                  }
-               };
-               if (t <= 1) {
-                 work(0, n);
-               } else {
-                 std::vector<std::thread> pool;
-                 const std::size_t chunk = (n + t - 1) / t;
-                 for (std::size_t k = 0; k < t; ++k) {
-                   const std::size_t b = k * chunk, e = std::min(n, b + chunk);
-                   if (b < e) pool.emplace_back(work, b, e);
-                 }
-                 for (auto& th : pool) th.join();
-               }
+               });
              }
              return out;
            },
@@ -155,10 +187,6 @@ PYBIND11_MODULE(_eligo, m) {
              std::vector<Row> rows(inputs.size());
              {
                py::gil_scoped_release nogil;
-               const std::size_t n = inputs.size();
-               std::size_t t = threads > 0 ? static_cast<std::size_t>(threads)
-                                           : std::max(1u, std::thread::hardware_concurrency());
-               t = std::min(t, std::max<std::size_t>(1, n / 64));
                auto join = [](std::string* s, std::string_view part, const char* sep) {
                  if (!s->empty()) *s += sep;
                  *s += part;
@@ -189,17 +217,7 @@ PYBIND11_MODULE(_eligo, m) {
                    r.decision = d.to_json();
                  }
                };
-               if (t <= 1) {
-                 work(0, n);
-               } else {
-                 std::vector<std::thread> pool;
-                 const std::size_t chunk = (n + t - 1) / t;
-                 for (std::size_t k = 0; k < t; ++k) {
-                   const std::size_t b = k * chunk, e = std::min(n, b + chunk);
-                   if (b < e) pool.emplace_back(work, b, e);
-                 }
-                 for (auto& th : pool) th.join();
-               }
+               run_parallel(inputs.size(), threads, work);
              }
              py::list out;
              for (auto& r : rows)

@@ -153,3 +153,28 @@ def test_identity_functions():
     assert eligo.names_match("阿依古丽·买买提", "阿依古丽•买买提")
     with pytest.raises(ValueError):
         eligo.mask("passport", "x")
+
+
+def test_pandas_missing_markers_and_small_decimals_are_sent_exactly():
+    pack = eligo.compile('{"pack": "py.na", "version": "1", "inputs": {"a": {"fields": {"n": "number", "d": "date", "s": "string"}}},'
+                         ' "outputs": {"n": "a.n ?? -1", "d": "present(a.d)", "s": "a.s ?? \'none\'"}}')
+    df = pd.DataFrame({"a.n": pd.array([pd.NA, 2], dtype="Int64"), "a.d": [pd.NaT, pd.Timestamp("2024-01-01")],
+                       "a.s": pd.array([pd.NA, "x"], dtype="string")})
+    out = pack.evaluate_batch(df, as_of="2024-05-01")
+    assert list(out["verdict"]) == ["eligible", "eligible"]
+    first = json.loads(out.iloc[0]["decision"])
+    assert "data_errors" not in first
+    assert first["outputs"]["n"]["value"] == "-1" and first["outputs"]["d"]["value"] is False
+    r = pack.evaluate({"a": {"n": decimal.Decimal("1E-7")}}, as_of="2024-05-01")
+    assert r.outputs["n"] == "0.0000001" and not r.data_errors
+
+
+def test_dask_resolves_versions_like_the_engine(root):
+    from eligo.dask import _resolve
+    folder = str(root / "rules/gz-points")
+    assert _resolve(folder, "2021-11-15").endswith("gz-points-2018.pack.json")
+    assert _resolve(folder, "2021-11-16").endswith("gz-points-2021.pack.json")
+    import datetime
+    assert _resolve(folder, datetime.datetime(2024, 5, 1, 9, 0)).endswith("gz-points-2021.pack.json")
+    with pytest.raises(ValueError):
+        _resolve(folder, "2030-01-01")
