@@ -528,36 +528,53 @@ void classify(Reconciliation::Data& in, Report::Data& out) {
 
   // ── 7. Tallies. ──
   Summary& sum = out.summary;
-  std::vector<std::pair<std::string_view, ClassTally>> by_policy, by_community;
   {
-    std::vector<std::string_view> policies, communities;
-    for (std::size_t i = 0; i < n_orders; ++i) {
-      policies.push_back(arena.get(out.orders[i].policy));
-      communities.push_back(arena.get(out.community[i]));
-    }
-    for (auto* v : {&policies, &communities}) {
-      std::sort(v->begin(), v->end());
-      v->erase(std::unique(v->begin(), v->end()), v->end());
-    }
-    sum.orders_by_policy.resize(policies.size());
-    for (std::size_t k = 0; k < policies.size(); ++k) sum.orders_by_policy[k].first = std::string(policies[k]);
-    sum.orders_by_community.resize(communities.size());
-    for (std::size_t k = 0; k < communities.size(); ++k) sum.orders_by_community[k].first = std::string(communities[k]);
-    TextIndex policy_index, community_index;
-    const auto pk = [&](std::uint32_t v) { return policies[v]; };
-    const auto ck = [&](std::uint32_t v) { return communities[v]; };
-    for (std::size_t k = 0; k < policies.size(); ++k) policy_index.insert(policies[k], static_cast<std::uint32_t>(k), pk);
-    for (std::size_t k = 0; k < communities.size(); ++k)
-      community_index.insert(communities[k], static_cast<std::uint32_t>(k), ck);
+    // Intern each order's policy and community (hash lookups, not a sort of a million texts), then order
+    // the few distinct keys.
+    struct Keys {
+      std::vector<std::string_view> texts;
+      TextIndex index;
+      std::vector<std::uint32_t> of_order;
+      void build(const std::vector<std::string_view>& per_order) {
+        const auto key = [this](std::uint32_t v) { return texts[v]; };
+        of_order.resize(per_order.size());
+        for (std::size_t i = 0; i < per_order.size(); ++i) {
+          const auto v = static_cast<std::uint32_t>(texts.size());
+          texts.push_back(per_order[i]);
+          const std::uint32_t got = index.insert(per_order[i], v, key);
+          if (got != v) texts.pop_back();
+          of_order[i] = got;
+        }
+        std::vector<std::uint32_t> order(texts.size()), rank(texts.size());
+        std::iota(order.begin(), order.end(), 0u);
+        std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return texts[x] < texts[y]; });
+        for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<std::uint32_t>(k);
+        for (std::uint32_t& v : of_order) v = rank[v];
+        std::vector<std::string_view> sorted(texts.size());
+        for (std::size_t k = 0; k < order.size(); ++k) sorted[k] = texts[order[k]];
+        texts = std::move(sorted);
+      }
+    };
+    std::vector<std::string_view> per_order(n_orders);
+    Keys policies, communities;
+    for (std::size_t i = 0; i < n_orders; ++i) per_order[i] = arena.get(out.orders[i].policy);
+    policies.build(per_order);
+    for (std::size_t i = 0; i < n_orders; ++i) per_order[i] = arena.get(out.community[i]);
+    communities.build(per_order);
+    sum.orders_by_policy.resize(policies.texts.size());
+    for (std::size_t k = 0; k < policies.texts.size(); ++k) sum.orders_by_policy[k].first = std::string(policies.texts[k]);
+    sum.orders_by_community.resize(communities.texts.size());
+    for (std::size_t k = 0; k < communities.texts.size(); ++k)
+      sum.orders_by_community[k].first = std::string(communities.texts[k]);
     for (std::size_t i = 0; i < n_orders; ++i) {
       const Class c = out.order_class[i];
       const Decimal& amount = out.orders[i].amount;
       add_tally(sum.orders[c], amount);
       add_tally(sum.orders.total, amount);
-      ClassTally& p = sum.orders_by_policy[*policy_index.find(arena.get(out.orders[i].policy), pk)].second;
+      ClassTally& p = sum.orders_by_policy[policies.of_order[i]].second;
       add_tally(p[c], amount);
       add_tally(p.total, amount);
-      ClassTally& m = sum.orders_by_community[*community_index.find(arena.get(out.community[i]), ck)].second;
+      ClassTally& m = sum.orders_by_community[communities.of_order[i]].second;
       add_tally(m[c], amount);
       add_tally(m.total, amount);
       if (out.claim[i] == ClaimSource::unclaimed) ++sum.unclaimed;

@@ -2,6 +2,7 @@
 // objects; numbers keep their exact text), read in chunks so memory does not grow with the file.
 #include "payout/row_reader.hpp"
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace eligo::payout::detail {
@@ -18,6 +19,13 @@ std::string_view trim(std::string_view s) {
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
+  // ASCII fast path, eight bytes at a time.
+  while (i + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
   while (i < n) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {

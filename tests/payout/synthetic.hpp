@@ -11,7 +11,7 @@
 #include "eligo/date.hpp"
 #include "eligo/decimal.hpp"
 #include "eligo/payout.hpp"
-#include "payout/payout_test_util.hpp"
+#include "payout_test_util.hpp"
 
 namespace payout_test {
 
