@@ -22,6 +22,7 @@
 //   EvalOptions::clear_pii    false                   show ID numbers, names… unmasked
 //   EvalOptions::sources      nullptr                 the host's lazy data sources
 //   EvalOptions::step_budget  1,000,000               node visits per evaluation before E2001
+//   EvalOptions::blacklist    nullptr                 the snapshot blacklisted() consults
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,9 @@ namespace detail {
 struct Program;
 class BoundInput;
 }  // namespace detail
+namespace blacklist {
+class Snapshot;
+}  // namespace blacklist
 
 enum class Verdict { eligible, ineligible, needs_evidence, error };
 enum class CheckMode { first_failure, all };
@@ -79,6 +83,17 @@ struct EvalOptions {
   bool clear_pii = false;             // show PII unmasked in reasons and traces
   DataSource* sources = nullptr;      // not owned; may be null when every group is given up front
   std::uint64_t step_budget = 1'000'000;
+  // The credit blacklist that blacklisted() / blacklist_reasons() consult (eligo/blacklist.hpp); not
+  // owned: keep the snapshot alive during the call. A pack that uses them without one is error E2009.
+  const blacklist::Snapshot* blacklist = nullptr;
+};
+
+// A blacklist entry that matched during evaluation, cited so the applicant is told why.
+struct BlacklistHit {
+  std::string key;       // masked (ID 6+4) or a shortened HMAC pseudonym
+  std::string scope;     // the scope asked about
+  std::string reason_code, reason_text, source;
+  std::string listed_on, from, until;  // YYYY-MM-DD; until "" when open-ended
 };
 
 // One value read during evaluation, for the explanation trace.
@@ -151,6 +166,8 @@ struct Decision {
   std::vector<OutputResult> outputs;
   std::vector<SourceCall> sources_called;
   std::vector<DataError> data_errors;
+  std::vector<BlacklistHit> blacklist_hits;   // entries that matched, with the snapshot they came from
+  std::string blacklist_version, blacklist_hash;
   std::optional<EvalError> error;
   std::string lang;
 

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
+#include "eligo/blacklist.hpp"
 #include "eligo/pack.hpp"
 
 namespace eligo::cli {
@@ -17,13 +18,16 @@ constexpr const char* kUsage =
     "  --lang L         zh-CN (default) or en, for reasons and labels\n"
     "  --format F       text (default) or json (one decision per line)\n"
     "  --mode M         first_failure or all (default: the pack's)\n"
-    "  --clear-pii      show ID numbers, names, cards and mobiles unmasked\n";
+    "  --clear-pii      show ID numbers, names, cards and mobiles unmasked\n"
+    "  --blacklist FILE a credit blacklist (CSV or JSON Lines, docs/blacklist.md) for blacklisted()\n"
+    "  --blacklist-db DB  the same from an SQLite store made by 'eligo blacklist import'\n";
 }  // namespace
 
 int cmd_eval(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  if (!parse_options(args, {"input", "as-of", "lang", "format", "mode"}, {"explain", "clear-pii", "help"}, &opt, &error) ||
+  if (!parse_options(args, {"input", "as-of", "lang", "format", "mode", "blacklist", "blacklist-db"},
+                     {"explain", "clear-pii", "help"}, &opt, &error) ||
       opt.has("help")) {
     if (!error.empty()) io.err << "eligo eval: " << error << "\n";
     (opt.has("help") ? io.out : io.err) << kUsage;
@@ -63,6 +67,27 @@ int cmd_eval(const Args& args, Io& io) {
       io.err << "eligo eval: --mode is first_failure or all\n";
       return 2;
     }
+  }
+  std::shared_ptr<const blacklist::Snapshot> snapshot;
+  if (opt.has("blacklist") || opt.has("blacklist-db")) {
+    if (opt.has("blacklist")) {
+      blacklist::Builder builder;
+      const blacklist::LoadReport report = blacklist::load_file(opt.get("blacklist"), builder);
+      if (!report.ok()) {
+        io.err << "eligo eval: " << opt.get("blacklist") << ": " << report.error << "\n";
+        return 2;
+      }
+      for (const auto& e : report.errors) io.err << "eligo eval: " << opt.get("blacklist") << ": " << blacklist::format(e) << "\n";
+      snapshot = builder.build();
+    } else {
+      auto store = blacklist::Store::open(opt.get("blacklist-db"), &error);
+      if (store) snapshot = store->snapshot(std::nullopt, &error);
+      if (!snapshot) {
+        io.err << "eligo eval: " << opt.get("blacklist-db") << ": " << error << "\n";
+        return 2;
+      }
+    }
+    eo.blacklist = snapshot.get();
   }
   PackSet set;
   Diagnostics diags;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "eligo/blacklist.hpp"
 #include "eligo/pack.hpp"
 
 namespace eligo::cli {
@@ -32,6 +33,35 @@ class CaseSources : public DataSource {
  private:
   const json& sources_;
 };
+
+// The blacklist a case describes ("blacklist": [{"id", "scopes", "reason_code", "reason_text", "source",
+// "listed_on", "from", "until"}]); a case without one evaluates against an empty list.
+std::shared_ptr<const blacklist::Snapshot> case_blacklist(const json& c, std::string* error) {
+  blacklist::Builder builder;
+  if (c.contains("blacklist")) {
+    for (const auto& e : c["blacklist"]) {
+      blacklist::Entry entry;
+      entry.key = e.value("id", "");
+      entry.scopes = e.value("scopes", std::vector<std::string>{"*"});
+      entry.reason_code = e.value("reason_code", "");
+      entry.reason_text = e.value("reason_text", "");
+      entry.source = e.value("source", "");
+      const auto listed = Date::parse(e.value("listed_on", ""));
+      if (!listed) {
+        *error = "a blacklist entry needs listed_on (YYYY-MM-DD)";
+        return nullptr;
+      }
+      entry.listed_on = *listed;
+      if (e.contains("from")) entry.from = Date::parse(e["from"].get<std::string>());
+      if (e.contains("until")) entry.until = Date::parse(e["until"].get<std::string>());
+      if (auto problem = builder.add(entry)) {
+        *error = "blacklist entry: " + problem->why;
+        return nullptr;
+      }
+    }
+  }
+  return builder.build();
+}
 
 std::string as_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -110,6 +140,12 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
     for (const auto& e : d.data_errors) got.push_back(e.path);
     if (expect["data_errors"].get<std::vector<std::string>>() != got) diff("data_errors", expect["data_errors"].dump(), list_text(got));
   }
+  if (expect.contains("blacklist_hits")) {
+    std::vector<std::string> got;
+    for (const auto& h : d.blacklist_hits) got.push_back(h.reason_code);
+    if (expect["blacklist_hits"].get<std::vector<std::string>>() != got)
+      diff("blacklist_hits (reason codes)", expect["blacklist_hits"].dump(), list_text(got));
+  }
   if (expect.contains("sources_called")) {
     std::vector<std::string> got;
     for (const auto& c : d.sources_called) got.push_back(c.source);
@@ -180,9 +216,17 @@ int cmd_test(const Args& args, Io& io) {
           if (!pack) pack = &owner;  // evaluating outside every window reports E2002
           const json sources = c.value("sources", json::object());
           CaseSources src(sources);
+          std::string bl_error;
+          const auto snapshot = case_blacklist(c, &bl_error);
+          if (!snapshot) {
+            io.out << "  FAIL " << name << "\n      " << bl_error << "\n";
+            ++failed;
+            continue;
+          }
           EvalOptions eo;
           eo.as_of = *as_of;
           eo.sources = &src;
+          eo.blacklist = snapshot.get();
           eo.lang = c.value("lang", "zh-CN");
           if (c.contains("mode")) eo.mode = c["mode"] == "all" ? CheckMode::all : CheckMode::first_failure;
           const Decision d = pack->evaluate(c.value("input", json::object()).dump(), eo);

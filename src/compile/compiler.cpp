@@ -387,6 +387,9 @@ class Compiler {
         // Identity checks depend on as_of (birth dates after it are invalid, ages count to it).
         if (static_cast<Builtin>(n.sub) >= Builtin::cn_id_valid && static_cast<Builtin>(n.sub) <= Builtin::cn_id_age)
           return false;
+        // The blacklist is attached at evaluation time.
+        if (static_cast<Builtin>(n.sub) == Builtin::blacklisted || static_cast<Builtin>(n.sub) == Builtin::blacklist_reasons)
+          return false;
         for (std::uint32_t i = 0; i < n.c; ++i)
           if (!is_const(p_->args[n.b + i])) return false;
         return true;
@@ -1219,6 +1222,9 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       {"uscc_valid", {Builtin::uscc_valid, {TKind::string}, kBool}},
       {"normalize_name", {Builtin::normalize_name, {TKind::string}, kStr}},
       {"names_match", {Builtin::names_match, {TKind::string, TKind::string}, kBool}},
+      // Credit blacklist (src/blacklist): the host attaches a snapshot (EvalOptions::blacklist).
+      {"blacklisted", {Builtin::blacklisted, {TKind::string, TKind::string}, kBool}},
+      {"blacklist_reasons", {Builtin::blacklist_reasons, {TKind::string, TKind::string}, kStr}},
   };
   if (f == "date") {
     if (!arity(1, 1)) return {0, kErr};
@@ -1247,6 +1253,7 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   }
   const Sig& sig = si->second;
   if (!arity(sig.params.size(), sig.params.size())) return {0, kErr};
+  if (sig.b == Builtin::blacklisted || sig.b == Builtin::blacklist_reasons) p_->uses_blacklist = true;
   // floor(a / b) is computed exactly in one division, without carrying 18 fractional digits first.
   if (sig.b == Builtin::floor) {
     Lowered x = want(0, TKind::number);

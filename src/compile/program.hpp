@@ -92,6 +92,7 @@ enum class Builtin : std::uint8_t {
   round, floor, ceil, abs, min, max, date, years_between, months_between, days_between, add_months, add_days,
   year, month, day, len, starts_with, ends_with, contains, overlaps, floor_div,
   cn_id_valid, cn_id_birth_date, cn_id_sex, cn_id_region, cn_id_age, uscc_valid, normalize_name, names_match, mask,
+  blacklisted, blacklist_reasons,
 };
 
 enum class Quantifier : std::uint8_t { any, all, count, sum, min, max, filter, map, covered_months };
@@ -230,6 +231,7 @@ struct Program {
   std::optional<Decimal> total_floor, total_cap;
   std::vector<OutputInfo> outputs;
   bool has_scores = false;
+  bool uses_blacklist = false;  // calls blacklisted() / blacklist_reasons(): a snapshot must be attached
 
   std::uint32_t intern_path(const std::string& p) {
     for (std::size_t i = 0; i < paths.size(); ++i)

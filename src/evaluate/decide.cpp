@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "compile/program.hpp"
+#include "eligo/blacklist.hpp"
 #include "eligo/pack.hpp"
 #include "evaluate/evaluator.hpp"
 #include "explain/render.hpp"
@@ -107,6 +108,9 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.total = Decimal();
   d.sources_called.clear();
   d.data_errors.clear();
+  d.blacklist_hits.clear();
+  d.blacklist_version.clear();
+  d.blacklist_hash.clear();
   d.outputs.clear();
   d.checks.resize(p.checks.size());
   // Items are rebuilt from scratch: a reused Decision must never show the previous applicant's breakdown.
@@ -139,6 +143,17 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                         "/effective"};
     return;
   }
+  if (p.uses_blacklist && !options.blacklist) {
+    d.error = EvalError{"E2009",
+                        "pack " + p.pack_id + " checks a credit blacklist (blacklisted / blacklist_reasons), but no "
+                        "snapshot is attached: set EvalOptions::blacklist",
+                        ""};
+    return;
+  }
+  if (p.uses_blacklist) {
+    d.blacklist_version = options.blacklist->version();
+    d.blacklist_hash = options.blacklist->hash();
+  }
   BoundInput& in = *input.impl_;
   in.reset_fetched();
   // One reusable evaluator per thread; a data source that evaluates another pack on the same thread
@@ -153,7 +168,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     explicit DepthGuard(int& x) : d(x) { ++d; }
     ~DepthGuard() { --d; }
   } depth_guard(depth);
-  ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input);
+  ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input, options.blacklist);
   const bool explain = options.explain;
   const bool clear = options.clear_pii;
   try {
@@ -397,6 +412,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     d.error = EvalError{f.code, f.message, pointer_of(p, f.node)};
   }
   d.sources_called = ev.calls;
+  d.blacklist_hits = ev.blacklist_hits;
   d.data_errors = in.errors;
   d.data_errors.insert(d.data_errors.end(), in.source_errors.begin(), in.source_errors.end());
 }

@@ -1,5 +1,6 @@
 #include "evaluate/evaluator.hpp"
 
+#include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 
 #include <algorithm>
@@ -29,7 +30,9 @@ void BoundInput::reset_fetched() {
 }
 
 void Evaluator::start(const Program& program, BoundInput* input, Date as_of, std::uint64_t step_budget,
-                      DataSource* sources, const Input* public_input) {
+                      DataSource* sources, const Input* public_input, const blacklist::Snapshot* blacklist) {
+  blacklist_ = blacklist;
+  blacklist_hits.clear();
   p_ = &program;
   in_ = input;
   as_of_ = as_of;
@@ -386,6 +389,36 @@ Value Evaluator::call(const Node& n) {
       const std::string s = b == Builtin::normalize_name ? identity::normalize_name(v[0].sv())
                                                         : identity::mask(kKinds[n.d], v[0].sv());
       return Value::string(scratch_.copy(s), static_cast<std::uint32_t>(s.size()));
+    }
+    case Builtin::blacklisted:
+    case Builtin::blacklist_reasons: {
+      if (!blacklist_) fail("E2009", "the rules check a blacklist, but no blacklist snapshot is attached", self);
+      const std::string_view id = v[0].sv(), scope = v[1].sv();
+      // The common answer (not listed) takes the allocation-free path; a hit gathers its evidence.
+      if (!blacklist_->listed(id, scope, as_of_)) {
+        if (b == Builtin::blacklisted) return Value::boolean(false);
+        return Value::string("", 0);
+      }
+      std::string reasons;
+      for (const auto& e : blacklist_->check(id, scope, as_of_)) {
+        BlacklistHit h;
+        h.key = blacklist::masked_key(e.key);
+        h.scope = std::string(scope);
+        h.reason_code = e.reason_code;
+        h.reason_text = e.reason_text;
+        h.source = e.source;
+        h.listed_on = e.listed_on.to_string();
+        h.from = e.effective_from().to_string();
+        h.until = e.until ? e.until->to_string() : std::string();
+        const std::string why = e.reason_text.empty() ? e.reason_code : e.reason_text;
+        reasons += (reasons.empty() ? "" : "；") + why + "（" + e.source + "，" + h.listed_on + "）";
+        bool seen = false;
+        for (const auto& x : blacklist_hits) seen |= x.key == h.key && x.scope == h.scope && x.reason_code == h.reason_code &&
+                                                     x.source == h.source && x.listed_on == h.listed_on;
+        if (!seen) blacklist_hits.push_back(std::move(h));
+      }
+      if (b == Builtin::blacklisted) return Value::boolean(true);
+      return Value::string(scratch_.copy(reasons), static_cast<std::uint32_t>(reasons.size()));
     }
     case Builtin::floor_div: {
       Decimal r;

@@ -47,7 +47,7 @@ struct EvalFailure {
 class Evaluator {
  public:
   void start(const Program& program, BoundInput* input, Date as_of, std::uint64_t step_budget, DataSource* sources,
-             const Input* public_input);
+             const Input* public_input, const blacklist::Snapshot* blacklist = nullptr);
   Arena& scratch() { return scratch_; }
 
   Value eval(std::uint32_t node);
@@ -58,6 +58,7 @@ class Evaluator {
   bool tracing = false;
   std::vector<std::pair<std::uint32_t, Value>> reads;  // path id, value
   std::vector<SourceCall> calls;
+  std::vector<BlacklistHit> blacklist_hits;  // entries that matched, cited in the decision
 
   void set_local(std::uint32_t slot, const Value& v) { locals_[slot] = v; }
   void begin_item() {
@@ -82,6 +83,7 @@ class Evaluator {
   std::uint64_t steps_left_ = 0;
   DataSource* sources_ = nullptr;
   const Input* public_input_ = nullptr;
+  const blacklist::Snapshot* blacklist_ = nullptr;
   std::vector<Value> locals_;
   std::vector<Value> let_values_;
   std::vector<std::uint8_t> let_state_;  // 0 not computed, 1 computing, 2 done

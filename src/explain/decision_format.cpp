@@ -175,6 +175,28 @@ std::string Decision::to_json() const {
     }
     w.close('}');
   }
+  if (!blacklist_hash.empty()) {
+    w.key("blacklist");
+    w.open('{');
+    w.field("version", blacklist_version);
+    w.field("sha256", blacklist_hash);
+    w.key("hits");
+    w.open('[');
+    for (const auto& h : blacklist_hits) {
+      w.open('{');
+      w.field("key", h.key);
+      w.field("scope", h.scope);
+      w.field("reason_code", h.reason_code);
+      w.field("reason_text", h.reason_text);
+      w.field("source", h.source);
+      w.field("listed_on", h.listed_on);
+      w.field("from", h.from);
+      if (!h.until.empty()) w.field("until", h.until);
+      w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+  }
   if (!sources_called.empty()) {
     w.key("sources_called");
     w.open('[');
@@ -256,6 +278,10 @@ std::string Decision::to_text(bool explain) const {
     if (o.example && !o.note.empty()) s += ": " + std::string(o.note);
     if (o.example) s += ")";
     s += "\n";
+  }
+  for (const auto& h : blacklist_hits) {
+    s += (zh ? "  黑名单：" : "  blacklist: ") + h.key + " " + h.scope + " " + h.reason_code + " " + h.reason_text + " (" +
+         h.source + ", " + h.from + ".." + (h.until.empty() ? "" : h.until) + ")\n";
   }
   if (explain && !sources_called.empty()) {
     s += "sources:";

@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include "eligo/blacklist.hpp"
 #include "eligo/pack.hpp"
 
 using eligo::CheckMode;
@@ -374,4 +375,42 @@ TEST_CASE("identity functions work inside rules, and a cn_id input is validated 
   CHECK(d.data_errors[0].message.find("610104196209276901") == std::string::npos);
   CHECK(d.checks[0].status == CheckStatus::failed);
   CHECK(d.checks[0].reason == "姓名不符：（缺失）");
+}
+
+TEST_CASE("blacklisted() consults the attached snapshot and the decision cites the entry", "[evaluate][blacklist]") {
+  const Pack pack = compile_ok(R"J({"pack": "t.bl", "version": "1",
+    "inputs": {"applicant": {"fields": {"id_number": "cn_id"}}},
+    "checks": [{"id": "integrity", "require": "not blacklisted(applicant.id_number, 'school_admission')",
+                "reason": "列入失信名单：{blacklist_reasons(applicant.id_number, 'school_admission')}"}]})J");
+  const std::string applicant = R"J({"applicant": {"id_number": "610104620927690"}})J";
+  // Without a snapshot: a clear error, not a silent pass.
+  Decision d = pack.evaluate(applicant, on("2024-05-01"));
+  REQUIRE(d.error);
+  CHECK(d.error->code == "E2009");
+
+  eligo::blacklist::Builder builder;
+  eligo::blacklist::Entry e;
+  e.key = "610104196209276908";  // the 18-digit form of the applicant's 15-digit number
+  e.scopes = {"school_admission"};
+  e.reason_code = "SX01";
+  e.reason_text = "失信被执行人";
+  e.source = "市中级人民法院";
+  e.listed_on = *Date::parse("2024-03-01");
+  e.until = Date::parse("2024-12-31");
+  REQUIRE_FALSE(builder.add(e));
+  const auto snapshot = builder.build();
+  EvalOptions o = on("2024-05-01");
+  o.blacklist = snapshot.get();
+  d = pack.evaluate(applicant, o);
+  CHECK(d.verdict == Verdict::ineligible);
+  CHECK(d.checks[0].reason == "列入失信名单：失信被执行人（市中级人民法院，2024-03-01）");
+  REQUIRE(d.blacklist_hits.size() == 1);
+  CHECK(d.blacklist_hits[0].key == "610104********6908");
+  CHECK(d.blacklist_version == snapshot->version());
+  CHECK(d.to_json().find("610104196209276908") == std::string::npos);
+  // The day before it is listed, the day after it expires, and another scope: not listed.
+  for (const char* day : {"2024-02-29", "2025-01-01"}) {
+    o.as_of = Date::parse(day);
+    CHECK(pack.evaluate(applicant, o).verdict == Verdict::eligible);
+  }
 }
