@@ -148,6 +148,31 @@ ELIGO_API eligo_status eligo_pack_evaluate(const eligo_pack* pack, const char* i
 ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const char* input_jsonl, size_t length,
                                                  const eligo_options* options, char** out_results_jsonl);
 
+/* ---- credit blacklists ------------------------------------------------------------------------------------- */
+
+typedef struct eligo_blacklist eligo_blacklist; /* an immutable snapshot; thread-safe; eligo_blacklist_destroy */
+
+/* Loads a CSV or JSON Lines list (docs/blacklist.md; `mapping_json` may be NULL for the default columns).
+ * *out_report_json (free with eligo_free) is always set: {"rows", "accepted", "rejected", "entries" (after merging
+ * duplicates), "errors": [...], "error"}; bad rows are reported (IDs masked) and the rest loaded. *out_blacklist is NULL unless ELIGO_OK. */
+ELIGO_API eligo_status eligo_blacklist_load_file(const char* path, const char* mapping_json,
+                                                 eligo_blacklist** out_blacklist, char** out_report_json);
+/* A snapshot of an SQLite store made by `eligo blacklist import`; `hash_key` for a keyed store, else NULL.
+ * On failure *out_error (free with eligo_free) says why. */
+ELIGO_API eligo_status eligo_blacklist_open_db(const char* db_path, const char* hash_key,
+                                               eligo_blacklist** out_blacklist, char** out_error);
+/* Every entry for `id_or_key` in `scope` in effect on `as_of` (NULL: today), as JSON:
+ * {"listed": bool, "entries": [{"key" (masked), "scopes", "reason_code", "reason_text", "source", "listed_on",
+ * "from", "until"}]}. Free with eligo_free. */
+ELIGO_API eligo_status eligo_blacklist_check(const eligo_blacklist* blacklist, const char* id_or_key,
+                                             const char* scope, const char* as_of, char** out_json);
+ELIGO_API const char* eligo_blacklist_version(const eligo_blacklist* blacklist);
+ELIGO_API const char* eligo_blacklist_hash(const eligo_blacklist* blacklist);
+ELIGO_API size_t eligo_blacklist_size(const eligo_blacklist* blacklist);
+ELIGO_API void eligo_blacklist_destroy(eligo_blacklist* blacklist);
+/* The list blacklisted() consults; NULL detaches it. The snapshot must outlive the evaluations using it. */
+ELIGO_API eligo_status eligo_options_set_blacklist(eligo_options* options, const eligo_blacklist* blacklist);
+
 /* ---- identity ---------------------------------------------------------------------------------------------- */
 
 /* Checks an ID number (resident, 15-digit legacy, 港澳台 permit, foreign permanent residence) as of

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "eligo/blacklist.hpp"
 #include "eligo/eligo.h"
 #include "eligo/pack.hpp"
 
@@ -18,6 +19,10 @@ struct eligo_diagnostics {
 
 struct eligo_pack {
   eligo::Pack pack;
+};
+
+struct eligo_blacklist {
+  std::shared_ptr<const eligo::blacklist::Snapshot> snapshot;
 };
 
 struct eligo_options {

@@ -178,12 +178,55 @@ static void test_misuse_and_identity(void) {
   CHECK(eligo_names_match("阿依古丽·买买提", "阿依古丽•买买提", &match) == ELIGO_OK && match == 1);
 }
 
+static void test_blacklist(void) {
+  const char* path = "capi_test_blacklist.csv";
+  const char* rule =
+      "{\"pack\": \"c.bl\", \"version\": \"1\", \"inputs\": {\"a\": {\"fields\": {\"id\": \"cn_id\"}}},"
+      " \"checks\": [{\"id\": \"integrity\", \"require\": \"not blacklisted(a.id, 'points')\","
+      " \"reason\": \"{blacklist_reasons(a.id, 'points')}\"}]}";
+  const char* applicant = "{\"a\": {\"id\": \"610104620927690\"}}";
+  eligo_blacklist* bl = NULL;
+  eligo_pack* pack = NULL;
+  eligo_options* opt = NULL;
+  char* report = NULL;
+  char* out = NULL;
+  FILE* f = fopen(path, "w");
+  fputs("id_number,scopes,reason_code,reason_text,source,listed_on,from,until\n"
+        "610104196209276908,points,SX01,失信被执行人,市中级人民法院,2024-03-01,,\n"
+        "not-an-id,points,SX01,x,y,2024-03-01,,\n", f);
+  fclose(f);
+  CHECK(eligo_blacklist_load_file(path, NULL, &bl, &report) == ELIGO_OK);
+  CHECK(report && strstr(report, "\"accepted\":1") != NULL && strstr(report, "\"rejected\":1") != NULL);
+  CHECK(eligo_blacklist_size(bl) == 1);
+  CHECK(strlen(eligo_blacklist_hash(bl)) == 64);
+  eligo_free(report);
+  CHECK(eligo_blacklist_check(bl, "610104620927690", "points", "2024-05-01", &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"listed\":true") != NULL && strstr(out, "610104196209276908") == NULL);
+  eligo_free(out);
+  CHECK(eligo_pack_compile_text(rule, strlen(rule), NULL, &pack, NULL) == ELIGO_OK);
+  eligo_options_create(&opt);
+  eligo_options_set_as_of(opt, "2024-05-01");
+  CHECK(eligo_pack_evaluate(pack, applicant, strlen(applicant), opt, &out) == ELIGO_ERROR_EVALUATION);
+  CHECK(out && strstr(out, "\"E2009\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_blacklist(opt, bl) == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, applicant, strlen(applicant), opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"verdict\":\"ineligible\"") != NULL && strstr(out, "\"reason_code\":\"SX01\"") != NULL);
+  eligo_free(out);
+  eligo_options_destroy(opt);
+  eligo_pack_destroy(pack);
+  eligo_blacklist_destroy(bl);
+  eligo_blacklist_destroy(NULL);
+  remove(path);
+}
+
 int main(int argc, char** argv) {
   test_compile_errors();
   test_evaluate_with_source();
   test_batch();
   test_compile_file(argc > 1 ? argv[1] : ".");
   test_misuse_and_identity();
+  test_blacklist();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
