@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 from . import _eligo
 
-__all__ = ["RuleError", "Pack", "Result", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
+__all__ = ["RuleError", "Pack", "Result", "Blacklist", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
            "BATCH_COLUMNS"]
 
 # The columns evaluate_batch returns, in order (also the Dask meta).
@@ -174,8 +174,43 @@ def _to_json(applicant: Any) -> str:
     return _json.dumps(_plain(applicant), ensure_ascii=False, default=_encode)
 
 
-def _options(as_of=None, lang="zh-CN", mode=None, explain=False, clear_pii=False) -> "_eligo.Options":
+class Blacklist:
+    """A credit blacklist snapshot (immutable) that rules consult with blacklisted(id, scope).
+
+        bl = eligo.Blacklist.load("list.csv")              # or Blacklist.open_db("list.sqlite")
+        bl.report                                          # rows, accepted, rejected, entries, errors (masked)
+        bl.check("610104620927690", "points", "2024-05-01")  # matching entries, keys masked
+        pack.evaluate(applicant, as_of=..., blacklist=bl)
+    """
+
+    def __init__(self, native, report=None):
+        self._native = native
+        self.report = report or {}
+
+    @classmethod
+    def load(cls, path: str, mapping: Optional[Mapping] = None) -> "Blacklist":
+        native, report = _eligo.blacklist_load(str(path), None if mapping is None else _json.dumps(mapping))
+        return cls(native, report)
+
+    @classmethod
+    def open_db(cls, path: str, hash_key: Optional[str] = None) -> "Blacklist":
+        return cls(_eligo.blacklist_open_db(str(path), hash_key))
+
+    version = property(lambda self: self._native.version)
+    hash = property(lambda self: self._native.hash)
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def check(self, id_or_key: str, scope: str, as_of) -> list:
+        if isinstance(as_of, (_dt.date, _dt.datetime)):
+            as_of = as_of.strftime("%Y-%m-%d")
+        return self._native.check(id_or_key, scope, as_of)
+
+
+def _options(as_of=None, lang="zh-CN", mode=None, explain=False, clear_pii=False, blacklist=None) -> "_eligo.Options":
     o = _eligo.Options()
+    o.blacklist = None if blacklist is None else blacklist._native
     if isinstance(as_of, (_dt.date, _dt.datetime)):
         as_of = as_of.strftime("%Y-%m-%d")
     o.as_of = as_of
@@ -201,7 +236,8 @@ class Pack:
 
     def evaluate(self, applicant: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
                  explain: bool = False, clear_pii: bool = False,
-                 sources: Optional[Callable[[str, str, dict], Optional[Mapping]]] = None) -> Result:
+                 sources: Optional[Callable[[str, str, dict], Optional[Mapping]]] = None,
+                 blacklist: Optional[Blacklist] = None) -> Result:
         """Evaluates one applicant (a dict of input groups, or its JSON text).
 
         `sources(source, group, applicant_dict)` is called the first time the rules read a group declared
@@ -211,11 +247,13 @@ class Pack:
             def callback(source: str, group: str, input_json: str) -> Optional[str]:
                 got = sources(source, group, _json.loads(input_json))
                 return None if got is None else _to_json(got)
-        native = self._native.evaluate(_to_json(applicant), _options(as_of, lang, mode, explain, clear_pii), callback)
+        native = self._native.evaluate(_to_json(applicant), _options(as_of, lang, mode, explain, clear_pii, blacklist),
+                                       callback)
         return Result(native)
 
     def evaluate_batch(self, rows: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
-                       explain: bool = False, clear_pii: bool = False, threads: int = 0):
+                       explain: bool = False, clear_pii: bool = False, threads: int = 0,
+                       blacklist: Optional[Blacklist] = None):
         """Evaluates many applicants on all cores with the GIL released.
 
         `rows`: a pandas DataFrame (columns "group.field") or an iterable of dicts. Returns a DataFrame with
@@ -229,7 +267,7 @@ class Pack:
             rows = list(rows)
             index = pd.RangeIndex(len(rows))
             inputs = [_to_json(r) for r in rows]
-        out = self._native.evaluate_rows(inputs, _options(as_of, lang, mode, explain, clear_pii), threads)
+        out = self._native.evaluate_rows(inputs, _options(as_of, lang, mode, explain, clear_pii, blacklist), threads)
         frame = pd.DataFrame.from_records(out, index=index, columns=BATCH_COLUMNS)
         frame["total"] = [None if t is None else _decimal.Decimal(t) for t in frame["total"]]
         return frame

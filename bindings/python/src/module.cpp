@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
 
@@ -22,6 +23,7 @@ struct Options {
   std::optional<std::string> mode;
   bool explain = false;
   bool clear_pii = false;
+  std::shared_ptr<const eligo::blacklist::Snapshot> blacklist;  // kept alive while the options live
 };
 
 eligo::EvalOptions to_eval_options(const Options& o) {
@@ -39,6 +41,7 @@ eligo::EvalOptions to_eval_options(const Options& o) {
   }
   eo.explain = o.explain;
   eo.clear_pii = o.clear_pii;
+  eo.blacklist = o.blacklist.get();
   return eo;
 }
 
@@ -124,7 +127,66 @@ PYBIND11_MODULE(_eligo, m) {
       .def_readwrite("lang", &Options::lang)
       .def_readwrite("mode", &Options::mode)
       .def_readwrite("explain", &Options::explain)
-      .def_readwrite("clear_pii", &Options::clear_pii);
+      .def_readwrite("clear_pii", &Options::clear_pii)
+      .def_readwrite("blacklist", &Options::blacklist);
+
+  namespace bl = eligo::blacklist;
+  py::class_<bl::Snapshot, std::shared_ptr<bl::Snapshot>>(m, "Blacklist")
+      .def_property_readonly("version", &bl::Snapshot::version)
+      .def_property_readonly("hash", &bl::Snapshot::hash)
+      .def("__len__", &bl::Snapshot::size)
+      .def("check", [](const bl::Snapshot& s, const std::string& id, const std::string& scope, const std::string& as_of) {
+        auto day = eligo::Date::parse(as_of);
+        if (!day) throw py::value_error("as_of must be YYYY-MM-DD");
+        py::list out;
+        for (const auto& e : s.check(id, scope, *day)) {
+          py::dict d;
+          d["key"] = bl::masked_key(e.key);
+          d["scopes"] = e.scopes;
+          d["reason_code"] = e.reason_code;
+          d["reason_text"] = e.reason_text;
+          d["source"] = e.source;
+          d["listed_on"] = e.listed_on.to_string();
+          d["from"] = e.effective_from().to_string();
+          d["until"] = e.until ? py::object(py::str(e.until->to_string())) : py::object(py::none());
+          out.append(d);
+        }
+        return out;
+      });
+  m.def("blacklist_load", [](const std::string& path, std::optional<std::string> mapping_json) {
+    bl::LoadOptions options;
+    if (mapping_json) {
+      std::string error;
+      auto mapping = bl::Mapping::from_json(*mapping_json, &error);
+      if (!mapping) throw py::value_error("mapping: " + error);
+      options.mapping = *mapping;
+    }
+    bl::Builder builder;
+    bl::LoadReport r;
+    {
+      py::gil_scoped_release nogil;
+      r = bl::load_file(path, builder, options);
+    }
+    if (!r.ok()) throw py::value_error(path + ": " + r.error);
+    std::vector<std::string> errors;
+    for (const auto& e : r.errors) errors.push_back(bl::format(e));
+    auto snapshot = std::const_pointer_cast<bl::Snapshot>(builder.build());
+    py::dict report;
+    report["rows"] = r.rows;
+    report["accepted"] = r.accepted;
+    report["rejected"] = r.rejected;
+    report["entries"] = snapshot->size();
+    report["errors"] = errors;
+    return py::make_tuple(snapshot, report);
+  });
+  m.def("blacklist_open_db", [](const std::string& path, std::optional<std::string> hash_key) {
+    std::string error;
+    auto store = bl::Store::open(path, &error);
+    std::shared_ptr<const bl::Snapshot> snapshot;
+    if (store) snapshot = store->snapshot(hash_key, &error);
+    if (!snapshot) throw py::value_error(path + ": " + error);
+    return std::const_pointer_cast<bl::Snapshot>(snapshot);
+  });
 
   py::class_<eligo::Pack>(m, "Pack")
       .def_property_readonly("id", &eligo::Pack::id)

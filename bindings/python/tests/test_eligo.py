@@ -178,3 +178,24 @@ def test_dask_resolves_versions_like_the_engine(root):
     assert _resolve(folder, datetime.datetime(2024, 5, 1, 9, 0)).endswith("gz-points-2021.pack.json")
     with pytest.raises(ValueError):
         _resolve(folder, "2030-01-01")
+
+
+def test_blacklists_are_loaded_checked_and_attached(tmp_path):
+    csv = tmp_path / "list.csv"
+    csv.write_text("id_number,scopes,reason_code,reason_text,source,listed_on,from,until\n"
+                   "610104196209276908,points,SX01,失信被执行人,市中级人民法院,2024-03-01,,\n"
+                   "not-an-id,points,SX01,x,y,2024-03-01,,\n", encoding="utf-8")
+    bl = eligo.Blacklist.load(csv)
+    assert len(bl) == 1 and bl.report["rejected"] == 1 and len(bl.hash) == 64
+    hits = bl.check("610104620927690", "points", "2024-05-01")
+    assert [h["reason_code"] for h in hits] == ["SX01"] and hits[0]["key"] == "610104********6908"
+    pack = eligo.compile('{"pack": "py.bl", "version": "1", "inputs": {"a": {"fields": {"id": "cn_id"}}},'
+                         ' "checks": [{"id": "c", "require": "not blacklisted(a.id, \'points\')",'
+                         ' "reason": "{blacklist_reasons(a.id, \'points\')}"}]}')
+    applicant = {"a": {"id": "610104620927690"}}
+    assert pack.evaluate(applicant, as_of="2024-05-01").error["code"] == "E2009"
+    r = pack.evaluate(applicant, as_of="2024-05-01", blacklist=bl)
+    assert r.reasons == ["失信被执行人（市中级人民法院，2024-03-01）"]
+    assert r.to_dict()["blacklist"]["hits"][0]["key"] == "610104********6908"
+    out = pack.evaluate_batch([applicant, {"a": {"id": "330106195804120220"}}], as_of="2024-05-01", blacklist=bl)
+    assert list(out["verdict"]) == ["ineligible", "eligible"]
