@@ -366,6 +366,29 @@ struct WriteOptions {
 //   reconciliation.xlsx
 // Masking follows the report's Options::clear_pii. Byte-identical for identical inputs.
 bool write_report(const Report& report, const std::string& dir, const WriteOptions& options, std::string* error);
+
+// ─── One call from files to a written report (what `eligo reconcile`, the C API and Python run) ──────────
+
+struct FilesRequest {
+  std::string orders, bank;          // required: payout orders and bank records (CSV or JSON Lines)
+  std::string registry, exclusions;  // optional ("" = none): ID → community; payees to flag
+  Mapping mapping = default_mapping();
+  Options options;
+  std::string out_dir;               // required: where write_report puts the report
+  WriteOptions write;
+  // Called while each input is read (bytes done, total): for a progress bar. May be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> orders_progress, bank_progress;
+};
+
+struct FilesResult {
+  LoadStats orders, bank, registry, exclusions;
+  std::string summary_text;  // summary_text(report)
+  std::string summary_json;  // the summary.json written to out_dir
+};
+
+// Loads, reconciles and writes. false and *error only for unusable input or an unwritable report; bad rows
+// are rejections in the report.
+bool reconcile_files(const FilesRequest& request, FilesResult* result, std::string* error);
 // The text of summary.txt.
 std::string summary_text(const Report& report);
 

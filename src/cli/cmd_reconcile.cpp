@@ -109,25 +109,26 @@ int cmd_reconcile(const Args& args, Io& io) {
     }
   }
 
-  payout::Reconciliation rec(options);
-  payout::LoadStats orders, bank, registry, exclusions;
+  payout::FilesRequest request;
+  request.orders = opts.get("orders");
+  request.bank = opts.get("bank");
+  request.registry = opts.get("registry");
+  request.exclusions = opts.get("exclude");
+  request.mapping = mapping;
+  request.options = options;
+  request.out_dir = opts.get("out");
+  request.write.workbook = !opts.has("no-workbook");
   ProgressBar orders_bar(io, "orders"), bank_bar(io, "bank  ");
-  if (!payout::load_orders(opts.get("orders"), mapping.orders, rec, &orders, &error, std::ref(orders_bar)) ||
-      !payout::load_records(opts.get("bank"), mapping.bank, rec, &bank, &error, std::ref(bank_bar)) ||
-      (opts.has("registry") && !payout::load_registry(opts.get("registry"), mapping, rec, &registry, &error)) ||
-      (opts.has("exclude") &&
-       !payout::load_exclusions(opts.get("exclude"), mapping.exclusions, rec, &exclusions, &error))) {
+  request.orders_progress = std::ref(orders_bar);
+  request.bank_progress = std::ref(bank_bar);
+  payout::FilesResult result;
+  if (!payout::reconcile_files(request, &result, &error)) {
     io.err << "eligo reconcile: " << error << "\n";
     return 2;
   }
-  const payout::Report report = rec.run();
-  payout::WriteOptions write;
-  write.workbook = !opts.has("no-workbook");
-  if (!payout::write_report(report, opts.get("out"), write, &error)) {
-    io.err << "eligo reconcile: " << error << "\n";
-    return 2;
-  }
-  io.out << payout::summary_text(report);
+  const payout::LoadStats &orders = result.orders, &bank = result.bank, &registry = result.registry,
+                          &exclusions = result.exclusions;
+  io.out << result.summary_text;
   io.out << "rows read: orders " << orders.rows << ", bank " << bank.rows;
   if (opts.has("registry")) io.out << ", registry " << registry.rows;
   if (opts.has("exclude")) io.out << ", exclusions " << exclusions.rows;

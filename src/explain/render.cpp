@@ -33,7 +33,8 @@ std::string mask_pii(std::string_view s, Pii pii, bool clear) {
 struct NumberFormatters {
   std::vector<icu::number::LocalizedNumberFormatter> by_scale;
   explicit NumberFormatters(const icu::Locale& locale) {
-    const auto base = icu::number::NumberFormatter::withLocale(locale).grouping(UNUM_GROUPING_AUTO);
+    // MIN2: no separator in four-digit numbers (a year, 2021), grouping from 10,000 on.
+    const auto base = icu::number::NumberFormatter::withLocale(locale).grouping(UNUM_GROUPING_MIN2);
     for (int s = 0; s <= Decimal::max_scale; ++s)
       by_scale.push_back(base.precision(icu::number::Precision::minMaxFraction(s, s)));
   }
