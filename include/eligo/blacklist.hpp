@@ -152,6 +152,8 @@ class Builder {
   // the entry is not kept and the problem is returned.
   std::optional<Problem> add(const Entry& entry);
   std::size_t added() const;  // entries kept so far (before duplicates are merged)
+  // Room for `n` more entries: spares regrowing (and copying) the records when the count is known.
+  void reserve(std::size_t n);
   KeyKind key_kind() const;
 
   // Sorts, merges duplicates (see above), hashes and indexes. The builder is empty afterwards.
@@ -181,8 +183,12 @@ class Snapshot {
   // input that is not an ID number matches nothing. On a keyed list the returned key is the 64-hex HMAC.
   std::vector<Entry> check(std::string_view id_or_key, std::string_view scope, Date as_of) const;
   // check(...) is non-empty. Allocation-free for ID lists and for 64-hex queries of keyed lists; an ID
-  // query of a keyed list is hashed first (identity::keyed_id_hash, which allocates).
+  // query of a keyed list is hashed first (identity::IdHasher: one SHA-256 pass, and its hex string).
   bool listed(std::string_view id_or_key, std::string_view scope, Date as_of) const;
+  // Many subjects at once, for one scope and day: out[i] = listed(ids[i], scope, as_of) for i < n. The
+  // memory accesses of 16 queries overlap (prefetched), so on a big list it answers several times more
+  // queries per second than single calls: use it for batch evaluation.
+  void listed(const std::string_view* ids, std::size_t n, std::string_view scope, Date as_of, bool* out) const;
   // The key this list would store for the input ("610104196209276908", or the 64-hex HMAC); nullopt when
   // the input is not an ID number (or cannot be hashed: a keyed list held without its key).
   std::optional<std::string> key_of(std::string_view id_or_key) const;

@@ -1,5 +1,5 @@
-// The resident form of a Snapshot: a directory over the top bits of 64-bit fingerprints, and 28-byte
-// slots sorted by fingerprint.
+// The resident form of a Snapshot: 28-byte slots sorted by 64-bit fingerprint, and a small directory
+// (one offset per ~32 slots, about 1 MiB for 10 M entries, so it stays in cache) over the top bits.
 //
 // ID lists: fingerprint = mix(code), a bijection of the lossless code of the ID, so a fingerprint match
 // is an exact key match (no false positive possible) and the key can be recovered (unmix, decode_id).
@@ -48,6 +48,7 @@ class PodArray {
   const T& operator[](std::size_t i) const { return data_[i]; }
 
  private:
+  void release();
   T* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t bytes_ = 0;
@@ -59,6 +60,7 @@ constexpr std::uint32_t kNoSuchScope = 0xFFFFFFFEu;  // named by no entry: only 
 struct Index {
   KeyKind kind = KeyKind::id_number;
   std::optional<std::string> hash_key;
+  std::shared_ptr<const identity::IdHasher> hasher;  // keyed lists holding their key
   std::string version, hash;
   std::size_t merged = 0, distinct_keys = 0;
 
@@ -87,18 +89,41 @@ struct Index {
     const std::int32_t lo = s.from == kNoDate ? s.listed : s.from;
     return lo <= day && day <= s.until;
   }
-  // Range of slots [*begin, *end) whose fingerprint and confirmation equal the query's.
-  void find(std::uint64_t fp, std::uint32_t confirm, std::size_t* begin, std::size_t* end) const {
-    const std::size_t b = static_cast<std::size_t>(fp >> shift);
-    std::size_t i = dir[b];
-    const std::size_t e = dir[b + 1];
-    while (i < e && slots[i].fp() < fp) ++i;
+  // The first slot of fp's bucket whose fingerprint is >= fp (or the bucket's end), found by interpolation:
+  // fingerprints are uniform, so fp's place among the ~32 slots of its bucket is predicted to within a few
+  // slots, and the search touches one or two cache lines of the slot array.
+  std::size_t guess(std::uint64_t fp, std::size_t begin, std::size_t end) const {
+    const std::uint64_t within = fp << (64 - shift);  // fp's fraction of the bucket's range
+    return begin + static_cast<std::size_t>((static_cast<unsigned __int128>(within) * (end - begin)) >> 64);
+  }
+  std::size_t lower_bound(std::uint64_t fp, std::size_t begin, std::size_t end, std::size_t g) const {
+    while (g > begin && slots[g - 1].fp() >= fp) --g;
+    while (g < end && slots[g].fp() < fp) ++g;
+    return g;
+  }
+  // Range of slots [*begin, *end) whose fingerprint equals fp.
+  void find(std::uint64_t fp, std::size_t* begin, std::size_t* end) const {
+    const std::size_t b = bucket(fp);
+    const std::size_t lo = dir[b], hi = dir[b + 1];
+    std::size_t i = lower_bound(fp, lo, hi, guess(fp, lo, hi));
     std::size_t j = i;
-    while (j < e && slots[j].fp() == fp) ++j;
+    while (j < hi && slots[j].fp() == fp) ++j;
     *begin = i;
     *end = j;
-    (void)confirm;
   }
+  // Whether a slot in [begin, end) matches fingerprint, confirmation, scope and day.
+  bool any_match(std::uint64_t fp, std::uint32_t confirm, std::uint32_t scope, std::int32_t day, std::size_t begin,
+                 std::size_t end) const {
+    for (std::size_t i = begin; i < end; ++i) {
+      const Slot& s = slots[i];
+      const std::uint64_t f = s.fp();
+      if (f < fp) continue;
+      if (f > fp) return false;
+      if (s.confirm == confirm && date_matches(s, day) && scope_matches(s.attr, scope)) return true;
+    }
+    return false;
+  }
+  std::size_t bucket(std::uint64_t fp) const { return static_cast<std::size_t>(fp >> shift); }
   Entry materialise(const Slot& s, const std::string* hashed_key) const;
   std::size_t memory_bytes() const;
 };

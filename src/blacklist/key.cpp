@@ -30,12 +30,18 @@ const identity::IdOptions& list_options() {
   return options;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+struct HexTable {
+  std::int8_t value[256];
+  constexpr HexTable() : value() {
+    for (int c = 0; c < 256; ++c) value[c] = -1;
+    for (int c = '0'; c <= '9'; ++c) value[c] = static_cast<std::int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) value[c] = static_cast<std::int8_t>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) value[c] = static_cast<std::int8_t>(c - 'A' + 10);
+  }
+};
+constexpr HexTable kHexTable;
+
+int hex_value(char c) { return kHexTable.value[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -163,12 +169,13 @@ std::uint64_t unmix(std::uint64_t x) {
 bool parse_hex_key(std::string_view text, Digest* out) {
   text = trim(text);
   if (text.size() != 64) return false;
+  int bad = 0;
   for (std::size_t i = 0; i < 32; ++i) {
     const int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
+    bad |= hi | lo;  // negative when either is not a hex digit
     (*out)[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
-  return true;
+  return bad >= 0;
 }
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t size) {

@@ -398,6 +398,7 @@ bool ends_with(const std::string& s, const char* suffix) {
 
 LoadReport load_text(std::string_view text, const std::string& name, Builder& into, const LoadOptions& options) {
   LoadReport report;
+  into.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   Format format = options.format;
   if (format == Format::detect) {
     if (options.mapping.format == "csv") {

@@ -25,7 +25,7 @@ bool resolve(const detail::Index& x, std::string_view query, std::uint64_t* fp, 
     if (!x.hash_key) return false;
     std::uint64_t code;  // only ID numbers are hashed: anything else cannot be on the list
     if (!detail::query_code(query, &code)) return false;
-    if (!detail::parse_hex_key(identity::keyed_id_hash(*x.hash_key, query), &digest)) return false;
+    if (!detail::parse_hex_key(x.hasher->hash(query), &digest)) return false;
   }
   *fp = detail::digest_prefix(digest);
   *confirm = detail::digest_confirm(digest);
@@ -43,15 +43,48 @@ bool Snapshot::listed(std::string_view id_or_key, std::string_view scope, Date a
   std::uint64_t fp;
   std::uint32_t confirm;
   if (!resolve(x, id_or_key, &fp, &confirm, nullptr)) return false;
-  std::size_t i, e;
-  x.find(fp, confirm, &i, &e);
-  if (i == e) return false;
+  const std::size_t b = x.bucket(fp);
+  const std::size_t begin = x.dir[b], end = x.dir[b + 1];
+  const std::size_t i = x.lower_bound(fp, begin, end, x.guess(fp, begin, end));
+  // Most subjects are not listed: decide that before resolving the scope name.
+  if (i == end || x.slots[i].fp() != fp) return false;
+  return x.any_match(fp, confirm, x.scope_id(scope), as_of.days(), i, end);
+}
+
+void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_view scope, Date as_of, bool* out) const {
+  const detail::Index& x = *index_;
   const std::uint32_t sid = x.scope_id(scope);
-  for (; i < e; ++i) {
-    const detail::Slot& s = x.slots[i];
-    if (s.confirm == confirm && detail::Index::date_matches(s, as_of.days()) && x.scope_matches(s.attr, sid)) return true;
+  const std::int32_t day = as_of.days();
+  constexpr std::size_t kGroup = 32;
+  std::uint64_t fp[kGroup];
+  std::uint32_t confirm[kGroup];
+  std::size_t begin[kGroup], end[kGroup], at[kGroup];
+  bool ok[kGroup];
+  for (std::size_t base = 0; base < n; base += kGroup) {
+    const std::size_t m = std::min(kGroup, n - base);
+    // Three passes over the group, each starting the memory reads the next one needs: fingerprints (the
+    // directory words start loading), predicted places (the slots' cache lines start loading), answers.
+    for (std::size_t k = 0; k < m; ++k) {
+      ok[k] = resolve(x, ids[base + k], &fp[k], &confirm[k], nullptr);
+      if (ok[k]) __builtin_prefetch(&x.dir[x.bucket(fp[k])]);
+    }
+    for (std::size_t k = 0; k < m; ++k) {
+      if (!ok[k]) continue;
+      const std::size_t b = x.bucket(fp[k]);
+      begin[k] = x.dir[b];
+      end[k] = x.dir[b + 1];
+      at[k] = x.guess(fp[k], begin[k], end[k]);
+      __builtin_prefetch(&x.slots[at[k]]);
+    }
+    for (std::size_t k = 0; k < m; ++k) {
+      if (!ok[k]) {
+        out[base + k] = false;
+        continue;
+      }
+      const std::size_t i = x.lower_bound(fp[k], begin[k], end[k], at[k]);
+      out[base + k] = x.any_match(fp[k], confirm[k], sid, day, i, end[k]);
+    }
   }
-  return false;
 }
 
 std::vector<Entry> Snapshot::check(std::string_view id_or_key, std::string_view scope, Date as_of) const {
@@ -62,7 +95,7 @@ std::vector<Entry> Snapshot::check(std::string_view id_or_key, std::string_view 
   std::string hex;
   if (!resolve(x, id_or_key, &fp, &confirm, &hex)) return out;
   std::size_t i, e;
-  x.find(fp, confirm, &i, &e);
+  x.find(fp, &i, &e);
   const std::uint32_t sid = x.scope_id(scope);
   for (; i < e; ++i) {
     const detail::Slot& s = x.slots[i];

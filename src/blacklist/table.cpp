@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 #include "eligo/identity.hpp"
@@ -69,6 +70,35 @@ std::uint32_t Table::intern_scopeset(std::vector<std::uint32_t> ids) {
   return it->second;
 }
 
+std::optional<Problem> Table::add_scopes(const std::vector<std::string>& scopes, std::uint32_t* set) {
+  if (has_last_scopes_ && scopes == last_scopes_) {
+    *set = last_scopeset_;
+    return std::nullopt;
+  }
+  if (scopes.empty()) return Problem{Field::scopes, "no scope"};
+  scratch_ids_.clear();
+  for (const std::string& raw : scopes) {
+    const std::string_view s = trim(raw);
+    if (s.empty()) return Problem{Field::scopes, "an empty scope"};
+    if (s.size() > kMaxScope) return Problem{Field::scopes, "a scope longer than " + std::to_string(kMaxScope) + " bytes"};
+    for (unsigned char c : s)
+      if (!scope_char_ok(c))
+        return Problem{Field::scopes, "scope '" + std::string(s) + "' holds a space, control character or separator (; | ,)"};
+    const std::string why = text_problem(s);
+    if (!why.empty()) return Problem{Field::scopes, "scope " + why};
+    scratch_.assign(s);
+    auto [it, inserted] = scope_ids.emplace(scratch_, static_cast<std::uint32_t>(scope_names.size()));
+    if (inserted) scope_names.push_back(scratch_);
+    scratch_ids_.push_back(it->second);
+  }
+  *set = intern_scopeset(scratch_ids_);
+  last_scopes_.resize(scopes.size());  // element-wise assign: reuses the strings' buffers
+  for (std::size_t i = 0; i < scopes.size(); ++i) last_scopes_[i].assign(scopes[i]);
+  last_scopeset_ = *set;
+  has_last_scopes_ = true;
+  return std::nullopt;
+}
+
 std::optional<Problem> Table::add(const Entry& e) {
   Record r;
   // Key.
@@ -87,39 +117,33 @@ std::optional<Problem> Table::add(const Entry& e) {
                                        identity::mask(identity::PiiKind::id_number, key_text) + ")"};
       }
       if (auto p = canonical_id(key_text, &scratch_key_)) return p;
-      const std::string hex = identity::keyed_id_hash(*hash_key, key_text);
+      const std::string hex = hasher->hash(key_text);  // == identity::keyed_id_hash(*hash_key, key_text)
       if (!parse_hex_key(hex, &digest)) return Problem{Field::key, "the keyed hash could not be computed"};
     }
     r.k0 = digest_prefix(digest);
     r.digest = static_cast<std::uint32_t>(digests.size());
   }
 
-  // Text fields.
+  // Text fields (checked once per distinct source / reason: most entries share them).
   const std::string_view source = trim(e.source), code = trim(e.reason_code), text = trim(e.reason_text);
   if (source.empty()) return Problem{Field::source, "empty"};
   if (code.empty() && text.empty()) return Problem{Field::reason_code, "no reason code and no reason text"};
-  for (auto [field, value] : {std::pair{Field::source, source}, {Field::reason_code, code}, {Field::reason_text, text}}) {
-    const std::string why = text_problem(value);
-    if (!why.empty()) return Problem{field, why};
+  detail_key_.assign(source);
+  detail_key_ += '\t';
+  detail_key_ += code;
+  detail_key_ += '\t';
+  detail_key_ += text;
+  auto known_detail = detail_ids.find(detail_key_);
+  if (known_detail == detail_ids.end()) {
+    for (auto [field, value] : {std::pair{Field::source, source}, {Field::reason_code, code}, {Field::reason_text, text}}) {
+      const std::string why = text_problem(value);
+      if (!why.empty()) return Problem{field, why};
+    }
   }
 
   // Scopes.
-  if (e.scopes.empty()) return Problem{Field::scopes, "no scope"};
-  scratch_ids_.clear();
-  for (const std::string& raw : e.scopes) {
-    const std::string_view s = trim(raw);
-    if (s.empty()) return Problem{Field::scopes, "an empty scope"};
-    if (s.size() > kMaxScope) return Problem{Field::scopes, "a scope longer than " + std::to_string(kMaxScope) + " bytes"};
-    for (unsigned char c : s)
-      if (!scope_char_ok(c))
-        return Problem{Field::scopes, "scope '" + std::string(s) + "' holds a space, control character or separator (; | ,)"};
-    const std::string why = text_problem(s);
-    if (!why.empty()) return Problem{Field::scopes, "scope " + why};
-    scratch_.assign(s);
-    auto [it, inserted] = scope_ids.emplace(scratch_, static_cast<std::uint32_t>(scope_names.size()));
-    if (inserted) scope_names.push_back(scratch_);
-    scratch_ids_.push_back(it->second);
-  }
+  std::uint32_t scopeset = 0;
+  if (auto p = add_scopes(e.scopes, &scopeset)) return p;
 
   // Dates.
   r.listed = e.listed_on.days();
@@ -131,15 +155,12 @@ std::optional<Problem> Table::add(const Entry& e) {
   }
 
   // Everything is valid: intern and keep.
-  r.scopeset = intern_scopeset(scratch_ids_);
-  scratch_.assign(source);
-  scratch_ += '\t';
-  scratch_ += code;
-  scratch_ += '\t';
-  scratch_ += text;
-  auto [it, inserted] = detail_ids.emplace(scratch_, static_cast<std::uint32_t>(details.size()));
-  if (inserted) details.push_back(Detail{std::string(source), std::string(code), std::string(text)});
-  r.detail = it->second;
+  r.scopeset = scopeset;
+  if (known_detail == detail_ids.end()) {
+    known_detail = detail_ids.emplace(detail_key_, static_cast<std::uint32_t>(details.size())).first;
+    details.push_back(Detail{std::string(source), std::string(code), std::string(text)});
+  }
+  r.detail = known_detail->second;
   if (kind == KeyKind::hmac_sha256) digests.push_back(digest);
   records.push_back(r);
   return std::nullopt;
@@ -208,7 +229,7 @@ void Table::finish() {
   auto same_key = [&](const Record& a, const Record& b) {
     return a.k0 == b.k0 && (!keyed || digests[a.digest] == digests[b.digest]);
   };
-  std::sort(records.begin(), records.end(), [&](const Record& a, const Record& b) {
+  auto canonical_less = [&](const Record& a, const Record& b) {
     if (key_less(a, b)) return true;
     if (key_less(b, a)) return false;
     if (a.detail != b.detail) return a.detail < b.detail;
@@ -216,7 +237,8 @@ void Table::finish() {
     if (a.until != b.until) return a.until < b.until;
     if (a.listed != b.listed) return a.listed < b.listed;
     return a.scopeset < b.scopeset;
-  });
+  };
+  std::sort(records.begin(), records.end(), canonical_less);
 
   // Merge duplicates: the same listing (key, detail, from, until) → one entry, scopes united, earliest
   // listed_on. The sort put the earliest listed_on first.
@@ -250,6 +272,30 @@ void Table::finish() {
   for (std::uint32_t s = 0; s < scopesets.size(); ++s) set_text[s] = scopes_text(s) + '\n';
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  // Dates as text, from a table over the days the list uses (computing y/m/d each time costs more than the
+  // hashing itself).
+  std::int32_t lo = INT32_MAX, hi = INT32_MIN;
+  for (const Record& r : records)
+    for (std::int32_t d : {r.listed, r.from, r.until})
+      if (d != kNoDate) {
+        lo = std::min(lo, d);
+        hi = std::max(hi, d);
+      }
+  std::vector<std::array<char, 10>> date_text;
+  if (lo <= hi && static_cast<std::int64_t>(hi) - lo < 400000) {
+    date_text.resize(static_cast<std::size_t>(hi - lo + 1));
+    std::string t;
+    for (std::int32_t d = lo; d <= hi; ++d) {
+      t.clear();
+      append_date(t, d);
+      std::copy(t.begin(), t.end(), date_text[static_cast<std::size_t>(d - lo)].begin());
+    }
+  }
+  auto put_date = [&](std::string& out, std::int32_t d) {
+    if (d == kNoDate) return;
+    if (date_text.empty()) return append_date(out, d);
+    out.append(date_text[static_cast<std::size_t>(d - lo)].data(), 10);
+  };
   std::string buffer;
   buffer.reserve(1 << 20);
   for (const Record& r : records) {
@@ -261,11 +307,11 @@ void Table::finish() {
     }
     buffer += '\t';
     buffer += detail_text[r.detail];
-    append_date(buffer, r.from);
+    put_date(buffer, r.from);
     buffer += '\t';
-    append_date(buffer, r.until);
+    put_date(buffer, r.until);
     buffer += '\t';
-    append_date(buffer, r.listed);
+    put_date(buffer, r.listed);
     buffer += '\t';
     buffer += set_text[r.scopeset];
     if (buffer.size() > (1 << 20) - 4096) {

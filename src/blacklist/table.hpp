@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "blacklist/key.hpp"
 #include "eligo/blacklist.hpp"
+#include "eligo/identity.hpp"
 
 namespace eligo::blacklist::detail {
 
@@ -36,6 +38,7 @@ struct Detail {
 struct Table {
   KeyKind kind = KeyKind::id_number;
   std::optional<std::string> hash_key;
+  std::shared_ptr<const identity::IdHasher> hasher;  // set with hash_key: the HMAC key schedule, made once
 
   std::vector<Record> records;
   std::vector<Digest> digests;                 // keyed lists
@@ -64,7 +67,13 @@ struct Table {
   std::uint32_t intern_scopeset(std::vector<std::uint32_t> ids);
 
  private:
-  std::string scratch_;
+  std::optional<Problem> add_scopes(const std::vector<std::string>& scopes, std::uint32_t* set);
+  // The previous entry's scopes and their set: files repeat the same few scope lists.
+  std::vector<std::string> last_scopes_;
+  std::uint32_t last_scopeset_ = 0;
+  bool has_last_scopes_ = false;
+  std::string scratch_;     // scope names
+  std::string detail_key_;  // "source\treason_code\treason_text"
   std::vector<std::uint32_t> scratch_ids_;
   std::string scratch_key_;
 };

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "blacklist/key.hpp"
 #include "blacklist/helpers.hpp"
 
@@ -287,5 +289,14 @@ TEST_CASE("a big list finds every member and no outsider", "[blacklist]") {
   for (const auto& id : outsiders) false_hits += list->listed(id, "points", day("2024-06-01"));
   CHECK(found == members.size());
   CHECK(false_hits == 0);
+  // The batch form answers exactly as single calls do.
+  std::vector<std::string_view> mixed;
+  for (std::size_t i = 0; i < 1000; ++i) mixed.push_back(i % 3 ? members[i] : outsiders[i]);
+  mixed.push_back("garbage");
+  std::unique_ptr<bool[]> answers(new bool[mixed.size()]);
+  list->listed(mixed.data(), mixed.size(), "points", day("2024-06-01"), answers.get());
+  for (std::size_t i = 0; i < mixed.size(); ++i) CHECK(answers[i] == list->listed(mixed[i], "points", day("2024-06-01")));
+  list->listed(mixed.data(), mixed.size(), "housing", day("2024-06-01"), answers.get());
+  CHECK(std::count(answers.get(), answers.get() + mixed.size(), true) == 0);
   CHECK(list->stats().memory_bytes < list->size() * 32);
 }
