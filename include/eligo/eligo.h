@@ -173,6 +173,16 @@ ELIGO_API void eligo_blacklist_destroy(eligo_blacklist* blacklist);
 /* The list blacklisted() consults; NULL detaches it. The snapshot must outlive the evaluations using it. */
 ELIGO_API eligo_status eligo_options_set_blacklist(eligo_options* options, const eligo_blacklist* blacklist);
 
+/* ---- payout reconciliation ------------------------------------------------------------------------------------ */
+
+/* Reconciles payout orders with bank payment records from files and writes the report (docs/payout.md).
+ * `request_json`: {"orders": path, "bank": path, "out": folder, "registry"?: path, "exclude"?: path,
+ * "mapping"?: {...column mapping...}, "cutoff"?: "YYYY-MM-DD", "window"?: days, "fallback"?: bool,
+ * "clear_pii"?: bool, "workbook"?: bool}. *out_result_json (free with eligo_free) is always set:
+ * {"rows": {"orders", "bank", "registry", "exclusions"}, "summary": {...summary.json...}} on success,
+ * {"error": "..."} otherwise. ELIGO_ERROR_INVALID_ARGUMENT for a malformed request or unusable files. */
+ELIGO_API eligo_status eligo_reconcile(const char* request_json, char** out_result_json);
+
 /* ---- identity ---------------------------------------------------------------------------------------------- */
 
 /* Checks an ID number (resident, 15-digit legacy, 港澳台 permit, foreign permanent residence) as of

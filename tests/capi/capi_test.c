@@ -220,6 +220,22 @@ static void test_blacklist(void) {
   remove(path);
 }
 
+static void test_reconcile_errors(void) {
+  char* out = NULL;
+  CHECK(eligo_reconcile("not json", &out) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(out && strstr(out, "\"error\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_reconcile("{\"orders\": \"/no/such/orders.csv\", \"bank\": \"/no/such/bank.csv\", \"out\": \"/tmp/x\"}",
+                        &out) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(out && strstr(out, "\"error\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_reconcile("{\"orders\": \"a\", \"bank\": \"b\", \"out\": \"c\", \"cutoff\": \"2024-13-01\"}", &out) ==
+        ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(out && strstr(out, "cutoff") != NULL);
+  eligo_free(out);
+  CHECK(eligo_reconcile(NULL, &out) == ELIGO_ERROR_INVALID_ARGUMENT && out == NULL);
+}
+
 int main(int argc, char** argv) {
   test_compile_errors();
   test_evaluate_with_source();
@@ -227,6 +243,7 @@ int main(int argc, char** argv) {
   test_compile_file(argc > 1 ? argv[1] : ".");
   test_misuse_and_identity();
   test_blacklist();
+  test_reconcile_errors();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 from . import _eligo
 
-__all__ = ["RuleError", "Pack", "Result", "Blacklist", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
+__all__ = ["RuleError", "Pack", "Result", "Blacklist", "reconcile", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
            "BATCH_COLUMNS"]
 
 # The columns evaluate_batch returns, in order (also the Dask meta).
@@ -290,6 +290,27 @@ def load(path: str) -> Pack:
 def compile(text: str, name: str = "<memory>") -> Pack:  # noqa: A001 - the verb of the domain
     """Compiles pack JSON text; `name` names it in diagnostics and anchors relative table paths."""
     return _finish(*_eligo.compile_text(text, name))
+
+
+def reconcile(*, orders: str, bank: str, out: str, registry: Optional[str] = None, exclude: Optional[str] = None,
+              mapping: Optional[Mapping] = None, cutoff=None, window: Optional[int] = None, fallback: bool = True,
+              clear_pii: bool = False, workbook: bool = True) -> dict:
+    """Reconciles payout orders with bank payment records (files) and writes the report into `out`
+    (docs/payout.md). Returns {"rows": {...}, "summary": {...summary.json...}}; ValueError for unusable input."""
+    request = {"orders": str(orders), "bank": str(bank), "out": str(out), "fallback": fallback,
+               "clear_pii": clear_pii, "workbook": workbook}
+    if registry is not None:
+        request["registry"] = str(registry)
+    if exclude is not None:
+        request["exclude"] = str(exclude)
+    if mapping is not None:
+        request["mapping"] = mapping
+    if cutoff is not None:
+        request["cutoff"] = cutoff.isoformat() if hasattr(cutoff, "isoformat") else str(cutoff)
+    if window is not None:
+        request["window"] = window
+    rows, summary = _eligo.reconcile(_json.dumps(request))
+    return {"rows": rows, "summary": _json.loads(summary, parse_float=_decimal.Decimal)}
 
 
 def id_check(text: str, as_of: Optional[str] = None) -> dict:

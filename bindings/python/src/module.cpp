@@ -12,6 +12,7 @@
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
+#include "eligo/payout.hpp"
 
 namespace py = pybind11;
 
@@ -321,6 +322,43 @@ PYBIND11_MODULE(_eligo, m) {
     else if (kind == "name") k = PiiKind::name;
     else throw py::value_error("kind must be 'id_number', 'bank_card', 'mobile' or 'name'");
     return eligo::identity::mask(k, text);
+  });
+  m.def("reconcile", [](const std::string& request_json) {
+    // The same request as the C API's eligo_reconcile; the heavy work runs without the GIL.
+    eligo::payout::FilesRequest r;
+    const auto req = py::module_::import("json").attr("loads")(request_json).cast<py::dict>();
+    auto get = [&](const char* k) { return req.contains(k) ? req[k].cast<std::string>() : std::string(); };
+    r.orders = get("orders");
+    r.bank = get("bank");
+    r.out_dir = get("out");
+    r.registry = get("registry");
+    r.exclusions = get("exclude");
+    std::string error;
+    if (req.contains("mapping")) {
+      const std::string mapping = py::module_::import("json").attr("dumps")(req["mapping"]).cast<std::string>();
+      if (!eligo::payout::parse_mapping(mapping, &r.mapping, &error)) throw py::value_error("mapping: " + error);
+    }
+    if (req.contains("cutoff") && !req["cutoff"].is_none()) {
+      r.options.cutoff = eligo::Date::parse(req["cutoff"].cast<std::string>());
+      if (!r.options.cutoff) throw py::value_error("cutoff must be YYYY-MM-DD");
+    }
+    if (req.contains("window")) r.options.fallback_window_days = req["window"].cast<int>();
+    if (req.contains("fallback")) r.options.fallback = req["fallback"].cast<bool>();
+    if (req.contains("clear_pii")) r.options.clear_pii = req["clear_pii"].cast<bool>();
+    if (req.contains("workbook")) r.write.workbook = req["workbook"].cast<bool>();
+    eligo::payout::FilesResult out;
+    bool ok;
+    {
+      py::gil_scoped_release nogil;
+      ok = eligo::payout::reconcile_files(r, &out, &error);
+    }
+    if (!ok) throw py::value_error(error);
+    py::dict rows;
+    rows["orders"] = out.orders.rows;
+    rows["bank"] = out.bank.rows;
+    rows["registry"] = out.registry.rows;
+    rows["exclusions"] = out.exclusions.rows;
+    return py::make_tuple(rows, out.summary_json);
   });
   m.def("names_match", &eligo::identity::names_match);
   m.def("normalize_name", &eligo::identity::normalize_name);
