@@ -183,7 +183,11 @@ void bind_json(const Program& program, std::string_view json, BoundInput* out) {
   for (std::size_t g = 0; g < n; ++g) {
     const GroupInfo& gi = program.groups[g];
     const JsonNode* j = parsed.ok && parsed.root.is_object() ? parsed.root.find(gi.name) : nullptr;
-    if (j && !j->is_null()) {
+    if (j && j->is_null()) {
+      // Given as null up front: the host already knows there is no record; its source is not asked.
+      out->state[g] = BoundInput::State::absent;
+      out->given[g] = 1;
+    } else if (j) {
       out->groups[g] = b.bind_record(gi.record, *j, gi.path, idx);
       out->state[g] = out->groups[g].kind == VKind::record ? BoundInput::State::bound : BoundInput::State::absent;
       out->given[g] = 1;

@@ -182,3 +182,22 @@ TEST_CASE("identity functions over a literal are checked as of as_of, not folded
   CHECK(d.outputs[0].value == "true");
   CHECK(d.outputs[1].value == "34");
 }
+
+TEST_CASE("a group given as null up front is no record, and its source is not asked", "[evaluate][regression][sources]") {
+  struct Counting : eligo::DataSource {
+    int calls = 0;
+    std::optional<std::string> fetch(const eligo::SourceRequest&) override {
+      ++calls;
+      return std::string(R"J({"d": "330106"})J");
+    }
+  } src;
+  const Pack pack = compile_ok(R"J({"pack": "t.n", "version": "1", "inputs": {"p": {"source": "police", "fields": {"d": "string"}}},
+    "checks": [{"id": "c", "require": "p.d == '330106'", "reason": "r"}]})J");
+  EvalOptions o = on("2024-01-01");
+  o.sources = &src;
+  const Decision d = pack.evaluate(R"J({"p": null})J", o);
+  CHECK(src.calls == 0);
+  CHECK(d.verdict == Verdict::needs_evidence);
+  CHECK(pack.evaluate(R"J({})J", o).verdict == Verdict::eligible);
+  CHECK(src.calls == 1);
+}
