@@ -7,6 +7,7 @@
 
 #include "eligo/blacklist.hpp"
 #include "eligo/pack.hpp"
+#include "evaluate/pack_test_util.hpp"
 
 using eligo::CheckMode;
 using eligo::CheckStatus;
@@ -18,18 +19,8 @@ using eligo::Verdict;
 
 namespace {
 
-Pack compile_ok(const std::string& text) {
-  eligo::CompileResult r = eligo::compile_text(text, "test.pack.json");
-  INFO(r.diagnostics.to_string());
-  REQUIRE(r.pack.has_value());
-  return *r.pack;
-}
-
-EvalOptions on(const char* date) {
-  EvalOptions o;
-  o.as_of = Date::parse(date);
-  return o;
-}
+using eligo::test::compile_ok;
+using eligo::test::on;
 
 // A real DataSource over fixed records, counting the calls it receives.
 class CountingSource : public eligo::DataSource {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eligo/pack.hpp"
+#include "evaluate/pack_test_util.hpp"
 
 using eligo::CheckStatus;
 using eligo::Date;
@@ -12,22 +13,8 @@ using eligo::EvalOptions;
 using eligo::Pack;
 using eligo::Verdict;
 
-namespace {
-
-Pack compile_ok(const std::string& text) {
-  eligo::CompileResult r = eligo::compile_text(text, "test.pack.json");
-  INFO(r.diagnostics.to_string());
-  REQUIRE(r.pack.has_value());
-  return *r.pack;
-}
-
-EvalOptions on(const char* date) {
-  EvalOptions o;
-  o.as_of = Date::parse(date);
-  return o;
-}
-
-}  // namespace
+using eligo::test::compile_ok;
+using eligo::test::on;
 
 TEST_CASE("a data source may evaluate another pack on the same thread", "[evaluate][regression]") {
   const Pack inner = compile_ok(R"J({"pack": "t.inner", "version": "1",
