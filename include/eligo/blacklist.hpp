@@ -186,8 +186,8 @@ class Snapshot {
   // query of a keyed list is hashed first (identity::IdHasher: one SHA-256 pass, and its hex string).
   bool listed(std::string_view id_or_key, std::string_view scope, Date as_of) const;
   // Many subjects at once, for one scope and day: out[i] = listed(ids[i], scope, as_of) for i < n. The
-  // memory accesses of 16 queries overlap (prefetched), so on a big list it answers several times more
-  // queries per second than single calls: use it for batch evaluation.
+  // memory reads of consecutive queries overlap (a prefetching pipeline), so on a big list it answers
+  // several times more queries per second than single calls: use it for batch evaluation.
   void listed(const std::string_view* ids, std::size_t n, std::string_view scope, Date as_of, bool* out) const;
   // The key this list would store for the input ("610104196209276908", or the 64-hex HMAC); nullopt when
   // the input is not an ID number (or cannot be hashed: a keyed list held without its key).

@@ -55,34 +55,47 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
   const detail::Index& x = *index_;
   const std::uint32_t sid = x.scope_id(scope);
   const std::int32_t day = as_of.days();
-  constexpr std::size_t kGroup = 32;
-  std::uint64_t fp[kGroup];
-  std::uint32_t confirm[kGroup];
-  std::size_t begin[kGroup], end[kGroup], at[kGroup];
-  bool ok[kGroup];
-  for (std::size_t base = 0; base < n; base += kGroup) {
-    const std::size_t m = std::min(kGroup, n - base);
-    // Three passes over the group, each starting the memory reads the next one needs: fingerprints (the
-    // directory words start loading), predicted places (the slots' cache lines start loading), answers.
-    for (std::size_t k = 0; k < m; ++k) {
-      ok[k] = resolve(x, ids[base + k], &fp[k], &confirm[k], nullptr);
-      if (ok[k]) __builtin_prefetch(&x.dir[x.bucket(fp[k])]);
-    }
-    for (std::size_t k = 0; k < m; ++k) {
-      if (!ok[k]) continue;
-      const std::size_t b = x.bucket(fp[k]);
-      begin[k] = x.dir[b];
-      end[k] = x.dir[b + 1];
-      at[k] = x.guess(fp[k], begin[k], end[k]);
-      __builtin_prefetch(&x.slots[at[k]]);
-    }
-    for (std::size_t k = 0; k < m; ++k) {
-      if (!ok[k]) {
-        out[base + k] = false;
-        continue;
+  // A software pipeline over groups of 16 queries: in each round, group g resolves its fingerprints and
+  // starts loading its directory words, group g-1 reads them and starts loading its slots, and group g-2
+  // answers. Each memory latency is hidden behind a whole group's work instead of being waited for.
+  constexpr std::size_t kGroup = 16;
+  struct Query {
+    std::uint64_t fp;
+    std::uint32_t confirm;
+    bool ok;
+    std::size_t begin, end, at;
+  };
+  Query ring[3][kGroup];
+  const std::size_t groups = (n + kGroup - 1) / kGroup;
+  auto size_of = [&](std::size_t g) { return std::min(kGroup, n - g * kGroup); };
+  for (std::size_t round = 0; round < groups + 2; ++round) {
+    if (round < groups) {
+      Query* q = ring[round % 3];
+      const std::string_view* in = ids + round * kGroup;
+      for (std::size_t k = 0, m = size_of(round); k < m; ++k) {
+        q[k].ok = resolve(x, in[k], &q[k].fp, &q[k].confirm, nullptr);
+        if (q[k].ok) __builtin_prefetch(&x.dir[x.bucket(q[k].fp)]);
       }
-      const std::size_t i = x.lower_bound(fp[k], begin[k], end[k], at[k]);
-      out[base + k] = x.any_match(fp[k], confirm[k], sid, day, i, end[k]);
+    }
+    if (round >= 1 && round - 1 < groups) {
+      Query* q = ring[(round - 1) % 3];
+      for (std::size_t k = 0, m = size_of(round - 1); k < m; ++k) {
+        if (!q[k].ok) continue;
+        const std::size_t b = x.bucket(q[k].fp);
+        q[k].begin = x.dir[b];
+        q[k].end = x.dir[b + 1];
+        q[k].at = x.guess(q[k].fp, q[k].begin, q[k].end);
+        __builtin_prefetch(&x.slots[q[k].at]);
+      }
+    }
+    if (round >= 2) {
+      const std::size_t g = round - 2;
+      const Query* q = ring[g % 3];
+      bool* answers = out + g * kGroup;
+      for (std::size_t k = 0, m = size_of(g); k < m; ++k) {
+        answers[k] = q[k].ok && x.any_match(q[k].fp, q[k].confirm, sid, day,
+                                            x.lower_bound(q[k].fp, q[k].begin, q[k].end, q[k].at), q[k].end);
+      }
     }
   }
 }
