@@ -166,3 +166,33 @@ TEST_CASE("a file that is not a database is an error, not a crash", "[blacklist]
   CHECK(Store::open(dir.file("junk.sqlite"), &error) == nullptr);
   CHECK(error.find("junk.sqlite") != std::string::npos);
 }
+
+TEST_CASE("entries built in memory can be stored, merged like a file's rows", "[blacklist]") {
+  TempDir dir;
+  auto store = open(dir.file("list.sqlite"));
+  Builder first;
+  REQUIRE_FALSE(first.add(entry(kId, {"points"}, "2024-01-05")));
+  REQUIRE_FALSE(first.add(entry("610104620927690", {"*"}, "2023-07-01")));
+  ImportOptions options;
+  options.file_name = "court export";
+  const ImportReport r = store->import_entries(std::move(first), options);
+  REQUIRE(r.ok());
+  CHECK(r.rows == 2);
+  CHECK(r.loaded == 2);
+  CHECK(r.entries == 2);
+  Builder second;
+  REQUIRE_FALSE(second.add(entry(kId, {"housing"}, "2024-01-05")));  // the same listing: merged
+  const ImportReport again = store->import_entries(std::move(second), options);
+  REQUIRE(again.ok());
+  CHECK(again.rows == 1);
+  CHECK(again.merged == 1);
+  CHECK(again.loaded == 0);
+  CHECK(again.entries == 2);
+  CHECK(store->stats().last_import.find("court export") != std::string::npos);
+  BuildOptions keyed;
+  keyed.hash_key = std::string("a key of sixteen bytes or more");
+  Builder wrong_kind(keyed);
+  REQUIRE_FALSE(wrong_kind.add(entry(kId, {"points"}, "2024-01-05")));
+  const ImportReport refused = store->import_entries(std::move(wrong_kind), options);
+  CHECK(refused.error.find("keyed by hmac_sha256, the store by id_number") != std::string::npos);
+}
