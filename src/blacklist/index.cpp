@@ -155,6 +155,7 @@ Index Index::from_table(Table&& t, const std::string& version) {
     }
   }
   for (std::size_t b = 0; b < buckets; ++b) {
+    if (x.dir[b + 1] - x.dir[b] < 2) continue;  // nothing to sort (and an empty list has no slot storage)
     Slot* begin = x.slots.data() + x.dir[b];
     Slot* end = x.slots.data() + x.dir[b + 1];
     for (Slot* i = begin + 1; i < end; ++i) {

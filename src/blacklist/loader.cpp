@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -185,8 +186,10 @@ constexpr std::size_t kProgressEvery = 1 << 16;
 
 // Reads one record starting at *pos into `cells`; quoted cells with doubled quotes are unescaped into
 // `arena`. Advances *pos and *line past the record. false for an unterminated quote.
+// The arena is a deque: `cells` hold views into its strings, which must not move when it grows (a vector
+// moves its strings, and a short string's characters live inside the string object).
 bool csv_record(std::string_view text, std::size_t* pos, std::size_t* line, std::vector<std::string_view>& cells,
-                std::vector<std::string>& arena) {
+                std::deque<std::string>& arena) {
   cells.clear();
   std::size_t arena_used = 0;
   std::size_t i = *pos;
@@ -223,10 +226,11 @@ bool csv_record(std::string_view text, std::size_t* pos, std::size_t* line, std:
       // Text after the closing quote up to the separator is kept (lenient, as spreadsheets write it).
       const std::size_t end = text.find_first_of(",\r\n", i);
       if (end != std::string_view::npos && end > i) {
+        std::string joined(raw);  // raw may view another arena string
+        joined.append(text.substr(i, end - i));
         if (arena.size() <= arena_used) arena.emplace_back();
         std::string& s = arena[arena_used++];
-        s.assign(raw);
-        s.append(text.substr(i, end - i));
+        s = std::move(joined);
         raw = s;
         i = end;
       } else if (end == std::string_view::npos) {
@@ -255,7 +259,7 @@ void load_csv(std::string_view text, const Mapping& m, Builder& into, const Load
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::size_t pos = 0, line = 1;
   std::vector<std::string_view> cells;
-  std::vector<std::string> arena;
+  std::deque<std::string> arena;
   // Header (blank lines before it are skipped).
   while (pos < text.size() && (text[pos] == '\n' || text[pos] == '\r')) {
     line += text[pos] == '\n';

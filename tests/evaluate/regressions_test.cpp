@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eligo/blacklist.hpp"
 #include "eligo/pack.hpp"
 #include "evaluate/pack_test_util.hpp"
 
@@ -187,4 +188,31 @@ TEST_CASE("a group given as null up front is no record, and its source is not as
   CHECK(d.verdict == Verdict::needs_evidence);
   CHECK(pack.evaluate(R"J({})J", o).verdict == Verdict::eligible);
   CHECK(src.calls == 1);
+}
+
+TEST_CASE("an empty blacklist builds and answers 'not listed' (found by fuzz_records)", "[blacklist][regression]") {
+  eligo::blacklist::Builder builder;
+  const auto snapshot = builder.build();
+  REQUIRE(snapshot);
+  CHECK(snapshot->size() == 0);
+  CHECK_FALSE(snapshot->listed("110105194912310021", "points", *Date::parse("2024-01-01")));
+  CHECK(snapshot->check("110105194912310021", "*", *Date::parse("2024-01-01")).empty());
+}
+
+TEST_CASE("CSV cells with doubled quotes and text after the closing quote keep their values (found by fuzz_records)",
+          "[blacklist][regression]") {
+  // Several escaped cells in one row grow the reader's unescaping arena while earlier cells still view it.
+  const std::string csv =
+      "id_number,scopes,reason_code,reason_text,source,listed_on\n"
+      "11010519491231002X,\"po\"\"ints\"x,\"S\"\"X\"1,\"失信\"\"被执行\"\"人\" tail,\"法\"\"院\"ok,2024-03-01\n";
+  eligo::blacklist::Builder builder;
+  const auto report = eligo::blacklist::load_text(csv, "quoted.csv", builder);
+  REQUIRE(report.ok());
+  REQUIRE(report.accepted == 1);
+  const auto entries = builder.build()->entries();
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].scopes == std::vector<std::string>{"po\"intsx"});
+  CHECK(entries[0].reason_code == "S\"X1");
+  CHECK(entries[0].reason_text == "失信\"被执行\"人 tail");
+  CHECK(entries[0].source == "法\"院ok");
 }
