@@ -115,6 +115,10 @@ struct Entry {
 // first 12 hex characters and "…" (it is a pseudonym, not the number).
 std::string masked_key(std::string_view key);
 
+// An entry as the JSON object every surface shows (CLI --format json, C API, Python), the key masked:
+// {"key", "scopes", "reason_code", "reason_text", "source", "listed_on", "from", "until" (null: no end)}.
+std::string entry_json(const Entry& entry);
+
 enum class Field : std::uint8_t { row, key, scopes, reason_code, reason_text, source, listed_on, from, until };
 // "row", "id_number" (key), "scopes", "reason_code", "reason_text", "source", "listed_on", "from", "until".
 const char* to_string(Field field);

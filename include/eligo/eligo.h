@@ -163,7 +163,7 @@ ELIGO_API eligo_status eligo_blacklist_open_db(const char* db_path, const char* 
                                                eligo_blacklist** out_blacklist, char** out_error);
 /* Every entry for `id_or_key` in `scope` in effect on `as_of` (NULL: today), as JSON:
  * {"listed": bool, "entries": [{"key" (masked), "scopes", "reason_code", "reason_text", "source", "listed_on",
- * "from", "until"}]}. Free with eligo_free. */
+ * "from", "until" (null: no end)}]}. Free with eligo_free. */
 ELIGO_API eligo_status eligo_blacklist_check(const eligo_blacklist* blacklist, const char* id_or_key,
                                              const char* scope, const char* as_of, char** out_json);
 ELIGO_API const char* eligo_blacklist_version(const eligo_blacklist* blacklist);

@@ -1,5 +1,7 @@
 // Entries and their fields: names for messages, masking of keys.
 #include "eligo/blacklist.hpp"
+
+#include <nlohmann/json.hpp>
 #include "eligo/identity.hpp"
 #include "blacklist/key.hpp"
 
@@ -36,6 +38,19 @@ std::string masked_key(std::string_view key) {
 
 std::string format(const RowError& error) {
   return "row " + std::to_string(error.row) + ", " + to_string(error.field) + ": " + error.why;
+}
+
+std::string entry_json(const Entry& e) {
+  nlohmann::ordered_json x;
+  x["key"] = masked_key(e.key);
+  x["scopes"] = e.scopes;
+  x["reason_code"] = e.reason_code;
+  x["reason_text"] = e.reason_text;
+  x["source"] = e.source;
+  x["listed_on"] = e.listed_on.to_string();
+  x["from"] = e.effective_from().to_string();
+  x["until"] = e.until ? nlohmann::ordered_json(e.until->to_string()) : nlohmann::ordered_json(nullptr);
+  return x.dump();
 }
 
 }  // namespace eligo::blacklist

@@ -7,22 +7,6 @@ using eligo::capi::copy_out;
 using eligo::capi::guard;
 namespace bl = eligo::blacklist;
 
-namespace {
-
-nlohmann::ordered_json entry_json(const bl::Entry& e) {
-  nlohmann::ordered_json j;
-  j["key"] = bl::masked_key(e.key);
-  j["scopes"] = e.scopes;
-  j["reason_code"] = e.reason_code;
-  j["reason_text"] = e.reason_text;
-  j["source"] = e.source;
-  j["listed_on"] = e.listed_on.to_string();
-  j["from"] = e.effective_from().to_string();
-  j["until"] = e.until ? e.until->to_string() : std::string();
-  return j;
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -88,12 +72,11 @@ ELIGO_API eligo_status eligo_blacklist_check(const eligo_blacklist* b, const cha
   std::optional<eligo::Date> day = as_of ? eligo::Date::parse(as_of) : std::optional<eligo::Date>(eligo::today_cst());
   if (!day) return ELIGO_ERROR_INVALID_ARGUMENT;
   return guard([&] {
-    nlohmann::ordered_json j;
-    nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-    for (const auto& e : b->snapshot->check(id_or_key, scope, *day)) entries.push_back(entry_json(e));
-    j["listed"] = !entries.empty();
-    j["entries"] = entries;
-    *out_json = copy_out(j.dump());
+    const std::vector<bl::Entry> hits = b->snapshot->check(id_or_key, scope, *day);
+    std::string j = std::string("{\"listed\":") + (hits.empty() ? "false" : "true") + ",\"entries\":[";
+    for (std::size_t i = 0; i < hits.size(); ++i) j += (i ? "," : "") + bl::entry_json(hits[i]);
+    j += "]}";
+    *out_json = copy_out(j);
     return ELIGO_OK;
   });
 }

@@ -262,18 +262,7 @@ int do_check(const Settings& s, Io& io) {
     j["as_of"] = as_of.to_string();
     j["listed"] = !hits.empty();
     j["entries"] = nlohmann::ordered_json::array();
-    for (const bl::Entry& e : hits) {
-      nlohmann::ordered_json x;
-      x["key"] = bl::masked_key(e.key);
-      x["scopes"] = e.scopes;
-      x["reason_code"] = e.reason_code;
-      x["reason_text"] = e.reason_text;
-      x["source"] = e.source;
-      x["listed_on"] = e.listed_on.to_string();
-      x["from"] = e.effective_from().to_string();
-      x["until"] = e.until ? nlohmann::ordered_json(e.until->to_string()) : nlohmann::ordered_json(nullptr);
-      j["entries"].push_back(x);
-    }
+    for (const bl::Entry& e : hits) j["entries"].push_back(nlohmann::ordered_json::parse(bl::entry_json(e)));
     j["list"] = {{"revision", revision}, {"hash", list_hash}};
     io.out << j.dump() << '\n';
     return 0;

@@ -140,18 +140,8 @@ PYBIND11_MODULE(_eligo, m) {
         auto day = eligo::Date::parse(as_of);
         if (!day) throw py::value_error("as_of must be YYYY-MM-DD");
         py::list out;
-        for (const auto& e : s.check(id, scope, *day)) {
-          py::dict d;
-          d["key"] = bl::masked_key(e.key);
-          d["scopes"] = e.scopes;
-          d["reason_code"] = e.reason_code;
-          d["reason_text"] = e.reason_text;
-          d["source"] = e.source;
-          d["listed_on"] = e.listed_on.to_string();
-          d["from"] = e.effective_from().to_string();
-          d["until"] = e.until ? py::object(py::str(e.until->to_string())) : py::object(py::none());
-          out.append(d);
-        }
+        const py::object loads = py::module_::import("json").attr("loads");
+        for (const auto& e : s.check(id, scope, *day)) out.append(loads(bl::entry_json(e)));
         return out;
       });
   m.def("blacklist_load", [](const std::string& path, std::optional<std::string> mapping_json) {
