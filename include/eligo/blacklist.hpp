@@ -371,6 +371,8 @@ class Store {
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::string check_key(const std::optional<std::string>& hash_key) const;
+  // Reads the store's meta, checks the key, and gives the options a snapshot of it is built with.
+  std::optional<BuildOptions> snapshot_options(const std::optional<std::string>& hash_key, std::string* error) const;
   ImportReport commit(Builder& builder, std::size_t stored, std::size_t accepted, const std::string& file,
                       const ImportOptions& options, ImportReport& report);
   std::unique_ptr<Impl> impl_;

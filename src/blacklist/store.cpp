@@ -331,12 +331,13 @@ ImportReport Store::commit(Builder& builder, std::size_t stored, std::size_t acc
   return report;
 }
 
-std::shared_ptr<const Snapshot> Store::snapshot(const std::optional<std::string>& hash_key, std::string* error) const {
+std::optional<BuildOptions> Store::snapshot_options(const std::optional<std::string>& hash_key,
+                                                    std::string* error) const {
   Impl& s = *impl_;
   s.read_meta();
   if (auto err = check_key(hash_key); !err.empty()) {
     *error = err;
-    return nullptr;
+    return std::nullopt;
   }
   BuildOptions build;
   build.version = std::to_string(s.revision);
@@ -344,6 +345,14 @@ std::shared_ptr<const Snapshot> Store::snapshot(const std::optional<std::string>
     build.hash_key = hash_key;
     build.hashed = true;
   }
+  return build;
+}
+
+std::shared_ptr<const Snapshot> Store::snapshot(const std::optional<std::string>& hash_key, std::string* error) const {
+  Impl& s = *impl_;
+  const std::optional<BuildOptions> options = snapshot_options(hash_key, error);
+  if (!options) return nullptr;
+  const BuildOptions& build = *options;
   Builder builder(build);
   std::size_t count = 0;
   if (!s.exec("BEGIN")) {
@@ -359,17 +368,9 @@ std::shared_ptr<const Snapshot> Store::snapshot(const std::optional<std::string>
 std::shared_ptr<const Snapshot> Store::snapshot_for(std::string_view id_or_key,
                                                     const std::optional<std::string>& hash_key, std::string* error) const {
   Impl& s = *impl_;
-  s.read_meta();
-  if (auto err = check_key(hash_key); !err.empty()) {
-    *error = err;
-    return nullptr;
-  }
-  BuildOptions build;
-  build.version = std::to_string(s.revision);
-  if (s.kind == KeyKind::hmac_sha256) {
-    build.hash_key = hash_key;
-    build.hashed = true;
-  }
+  const std::optional<BuildOptions> options = snapshot_options(hash_key, error);
+  if (!options) return nullptr;
+  const BuildOptions& build = *options;
   Builder builder(build);
   const std::optional<std::string> key = Builder(build).build()->key_of(id_or_key);
   std::size_t count = 0;
