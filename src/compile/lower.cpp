@@ -1,0 +1,375 @@
+// Lowering expressions to typed IR: parsing an expression string, literals, unary and binary operators,
+// comparisons (with enum literals checked against their enum), 'if', and 'in' with lists, ranges and
+// named lists. Function calls are in lower_call.cpp.
+#include "compile/compiler_impl.hpp"
+
+#include <algorithm>
+
+#include "evaluate/evaluator.hpp"
+
+namespace eligo::compile {
+namespace {
+
+std::string describe_enum_impl(const Ast* a) {
+  if (!a) return "the enum";
+  if (a->kind == Ast::Kind::name) return a->text;
+  if (a->kind == Ast::Kind::member) return describe_enum_impl(a->kids[0].get()) + "." + a->text;
+  return "the enum";
+}
+
+}  // namespace
+
+Lowered Compiler::compile_text_as(const JsonNode& n, const std::string& pointer, const std::string& text,
+                                  std::uint32_t base, const std::function<Lowered(const Ast*, const ExprCtx&)>& fn) {
+  ExprCtx ctx;
+  ctx.node = &n;
+  ctx.pointer = pointer;
+  ctx.base = base;
+  ctx.expr = add_expr_source(n, pointer);
+  ParseResult pr = parse_expression(text, opt_.max_expression_depth);
+  if (pr.error) {
+    rep_.in_string(pr.error->code, n, pointer, base + pr.error->begin, base + pr.error->end,
+                   "syntax error: " + pr.error->message);
+    return {0, kErr};
+  }
+  return fn(pr.ast.get(), ctx);
+}
+
+Lowered Compiler::compile_expr(const JsonNode& n, const std::string& pointer, TKind want, const std::string& what) {
+  if (!n.is_string()) {
+    // A bare JSON number or boolean is accepted where an expression is expected.
+    if (n.is_number() && want == TKind::number) {
+      auto d = get_decimal(&n, pointer, what);
+      if (!d) return {0, kErr};
+      ExprCtx ctx;
+      ctx.node = &n;
+      ctx.pointer = pointer;
+      ctx.expr = add_expr_source(n, pointer);
+      return constant(Value::number(*d), kNum, ctx, nullptr);
+    }
+    if (n.is_bool() && want == TKind::boolean) {
+      ExprCtx ctx;
+      ctx.node = &n;
+      ctx.pointer = pointer;
+      ctx.expr = add_expr_source(n, pointer);
+      return constant(Value::boolean(n.boolean), kBool, ctx, nullptr);
+    }
+    rep_.at_node("E1102", n, pointer, what + " must be an expression in a string, not a " + load::kind_name(n.kind));
+    return {0, kErr};
+  }
+  return compile_text_as(n, pointer, n.text, 0, [&](const Ast* a, const ExprCtx& ctx) {
+    return lower_expect(a, ctx, want, what);
+  });
+}
+
+Lowered Compiler::lower_expect(const Ast* a, const ExprCtx& ctx, TKind k, const std::string& what) {
+  Lowered l = lower(a, ctx);
+  if (!l.ok()) return l;
+  if (k != TKind::null && kind(l.type) != k && kind(l.type) != TKind::null) {
+    err(ctx, a, "E1206", what + " must be " + kind_word(k) + ", not " + type_name(l.type));
+    return {0, kErr};
+  }
+  return l;
+}
+
+std::string Compiler::kind_word(TKind k) {
+  switch (k) {
+    case TKind::boolean: return "true or false";
+    case TKind::number: return "a number";
+    case TKind::string: return "a string";
+    case TKind::date: return "a date";
+    case TKind::list: return "a list";
+    case TKind::record: return "a record";
+    default: return "a value";
+  }
+}
+
+Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
+  switch (a->kind) {
+    case Ast::Kind::number: {
+      auto d = Decimal::parse(a->text);
+      if (!d) {
+        err(ctx, a, "E1206", "number '" + a->text + "' is out of range (at most 37 digits, 18 after the point)");
+        return {0, kErr};
+      }
+      return constant(Value::number(*d), kNum, ctx, a);
+    }
+    case Ast::Kind::string: return constant(string_value(a->text), kStr, ctx, a);
+    case Ast::Kind::boolean: return constant(Value::boolean(a->text == "true"), kBool, ctx, a);
+    case Ast::Kind::null: return constant(Value::null(), kNull, ctx, a);
+    case Ast::Kind::name: return lower_name(a, ctx);
+    case Ast::Kind::member: return lower_member(a, ctx);
+    case Ast::Kind::call: return lower_call(a, ctx);
+    case Ast::Kind::unary: {
+      if (a->text == "not") {
+        Lowered x = lower_expect(a->kids[0].get(), ctx, TKind::boolean, "the operand of 'not'");
+        if (!x.ok()) return x;
+        Node n;
+        n.op = Op::Not;
+        n.a = x.node;
+        n.type = kBool;
+        return fold({emit(n, ctx, a), kBool}, ctx, a);
+      }
+      Lowered x = lower_expect(a->kids[0].get(), ctx, TKind::number, "the operand of '-'");
+      if (!x.ok()) return x;
+      Node n;
+      n.op = Op::Neg;
+      n.a = x.node;
+      n.type = x.type;
+      return fold({emit(n, ctx, a), x.type}, ctx, a);
+    }
+    case Ast::Kind::binary: return lower_binary(a, ctx);
+    case Ast::Kind::in: return lower_in(a, ctx);
+    case Ast::Kind::cond: {
+      Lowered c = lower_expect(a->kids[0].get(), ctx, TKind::boolean, "the condition of 'if'");
+      Lowered t = lower(a->kids[1].get(), ctx);
+      Lowered e = lower(a->kids[2].get(), ctx);
+      if (!c.ok() || !t.ok() || !e.ok()) return {0, kErr};
+      if (!same_kind(t.type, e.type)) {
+        err(ctx, a, "E1206", "the branches of 'if' differ: 'then' gives " + type_name(t.type) + ", 'else' gives " +
+                                 type_name(e.type));
+        return {0, kErr};
+      }
+      std::uint32_t type = kind(t.type) == TKind::null ? optional_of(e.type) : t.type;
+      if (kind(e.type) == TKind::null) type = optional_of(t.type);
+      Node n;
+      n.op = Op::If;
+      n.a = c.node;
+      n.b = t.node;
+      n.c = e.node;
+      n.type = type;
+      if (is_const(c.node)) {
+        const Value& cv = const_value(c.node);
+        if (cv.kind == VKind::boolean) return {cv.b ? t.node : e.node, type};
+      }
+      return {emit(n, ctx, a), type};
+    }
+    case Ast::Kind::list:
+    case Ast::Kind::range:
+      err(ctx, a, "E1206", "a list or range can only stand after 'in' (or as a table row test)");
+      return {0, kErr};
+    case Ast::Kind::lambda:
+      err(ctx, a, "E1214", "a lambda ('" + a->text + " -> …') can only be an argument of any, all, count, sum, min, "
+                           "max, filter, map or covered_months");
+      return {0, kErr};
+  }
+  return {0, kErr};
+}
+
+void Compiler::check_enum_literal(std::uint32_t enum_type, const Ast* lit_ast, const Value& lit, const ExprCtx& ctx,
+                                  const std::string& what) {
+  const TypeInfo& t = p_->types[enum_type];
+  if (t.kind != TKind::string || t.enum_id < 0 || lit.kind != VKind::string) return;
+  const auto& values = p_->enums[static_cast<std::size_t>(t.enum_id)];
+  if (std::find(values.begin(), values.end(), lit.sv()) != values.end()) return;
+  std::string list;
+  for (auto& v : values) list += (list.empty() ? "" : ", ") + v;
+  std::string msg = "'" + std::string(lit.sv()) + "' is not a value of " + what + " (values: " + list + ")";
+  const std::string near = load::closest(std::string(lit.sv()), values);
+  if (!near.empty()) msg += "; did you mean '" + near + "'?";
+  err(ctx, lit_ast, "E1208", msg);
+}
+
+Lowered Compiler::compare(const std::string& op, Lowered l, Lowered r, const Ast* la, const Ast* ra, const Ast* whole,
+                          const ExprCtx& ctx) {
+  if (!l.ok() || !r.ok()) return {0, kErr};
+  const bool eq = op == "==" || op == "!=";
+  if (!same_kind(l.type, r.type)) {
+    err(ctx, whole, "E1206", "'" + op + "' compares " + type_name(l.type) + " with " + type_name(r.type));
+    return {0, kErr};
+  }
+  if (!eq) {
+    const TKind k = kind(l.type) == TKind::null ? kind(r.type) : kind(l.type);
+    if (k != TKind::number && k != TKind::date && k != TKind::string) {
+      err(ctx, whole, "E1206", "'" + op + "' orders numbers, dates or strings, not " + type_name(l.type));
+      return {0, kErr};
+    }
+  }
+  if (ra && is_const(r.node)) check_enum_literal(l.type, ra, const_value(r.node), ctx, describe_enum_impl(la));
+  if (la && is_const(l.node)) check_enum_literal(r.type, la, const_value(l.node), ctx, describe_enum_impl(ra));
+  Node n;
+  n.op = op == "==" ? Op::Eq : op == "!=" ? Op::Ne : op == "<" ? Op::Lt : op == "<=" ? Op::Le : op == ">" ? Op::Gt : Op::Ge;
+  n.a = l.node;
+  n.b = r.node;
+  n.type = kBool;
+  return fold({emit(n, ctx, whole), kBool}, ctx, whole);
+}
+
+Lowered Compiler::lower_binary(const Ast* a, const ExprCtx& ctx) {
+  const std::string& op = a->text;
+  const Ast* la = a->kids[0].get();
+  const Ast* ra = a->kids[1].get();
+  if (op == "and" || op == "or") {
+    Lowered l = lower_expect(la, ctx, TKind::boolean, "the left side of '" + op + "'");
+    Lowered r = lower_expect(ra, ctx, TKind::boolean, "the right side of '" + op + "'");
+    if (!l.ok() || !r.ok()) return {0, kErr};
+    Node n;
+    n.op = op == "and" ? Op::And : Op::Or;
+    n.a = l.node;
+    n.b = r.node;
+    n.type = kBool;
+    return fold({emit(n, ctx, a), kBool}, ctx, a);
+  }
+  if (op == "??") {
+    Lowered l = lower(la, ctx);
+    Lowered r = lower(ra, ctx);
+    if (!l.ok() || !r.ok()) return {0, kErr};
+    if (!same_kind(l.type, r.type)) {
+      err(ctx, a, "E1206", "'??' needs a default of the same type: " + type_name(l.type) + " ?? " + type_name(r.type));
+      return {0, kErr};
+    }
+    Node n;
+    n.op = Op::Coalesce;
+    n.a = l.node;
+    n.b = r.node;
+    n.type = kind(l.type) == TKind::null ? r.type : required_of(l.type);
+    if (kind(r.type) == TKind::null || p_->types[r.type].optional) n.type = optional_of(n.type);
+    return {emit(n, ctx, a), n.type};
+  }
+  if (op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=")
+    return compare(op, lower(la, ctx), lower(ra, ctx), la, ra, a, ctx);
+  // arithmetic
+  Lowered l = lower(la, ctx);
+  Lowered r = lower(ra, ctx);
+  if (!l.ok() || !r.ok()) return {0, kErr};
+  if (kind(l.type) != TKind::number || kind(r.type) != TKind::number) {
+    std::string hint;
+    if (kind(l.type) == TKind::date || kind(r.type) == TKind::date)
+      hint = " (for dates use days_between, months_between, add_days or add_months)";
+    err(ctx, a, "E1206", "'" + op + "' needs numbers, got " + type_name(l.type) + " and " + type_name(r.type) + hint);
+    return {0, kErr};
+  }
+  Node n;
+  n.op = op == "+" ? Op::Add : op == "-" ? Op::Sub : op == "*" ? Op::Mul : op == "/" ? Op::Div : Op::Mod;
+  n.a = l.node;
+  n.b = r.node;
+  n.c = static_cast<std::uint32_t>(p_->rounding);
+  n.type = (p_->types[l.type].optional || p_->types[r.type].optional) ? optional_of(kNum) : kNum;
+  return fold({emit(n, ctx, a), n.type}, ctx, a);
+}
+
+Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
+  const Ast* la = a->kids[0].get();
+  const Ast* ra = a->kids[1].get();
+  Lowered l = lower(la, ctx);
+  if (!l.ok()) return l;
+  const TKind lk = kind(l.type);
+  if (lk == TKind::list || lk == TKind::record) {
+    err(ctx, la, "E1206", "'in' tests a single value, not a " + type_name(l.type));
+    return {0, kErr};
+  }
+  Node n;
+  n.a = l.node;
+  n.type = kBool;
+  n.c = a->negated ? 1 : 0;
+  if (ra->kind == Ast::Kind::range) {
+    Lowered lo = lower(ra->kids[0].get(), ctx);
+    Lowered hi = lower(ra->kids[1].get(), ctx);
+    if (!lo.ok() || !hi.ok()) return {0, kErr};
+    if (!same_kind(l.type, lo.type) || !same_kind(l.type, hi.type) || (lk != TKind::number && lk != TKind::date)) {
+      err(ctx, a, "E1206", "a range [a..b] holds numbers or dates of the tested value's type; here " +
+                               type_name(l.type) + " in [" + type_name(lo.type) + ".." + type_name(hi.type) + "]");
+      return {0, kErr};
+    }
+    if (is_const(lo.node) && is_const(hi.node) && const_value(lo.node).kind != VKind::null &&
+        detail::values_compare(const_value(lo.node), const_value(hi.node)) > 0)
+      err(ctx, ra, "E1210", "the range is empty: its low end is above its high end");
+    // InRange keeps lo/hi as child nodes: b = lo, c = hi; negation through a Not node.
+    n.op = Op::InRange;
+    n.b = lo.node;
+    n.c = hi.node;
+    std::uint32_t node = emit(n, ctx, a);
+    if (a->negated) {
+      Node x;
+      x.op = Op::Not;
+      x.a = node;
+      x.type = kBool;
+      node = emit(x, ctx, a);
+    }
+    return fold({node, kBool}, ctx, a);
+  }
+  if (ra->kind == Ast::Kind::list) {
+    std::vector<Value> values;
+    bool all_const = true;
+    std::vector<Lowered> items;
+    for (const auto& k : ra->kids) {
+      Lowered it = lower(k.get(), ctx);
+      if (!it.ok()) return {0, kErr};
+      if (!same_kind(l.type, it.type)) {
+        err(ctx, k.get(), "E1206", "list item is " + type_name(it.type) + ", the tested value " + type_name(l.type));
+        return {0, kErr};
+      }
+      if (is_const(it.node)) {
+        check_enum_literal(l.type, k.get(), const_value(it.node), ctx, describe_enum_impl(la));
+        values.push_back(const_value(it.node));
+      } else {
+        all_const = false;
+      }
+      items.push_back(it);
+    }
+    if (!all_const) {
+      // Lower to a chain of equalities (short-circuits like 'or').
+      std::uint32_t acc = 0;
+      bool first = true;
+      for (const Lowered& it : items) {
+        Node e;
+        e.op = Op::Eq;
+        e.a = l.node;
+        e.b = it.node;
+        e.type = kBool;
+        const std::uint32_t eqn = emit(e, ctx, a);
+        if (first) {
+          acc = eqn;
+          first = false;
+        } else {
+          Node o;
+          o.op = Op::Or;
+          o.a = acc;
+          o.b = eqn;
+          o.type = kBool;
+          acc = emit(o, ctx, a);
+        }
+      }
+      if (a->negated) {
+        Node x;
+        x.op = Op::Not;
+        x.a = acc;
+        x.type = kBool;
+        acc = emit(x, ctx, a);
+      }
+      return {acc, kBool};
+    }
+    std::sort(values.begin(), values.end(),
+              [](const Value& x, const Value& y) { return detail::values_compare(x, y) < 0; });
+    p_->value_lists.push_back(std::move(values));
+    n.op = Op::InSet;
+    n.b = static_cast<std::uint32_t>(p_->value_lists.size() - 1);
+    return fold({emit(n, ctx, a), kBool}, ctx, a);
+  }
+  if (ra->kind == Ast::Kind::name && named_lists_.count(ra->text)) {
+    bool shadowed = false;
+    for (auto& s : scope_) shadowed |= s.first == ra->text;
+    if (!shadowed) {
+      const NamedList& nl = named_lists_[ra->text];
+      if (!same_kind(l.type, nl.type)) {
+        err(ctx, a, "E1206", "the list '" + ra->text + "' holds strings, the tested value is " + type_name(l.type));
+        return {0, kErr};
+      }
+      n.op = Op::InSet;
+      n.b = nl.list;
+      return fold({emit(n, ctx, a), kBool}, ctx, a);
+    }
+  }
+  Lowered r = lower(ra, ctx);
+  if (!r.ok()) return r;
+  if (kind(r.type) != TKind::list || !same_kind(p_->types[r.type].elem, l.type)) {
+    err(ctx, ra, "E1206", "after 'in' comes a list of " + type_name(l.type) + "s, a range or a named list; got " +
+                              type_name(r.type));
+    return {0, kErr};
+  }
+  n.op = Op::InList;
+  n.b = r.node;
+  return {emit(n, ctx, a), kBool};
+}
+
+}  // namespace eligo::compile

@@ -1,0 +1,235 @@
+// Decision tables: hit policies, rows with "when" tests (conditions, or unary tests against "on"), the
+// otherwise row, overlaps in 'unique' tables and enum values no row covers.
+#include "compile/compiler_impl.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "evaluate/evaluator.hpp"
+
+namespace eligo::compile {
+namespace {
+
+// The values a constant row test accepts, for overlap and coverage checks.
+struct RowSet {
+  bool known = false;
+  std::vector<std::string> strings;
+  struct Interval {
+    bool has_lo = false, has_hi = false, lo_open = false, hi_open = false;
+    Decimal lo, hi;
+  };
+  std::vector<Interval> intervals;
+};
+
+bool intervals_meet(const RowSet::Interval& a, const RowSet::Interval& b) {
+  // a.lo <= b.hi and b.lo <= a.hi, with open ends excluding equality.
+  auto below = [](bool has_lo, const Decimal& lo, bool lo_open, bool has_hi, const Decimal& hi, bool hi_open) {
+    if (!has_lo || !has_hi) return true;
+    const int c = Decimal::compare(lo, hi);
+    return c < 0 || (c == 0 && !lo_open && !hi_open);
+  };
+  return below(a.has_lo, a.lo, a.lo_open, b.has_hi, b.hi, b.hi_open) &&
+         below(b.has_lo, b.lo, b.lo_open, a.has_hi, a.hi, a.hi_open);
+}
+
+}  // namespace
+
+void Compiler::compile_table(const JsonNode& t, const std::string& pointer, detail::IndicatorInfo* ind) {
+  if (!expect_kind(t, JsonNode::Kind::object, pointer, "\"table\"")) return;
+  check_keys(t, pointer, {"on", "hit", "rows"}, "a table");
+  if (const JsonNode* h = t.find("hit")) {
+    const std::string s = get_string(h, ptr(pointer, "hit"), "\"hit\"");
+    static const std::map<std::string, detail::Hit> kHits = {{"first", detail::Hit::first},
+                                                             {"unique", detail::Hit::unique},
+                                                             {"collect_sum", detail::Hit::collect_sum},
+                                                             {"collect_max", detail::Hit::collect_max},
+                                                             {"priority", detail::Hit::priority}};
+    auto it = kHits.find(s);
+    if (it != kHits.end()) ind->hit = it->second;
+    else if (h->is_string()) {
+      std::string msg = "unknown hit policy '" + s + "' (first, unique, collect_sum, collect_max, priority)";
+      rep_.at_node("E1102", *h, ptr(pointer, "hit"), msg);
+    }
+  }
+  std::uint32_t on_type = kErr;
+  if (const JsonNode* on = t.find("on")) {
+    Lowered l = compile_expr(*on, ptr(pointer, "on"), TKind::null, "\"on\"");
+    if (l.ok()) {
+      ind->on = static_cast<std::int32_t>(l.node);
+      ind->on_local = new_local();
+      on_type = l.type;
+    }
+  }
+  const JsonNode* rows = require_key(t, "rows", pointer, "a table");
+  if (!rows || !expect_kind(*rows, JsonNode::Kind::array, ptr(pointer, "rows"), "\"rows\"")) return;
+  std::vector<RowSet> sets;
+  std::vector<const JsonNode*> when_nodes;
+  bool has_otherwise = false;
+  for (std::size_t i = 0; i < rows->items.size(); ++i) {
+    const JsonNode& r = rows->items[i];
+    const std::string rp = ptr(ptr(pointer, "rows"), i);
+    if (!expect_kind(r, JsonNode::Kind::object, rp, "a table row")) continue;
+    detail::RowInfo row;
+    row.label = get_text(r.find("label"), ptr(rp, "label"), "a label");
+    row.example = get_bool(r.find("example"), ptr(rp, "example"), "\"example\"");
+    if (const JsonNode* o = r.find("otherwise")) {
+      check_keys(r, rp, {"otherwise", "label", "example", "note"}, "an otherwise row");
+      if (i + 1 != rows->items.size())
+        rep_.at_node("E1216", r, rp, "\"otherwise\" must be the last row: rows after it could never match");
+      has_otherwise = true;
+      row.points = compile_points(o, ptr(rp, "otherwise"), "\"otherwise\"");
+      row.when_text = "otherwise";
+      ind->rows.push_back(std::move(row));
+      sets.emplace_back();
+      when_nodes.push_back(&r);
+      continue;
+    }
+    check_keys(r, rp, {"when", "points", "priority", "label", "example", "note"}, "a table row");
+    row.points = compile_points(require_key(r, "points", rp, "a table row"), ptr(rp, "points"), "\"points\"");
+    if (ind->hit == detail::Hit::priority) {
+      if (auto pr = get_decimal(require_key(r, "priority", rp, "a row of a priority table"), ptr(rp, "priority"), "\"priority\""))
+        row.priority = *pr;
+    }
+    RowSet set;
+    const JsonNode* w = require_key(r, "when", rp, "a table row");
+    when_nodes.push_back(w ? w : &r);
+    if (w && expect_kind(*w, JsonNode::Kind::string, ptr(rp, "when"), "\"when\"")) {
+      row.when_text = w->text;
+      const std::string wp = ptr(rp, "when");
+      if (ind->on < 0) {
+        row.test = static_cast<std::int32_t>(compile_expr(*w, wp, TKind::boolean, "\"when\"").node);
+      } else if (on_type != kErr) {
+        const UnaryTest ut = split_unary_test(w->text);
+        Lowered l = compile_text_as(*w, wp, w->text.substr(ut.offset), ut.offset, [&](const Ast* a, const ExprCtx& ctx) {
+          Node local;
+          local.op = Op::Local;
+          local.a = ind->on_local;
+          local.type = on_type;
+          Lowered on_val{emit(local, ctx, nullptr), on_type};
+          if (!ut.op.empty()) {
+            Lowered x = lower(a, ctx);
+            if (x.ok() && is_const(x.node) && kind(x.type) == TKind::number) {
+              set.known = true;
+              RowSet::Interval iv;
+              const Decimal& v = const_value(x.node).num;
+              if (ut.op == "==") { iv.has_lo = iv.has_hi = true; iv.lo = iv.hi = v; }
+              else if (ut.op == "<") { iv.has_hi = true; iv.hi = v; iv.hi_open = true; }
+              else if (ut.op == "<=") { iv.has_hi = true; iv.hi = v; }
+              else if (ut.op == ">") { iv.has_lo = true; iv.lo = v; iv.lo_open = true; }
+              else if (ut.op == ">=") { iv.has_lo = true; iv.lo = v; }
+              else set.known = false;
+              set.intervals.push_back(iv);
+            } else if (x.ok() && is_const(x.node) && kind(x.type) == TKind::string && ut.op == "==") {
+              set.known = true;
+              set.strings.emplace_back(const_value(x.node).sv());
+            }
+            return compare(ut.op, on_val, x, nullptr, a, a, ctx);
+          }
+          if (a->kind == Ast::Kind::list || a->kind == Ast::Kind::range) {
+            // Rewrite as (on in <list>) with the on value as a local.
+            Ast in;
+            in.kind = Ast::Kind::in;
+            in.begin = a->begin;
+            in.end = a->end;
+            auto lhs = std::make_unique<Ast>();
+            lhs->kind = Ast::Kind::name;
+            lhs->text = "\x01on";
+            lhs->begin = a->begin;
+            lhs->end = a->end;
+            in.kids.push_back(std::move(lhs));
+            in.kids.push_back(std::unique_ptr<Ast>(const_cast<Ast*>(a)));
+            scope_.push_back({"\x01on", {ind->on_local, on_type}});
+            Lowered res = lower_in(&in, ctx);
+            scope_.pop_back();
+            in.kids[1].release();
+            if (res.ok()) {
+              if (a->kind == Ast::Kind::range) {
+                const Ast* lo = a->kids[0].get();
+                const Ast* hi = a->kids[1].get();
+                auto lo_v = lo->kind == Ast::Kind::number ? Decimal::parse(lo->text) : std::nullopt;
+                auto hi_v = hi->kind == Ast::Kind::number ? Decimal::parse(hi->text) : std::nullopt;
+                if (lo_v && hi_v) {
+                  set.known = true;
+                  RowSet::Interval iv;
+                  iv.has_lo = iv.has_hi = true;
+                  iv.lo = *lo_v;
+                  iv.hi = *hi_v;
+                  set.intervals.push_back(iv);
+                }
+              } else {
+                set.known = true;
+                for (auto& k : a->kids) {
+                  if (k->kind == Ast::Kind::string) set.strings.push_back(k->text);
+                  else if (k->kind == Ast::Kind::number) {
+                    RowSet::Interval iv;
+                    iv.has_lo = iv.has_hi = true;
+                    iv.lo = iv.hi = *Decimal::parse(k->text);
+                    set.intervals.push_back(iv);
+                  } else set.known = false;
+                }
+              }
+            }
+            return res;
+          }
+          Lowered x = lower(a, ctx);
+          if (x.ok() && kind(x.type) == TKind::boolean && kind(on_type) != TKind::boolean) {
+            err(ctx, a, "E1206", "with \"on\", a row test is a value, a list, a range or a comparison like '> 40', "
+                                 "not a condition");
+            return Lowered{0, kErr};
+          }
+          if (x.ok() && is_const(x.node)) {
+            set.known = true;
+            if (kind(x.type) == TKind::string) set.strings.emplace_back(const_value(x.node).sv());
+            else if (kind(x.type) == TKind::number) {
+              RowSet::Interval iv;
+              iv.has_lo = iv.has_hi = true;
+              iv.lo = iv.hi = const_value(x.node).num;
+              set.intervals.push_back(iv);
+            } else set.known = false;
+          }
+          return compare("==", on_val, x, nullptr, a, a, ctx);
+        });
+        row.test = l.ok() ? static_cast<std::int32_t>(l.node) : -1;
+      }
+    }
+    sets.push_back(std::move(set));
+    ind->rows.push_back(std::move(row));
+  }
+  // unique: rows that can both match.
+  if (ind->hit == detail::Hit::unique) {
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      for (std::size_t j = i + 1; j < sets.size(); ++j) {
+        if (!sets[i].known || !sets[j].known) continue;
+        std::string overlap;
+        for (auto& s : sets[i].strings)
+          if (std::find(sets[j].strings.begin(), sets[j].strings.end(), s) != sets[j].strings.end()) overlap = "'" + s + "'";
+        for (auto& a : sets[i].intervals)
+          for (auto& b : sets[j].intervals)
+            if (overlap.empty() && intervals_meet(a, b)) overlap = "some values";
+        if (!overlap.empty())
+          rep_.at_node("E1211", *when_nodes[j], ptr(ptr(ptr(pointer, "rows"), j), "when"),
+                       "rows " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
+                           " of a 'unique' table both match " + overlap);
+      }
+    }
+  }
+  // An enum 'on' must have a row for every value, or an otherwise.
+  if (!has_otherwise && on_type != kErr && p_->types[on_type].enum_id >= 0) {
+    bool all_known = true;
+    std::set<std::string> covered;
+    for (auto& s : sets) {
+      all_known &= s.known;
+      covered.insert(s.strings.begin(), s.strings.end());
+    }
+    if (all_known) {
+      std::string missing;
+      for (auto& v : p_->enums[static_cast<std::size_t>(p_->types[on_type].enum_id)])
+        if (!covered.count(v)) missing += (missing.empty() ? "'" : ", '") + v + "'";
+      if (!missing.empty())
+        rep_.at_node("E1212", *rows, ptr(pointer, "rows"),
+                     "no row for " + missing + " and no {\"otherwise\": …} row: say what such an applicant scores");
+    }
+  }
+}
+
+}  // namespace eligo::compile
