@@ -1,5 +1,6 @@
 // Without libFuzzer (gcc builds, CTest): runs the target once on every file named, or on every file in
-// the folders named, so the targets always build and their seed corpora are replayed in CI.
+// the folders named, so the targets always build and their seed corpora are replayed in CI. A crash fails
+// the run (CTest sees the signal); so does a path that is missing or holds no file.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -21,13 +22,19 @@ int main(int argc, char** argv) {
   };
   for (int i = 1; i < argc; ++i) {
     const fs::path p(argv[i]);
+    const std::size_t before = runs;
     if (fs::is_directory(p)) {
       for (const auto& e : fs::recursive_directory_iterator(p))
         if (e.is_regular_file()) run(e.path());
-    } else {
+    } else if (fs::is_regular_file(p)) {
       run(p);
+    }
+    // A corpus folder that is missing or empty replays nothing: that is a failure, not a pass.
+    if (runs == before) {
+      std::fprintf(stderr, "no inputs in %s (missing or empty corpus)\n", argv[i]);
+      return 1;
     }
   }
   std::printf("replayed %zu inputs\n", runs);
-  return 0;
+  return runs > 0 ? 0 : 1;
 }

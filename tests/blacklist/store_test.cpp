@@ -85,7 +85,7 @@ TEST_CASE("a list survives the SQLite store: same entries, same answers, same ha
   CHECK(st.last_import.find("list.csv") != std::string::npos);
 }
 
-TEST_CASE("importing again merges into the stored list; replace starts over", "[blacklist]") {
+TEST_CASE("importing again merges into the stored list and replace starts over", "[blacklist]") {
   TempDir dir;
   auto store = open(dir.file("list.sqlite"));
   const std::string first = dir.file("first.csv"), second = dir.file("second.csv");
