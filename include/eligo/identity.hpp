@@ -323,6 +323,25 @@ struct MaskOptions {  // kept lengths, in code points; negative values count as 
 // come out as U+FFFD when kept.
 std::string mask(PiiKind kind, std::string_view text, const MaskOptions& options = {});
 
+// PII by shape (R8): masks, in free text, every run that has the shape of PII whatever field it came
+// from, each with mask() of its kind:
+//   - a valid ID number: 17 digits + the GB 11643 MOD 11-2 check character (resident, 港澳台 permits,
+//     foreign 2023 form), or 15 digits whose 7th-12th form a real YYMMDD date (GB 11643-1989);
+//   - a Luhn-valid run of 16-19 digits (a bank card);
+//   - a mobile: 11 digits matching 1[3-9]…, also after a glued 86 / 0086.
+// A run is a maximal sequence of digits (ASCII or full-width), with a final X/x/Ｘ after 17 digits; runs
+// inside longer digit sequences are not split. Grouped forms with single spaces or hyphens are masked too:
+// 3-4-4 mobiles, 4-4-4-4(-1..3) cards starting 3-6, 6-8-4 IDs. Dates, amounts and short codes are left alone.
+// Every text eligo writes for people goes through it unless the caller asked for clear text: data errors
+// (E3xxx), reasons, --explain traces, CLI messages on stderr. The server's errors and logs must call it
+// too. Allocation-free fast path when the text holds fewer than 11 digits.
+//   mask_pii_runs("户籍地：11010519491231002X")   == "户籍地：110105********002X"
+//   mask_pii_runs("card 6222 0212 3456 7890 128") == "card 622202*********0128"
+//   mask_pii_runs("2024-05-01, 3000.50 元")      == "2024-05-01, 3000.50 元"
+std::string mask_pii_runs(std::string_view text, const MaskOptions& options = {});
+// mask_pii_runs(text) != text: the text holds a run of that shape.
+bool has_pii_run(std::string_view text, const MaskOptions& options = {});
+
 // HMAC-SHA-256 of the normalised ID (a 15-digit legacy number with a real date is first converted to 18
 // characters, so both forms join), as 64 lower-case hex characters. Nothing else is checked, so the hash
 // of a number never depends on the evaluation date or the options.

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/masked_stream.hpp"
 
 namespace {
 
@@ -31,7 +32,12 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   eligo::cli::Args args(argv + 2, argv + argc);
-  eligo::cli::Io io{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0};
+  // Messages for people on standard error: PII by shape masked, unless clear text was asked for.
+  bool clear = false;
+  for (const auto& a : args) clear |= a == "--clear-pii" || a == "--reveal";
+  eligo::cli::MaskingBuf masking(std::cerr);
+  std::ostream masked_err(&masking);
+  eligo::cli::Io io{std::cin, std::cout, clear ? std::cerr : masked_err, isatty(STDOUT_FILENO) != 0};
   if (command == "check") return eligo::cli::cmd_check(args, io);
   if (command == "eval") return eligo::cli::cmd_eval(args, io);
   if (command == "test") return eligo::cli::cmd_test(args, io);

@@ -5,6 +5,7 @@
 
 #include "compile/program.hpp"
 #include "eligo/blacklist.hpp"
+#include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
 #include "evaluate/evaluator.hpp"
 #include "explain/render.hpp"
@@ -399,7 +400,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
           r.json = "null";
         } else {
           r.value = explain::render_plain(v, o.pii, clear);
-          r.json = o.pii != detail::Pii::none && !clear && v.kind == VKind::string
+          r.json = !clear && v.kind == VKind::string
                        ? explain::render_json(Value::string(r.value.data(), static_cast<std::uint32_t>(r.value.size())))
                        : explain::render_json(v);
         }
@@ -415,6 +416,14 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.blacklist_hits = ev.blacklist_hits;
   d.data_errors = in.errors;
   d.data_errors.insert(d.data_errors.end(), in.source_errors.begin(), in.source_errors.end());
+  if (!clear) {
+    // Data errors quote the values they reject, whatever field they came from: PII by shape is masked.
+    for (DataError& e : d.data_errors) {
+      e.message = identity::mask_pii_runs(e.message);
+      e.path = identity::mask_pii_runs(e.path);
+    }
+    if (d.error) d.error->message = identity::mask_pii_runs(d.error->message);
+  }
 }
 
 }  // namespace eligo

@@ -15,7 +15,9 @@ using detail::Value;
 using detail::VKind;
 
 std::string mask_pii(std::string_view s, Pii pii, bool clear) {
-  if (clear || pii == Pii::none) return std::string(s);
+  if (clear) return std::string(s);
+  // Not declared PII: masked by shape all the same (a valid ID number in a district field, R8).
+  if (pii == Pii::none) return identity::mask_pii_runs(s);
   identity::PiiKind k = identity::PiiKind::id_number;
   switch (pii) {
     case Pii::id_number: k = identity::PiiKind::id_number; break;
@@ -81,7 +83,14 @@ std::string render_for_reason(const Value& v, std::string_view lang, Pii pii, bo
     case VKind::missing: return zh ? "（缺失）" : "(missing)";
     case VKind::null: return zh ? "无" : "none";
     case VKind::boolean: return v.b ? (zh ? "是" : "yes") : (zh ? "否" : "no");
-    case VKind::number: return format_number(v.num, lang);
+    case VKind::number: {
+      // A number with the shape of an ID, card or mobile is written masked and ungrouped.
+      if (!clear_pii) {
+        const std::string exact = v.num.to_string();
+        if (std::string masked = identity::mask_pii_runs(exact); masked != exact) return masked;
+      }
+      return format_number(v.num, lang);
+    }
     case VKind::string: return mask_pii(v.sv(), pii, clear_pii);
     case VKind::date: {
       if (!zh) return v.as_date().to_string();
@@ -100,7 +109,7 @@ std::string render_plain(const Value& v, Pii pii, bool clear_pii) {
     case VKind::missing: return "(missing)";
     case VKind::null: return "null";
     case VKind::boolean: return v.b ? "true" : "false";
-    case VKind::number: return v.num.to_string();
+    case VKind::number: return clear_pii ? v.num.to_string() : identity::mask_pii_runs(v.num.to_string());
     case VKind::string: return mask_pii(v.sv(), pii, clear_pii);
     case VKind::date: return v.as_date().to_string();
     case VKind::list: return "[" + std::to_string(v.n) + (v.n == 1 ? " item]" : " items]");

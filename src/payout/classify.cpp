@@ -590,7 +590,11 @@ void classify(Reconciliation::Data& in, Report::Data& out) {
     if (x.field != y.field) return x.field < y.field;
     return x.reason < y.reason;
   });
-  for (const Rejection& r : out.rejections) ++sum.rejected[static_cast<int>(r.side)];
+  for (Rejection& r : out.rejections) {
+    ++sum.rejected[static_cast<int>(r.side)];
+    // A rejection quotes the value it refuses, whatever the column: PII by shape is masked (R8).
+    if (!out.options.clear_pii) r.reason = identity::mask_pii_runs(r.reason);
+  }
 
   out.arena = std::move(in.arena);
   out.payees = std::move(in.payees);
