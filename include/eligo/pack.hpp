@@ -227,6 +227,9 @@ struct CompileOptions {
   std::uint32_t max_json_depth = 256;          // nesting of the pack's JSON
   std::uint32_t max_expression_depth = 128;    // nesting inside one expression
   std::size_t max_file_bytes = 64u << 20;      // a pack file or table
+  // Table, list and test paths must stay inside the pack's folder once "..", "." and symbolic links are
+  // resolved (E1110); true lets a pack name files anywhere (`--allow-outside-paths` on the CLI).
+  bool allow_outside_paths = false;
 };
 
 struct CompileResult {

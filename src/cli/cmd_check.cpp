@@ -9,18 +9,21 @@ namespace eligo::cli {
 int cmd_check(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  if (!parse_options(args, {}, {"help"}, &opt, &error) || opt.has("help") || opt.positional.empty()) {
+  if (!parse_options(args, {}, {"help", "allow-outside-paths"}, &opt, &error) || opt.has("help") || opt.positional.empty()) {
     (error.empty() ? io.out : io.err) << (error.empty() ? "" : "eligo check: " + error + "\n")
-                                      << "usage: eligo check PACK...\n"
+                                      << "usage: eligo check [--allow-outside-paths] PACK...\n"
                                          "  PACK is a .pack.json file or a folder of them. Prints every problem with\n"
-                                         "  file:line:column, JSON pointer and a caret line; exit 1 when any is an error.\n";
+                                         "  file:line:column, JSON pointer and a caret line; exit 1 when any is an error.\n"
+                                         "  --allow-outside-paths  let packs name tables and tests outside their folder\n";
     return opt.has("help") ? 0 : 2;
   }
+  CompileOptions copt;
+  copt.allow_outside_paths = opt.has("allow-outside-paths");
   bool failed = false;
   for (const auto& path : opt.positional) {
     PackSet set;
     Diagnostics diags;
-    const bool ok = set.load(path, &diags, {});
+    const bool ok = set.load(path, &diags, copt);
     if (!diags.items.empty()) io.out << diags.to_string();
     for (const auto& p : set.packs())
       io.out << "ok: " << p.file() << ": " << p.id() << " " << p.version() << " sha256:" << p.hash() << "\n";

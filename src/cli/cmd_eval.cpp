@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  --format F       text (default) or json (one decision per line)\n"
     "  --mode M         first_failure or all (default: the pack's)\n"
     "  --clear-pii      show ID numbers, names, cards and mobiles unmasked\n"
+    "  --allow-outside-paths  let the pack name tables outside its folder\n"
     "  --blacklist FILE a credit blacklist (CSV or JSON Lines, docs/blacklist.md) for blacklisted()\n"
     "  --blacklist-db DB  the same from an SQLite store made by 'eligo blacklist import'\n";
 }  // namespace
@@ -27,7 +28,7 @@ int cmd_eval(const Args& args, Io& io) {
   Options opt;
   std::string error;
   if (!parse_options(args, {"input", "as-of", "lang", "format", "mode", "blacklist", "blacklist-db"},
-                     {"explain", "clear-pii", "help"}, &opt, &error) ||
+                     {"explain", "clear-pii", "help", "allow-outside-paths"}, &opt, &error) ||
       opt.has("help")) {
     if (!error.empty()) io.err << "eligo eval: " << error << "\n";
     (opt.has("help") ? io.out : io.err) << kUsage;
@@ -91,7 +92,7 @@ int cmd_eval(const Args& args, Io& io) {
   }
   PackSet set;
   Diagnostics diags;
-  if (!set.load(opt.positional[0], &diags, {})) {
+  if (!set.load(opt.positional[0], &diags, [&] { CompileOptions c; c.allow_outside_paths = opt.has("allow-outside-paths"); return c; }())) {
     io.err << diags.to_string();
     return 2;
   }

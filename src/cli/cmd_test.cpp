@@ -159,9 +159,9 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
 int cmd_test(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  if (!parse_options(args, {}, {"help", "verbose"}, &opt, &error) || opt.has("help") || opt.positional.empty()) {
+  if (!parse_options(args, {}, {"help", "verbose", "allow-outside-paths"}, &opt, &error) || opt.has("help") || opt.positional.empty()) {
     if (!error.empty()) io.err << "eligo test: " << error << "\n";
-    (opt.has("help") ? io.out : io.err) << "usage: eligo test [--verbose] PACK...\n"
+    (opt.has("help") ? io.out : io.err) << "usage: eligo test [--verbose] [--allow-outside-paths] PACK...\n"
                                            "  Runs the cases named by each pack's \"tests\"; exit 1 when any fails.\n";
     return opt.has("help") ? 0 : 2;
   }
@@ -171,7 +171,7 @@ int cmd_test(const Args& args, Io& io) {
   for (const auto& path : opt.positional) {
     PackSet set;
     Diagnostics diags;
-    if (!set.load(path, &diags, {})) {
+    if (!set.load(path, &diags, [&] { CompileOptions c; c.allow_outside_paths = opt.has("allow-outside-paths"); return c; }())) {
       io.out << diags.to_string();
       unusable = true;
       continue;

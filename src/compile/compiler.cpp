@@ -59,12 +59,19 @@ void Compiler::compile_header(const JsonNode& root) {
       rep_.at_node("E1102", *m, "/mode", "unknown mode '" + s + "' (first_failure, all)");
   }
   if (const JsonNode* t = root.find("tests")) {
+    // Test files stay inside the pack's folder too (E1110).
+    auto add_test = [&](const JsonNode& node, const std::string& pointer, const std::string& s) {
+      if (!opt_.allow_outside_paths && !load::inside_pack_folder(lp_.dir, s))
+        rep_.at_node("E1110", node, pointer, outside_message("test file", s));
+      else
+        p_->tests.push_back(load::resolve_relative(lp_.dir, s));
+    };
     if (t->is_string()) {
-      p_->tests.push_back(load::resolve_relative(lp_.dir, t->text));
+      add_test(*t, "/tests", t->text);
     } else if (expect_kind(*t, JsonNode::Kind::array, "/tests", "\"tests\"")) {
       for (std::size_t i = 0; i < t->items.size(); ++i) {
         const std::string s = get_string(&t->items[i], ptr("/tests", i), "a test file");
-        if (!s.empty()) p_->tests.push_back(load::resolve_relative(lp_.dir, s));
+        if (!s.empty()) add_test(t->items[i], ptr("/tests", i), s);
       }
     }
   }

@@ -96,6 +96,12 @@ class Compiler {
 
   static std::string ptr(const std::string& base, const std::string& key) { return base + "/" + load::pointer_token(key); }
   static std::string ptr(const std::string& base, std::size_t i) { return base + "/" + std::to_string(i); }
+  // E1110: a file named by the pack leads outside the pack's folder.
+  static std::string outside_message(const char* what, const std::string& file) {
+    return std::string(what) + " '" + file + "' is outside the pack's folder (after resolving '..' and symbolic " +
+           "links); a pack reads only its own files unless CompileOptions::allow_outside_paths " +
+           "(--allow-outside-paths) is set";
+  }
 
   // ---- structure (structure.cpp) ----------------------------------------------------------------------
   void check_keys(const JsonNode& obj, const std::string& pointer, const std::vector<std::string>& allowed,

@@ -160,6 +160,10 @@ void Compiler::compile_lists(const JsonNode& n) {
       load::CsvTable table;
       std::string error;
       const std::string path = load::resolve_relative(lp_.dir, file);
+      if (!opt_.allow_outside_paths && !load::inside_pack_folder(lp_.dir, file)) {
+        rep_.at_node("E1110", *f, ptr(pointer, "file"), outside_message("list file", file));
+        continue;
+      }
       if (!load::read_csv(path, opt_.max_file_bytes, &table, &error)) {
         rep_.at_node("E1109", *f, ptr(pointer, "file"), "cannot use table '" + path + "': " + error);
         continue;

@@ -1,6 +1,8 @@
 #include "load/loader.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "load/reporter.hpp"
@@ -59,6 +61,22 @@ void parse_into(LoadedPack* out, std::uint32_t max_depth, Diagnostics* diagnosti
 std::string resolve_relative(const std::string& dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || dir.empty()) return path;
   return dir + "/" + path;
+}
+
+bool inside_pack_folder(const std::string& dir, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // weakly_canonical resolves the symbolic links of the part that exists and normalises the rest.
+  const fs::path base = fs::weakly_canonical(fs::absolute(dir.empty() ? fs::path(".") : fs::path(dir), ec), ec);
+  if (ec) return false;
+  const fs::path target = fs::weakly_canonical(fs::absolute(resolve_relative(dir, path), ec), ec);
+  if (ec) return false;
+  auto b = base.begin(), t = target.begin();
+  for (; b != base.end(); ++b, ++t) {
+    if (b->empty() && std::next(b) == base.end()) break;  // a trailing separator
+    if (t == target.end() || *b != *t) return false;
+  }
+  return true;
 }
 
 bool load_pack_file(const std::string& path, std::size_t max_bytes, std::uint32_t max_depth, LoadedPack* out,

@@ -37,5 +37,8 @@ bool read_csv(const std::string& path, std::size_t max_bytes, CsvTable* out, std
 
 // Joins a path relative to a pack's folder.
 std::string resolve_relative(const std::string& dir, const std::string& path);
+// Whether `path` (as written in the pack, absolute or relative to `dir`) stays inside the pack's folder
+// `dir` ("" = the current folder) once "..", "." and symbolic links are resolved (issue 10 item 4).
+bool inside_pack_folder(const std::string& dir, const std::string& path);
 
 }  // namespace eligo::load
