@@ -35,11 +35,16 @@ const char* severity_name(Severity severity);
 // under the span. Ends with a newline.
 std::string format_diagnostic(const Diagnostic& d, bool with_source = true);
 
+// The language of diagnostic messages: "zh-CN" or "en". An empty request takes the locale (the first of
+// LC_ALL, LC_MESSAGES, LANG that is set: "en…" gives "en", anything else "zh-CN"); zh-CN when none is set.
+std::string diagnostics_lang(const std::string& requested = "");
+
 struct Diagnostics {
   std::vector<Diagnostic> items;
+  std::string lang = "en";  // of the messages and the summary line; compile sets it (CompileOptions::lang)
   bool has_errors() const;
   std::size_t error_count() const;
-  // Every diagnostic formatted, in order, then a summary line ("2 errors, 1 warning").
+  // Every diagnostic formatted, in order, then a summary line ("2 errors, 1 warning"; "2 个错误，1 个警告").
   std::string to_string(bool with_source = true) const;
 };
 

@@ -105,6 +105,14 @@ ELIGO_API eligo_status eligo_pack_compile_file(const char* path, eligo_pack** ou
  * NULL: "<memory>"). */
 ELIGO_API eligo_status eligo_pack_compile_text(const char* json, size_t length, const char* virtual_path,
                                                eligo_pack** out_pack, eligo_diagnostics** out_diagnostics);
+/* The same, with the language of the diagnostics: "zh-CN" or "en"; NULL or "" takes the locale (LC_ALL,
+ * LC_MESSAGES, LANG: "en…" is English, anything else Chinese), zh-CN when none is set — as the two above do.
+ * The codes are the same in both languages. */
+ELIGO_API eligo_status eligo_pack_compile_file_lang(const char* path, const char* lang, eligo_pack** out_pack,
+                                                    eligo_diagnostics** out_diagnostics);
+ELIGO_API eligo_status eligo_pack_compile_text_lang(const char* json, size_t length, const char* virtual_path,
+                                                    const char* lang, eligo_pack** out_pack,
+                                                    eligo_diagnostics** out_diagnostics);
 ELIGO_API void eligo_pack_destroy(eligo_pack* pack);
 /* The pack's id, version and SHA-256 (hex); they live as long as the pack. */
 ELIGO_API const char* eligo_pack_id(const eligo_pack* pack);

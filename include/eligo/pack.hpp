@@ -230,6 +230,9 @@ struct CompileOptions {
   // Table, list and test paths must stay inside the pack's folder once "..", "." and symbolic links are
   // resolved (E1110); true lets a pack name files anywhere (`--allow-outside-paths` on the CLI).
   bool allow_outside_paths = false;
+  // Language of the diagnostics: "zh-CN" or "en"; "" takes the locale (LC_ALL, LC_MESSAGES, LANG: "en…" is
+  // English, anything else Chinese) and is zh-CN when none is set. Codes are the same in both.
+  std::string lang;
 };
 
 struct CompileResult {

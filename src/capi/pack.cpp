@@ -47,23 +47,41 @@ eligo_status finish_compile(eligo::CompileResult r, eligo_pack** out_pack, eligo
 
 extern "C" {
 
-ELIGO_API eligo_status eligo_pack_compile_file(const char* path, eligo_pack** out_pack,
-                                               eligo_diagnostics** out_diagnostics) {
+ELIGO_API eligo_status eligo_pack_compile_file_lang(const char* path, const char* lang, eligo_pack** out_pack,
+                                                    eligo_diagnostics** out_diagnostics) {
   if (out_pack) *out_pack = nullptr;
   if (out_diagnostics) *out_diagnostics = nullptr;
   if (!path || !out_pack) return ELIGO_ERROR_INVALID_ARGUMENT;
-  return guard([&] { return finish_compile(eligo::compile_file(path), out_pack, out_diagnostics); });
+  return guard([&] {
+    eligo::CompileOptions options;
+    options.lang = lang ? lang : "";
+    return finish_compile(eligo::compile_file(path, options), out_pack, out_diagnostics);
+  });
 }
 
-ELIGO_API eligo_status eligo_pack_compile_text(const char* json, size_t length, const char* virtual_path,
-                                               eligo_pack** out_pack, eligo_diagnostics** out_diagnostics) {
+ELIGO_API eligo_status eligo_pack_compile_file(const char* path, eligo_pack** out_pack,
+                                               eligo_diagnostics** out_diagnostics) {
+  return eligo_pack_compile_file_lang(path, nullptr, out_pack, out_diagnostics);
+}
+
+ELIGO_API eligo_status eligo_pack_compile_text_lang(const char* json, size_t length, const char* virtual_path,
+                                                    const char* lang, eligo_pack** out_pack,
+                                                    eligo_diagnostics** out_diagnostics) {
   if (out_pack) *out_pack = nullptr;
   if (out_diagnostics) *out_diagnostics = nullptr;
   if (!json || !out_pack) return ELIGO_ERROR_INVALID_ARGUMENT;
   return guard([&] {
-    return finish_compile(eligo::compile_text(std::string_view(json, length), virtual_path ? virtual_path : "<memory>"),
+    eligo::CompileOptions options;
+    options.lang = lang ? lang : "";
+    return finish_compile(eligo::compile_text(std::string_view(json, length), virtual_path ? virtual_path : "<memory>",
+                                              options),
                           out_pack, out_diagnostics);
   });
+}
+
+ELIGO_API eligo_status eligo_pack_compile_text(const char* json, size_t length, const char* virtual_path,
+                                               eligo_pack** out_pack, eligo_diagnostics** out_diagnostics) {
+  return eligo_pack_compile_text_lang(json, length, virtual_path, nullptr, out_pack, out_diagnostics);
 }
 
 ELIGO_API void eligo_pack_destroy(eligo_pack* pack) { delete pack; }

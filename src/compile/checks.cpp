@@ -24,7 +24,8 @@ detail::Template Compiler::compile_template(const JsonNode& n, const std::string
     }
     const std::size_t close = s.find('}', i);
     if (close == std::string::npos) {
-      rep_.in_string("E1201", n, pointer, i, i + 1, "'{' without '}' in the reason (write '{{' for a brace)");
+      rep_.in_string("E1201", n, pointer, i, i + 1, 
+                     tr("'{' without '}' in the reason (write '{{' for a brace)", "理由中的 '{' 没有对应的 '}'（要写花括号本身请写 '{{'）"));
       return t;
     }
     if (!lit.empty()) t.parts.push_back({lit, -1, Pii::none});
@@ -36,7 +37,7 @@ detail::Template Compiler::compile_template(const JsonNode& n, const std::string
       if (x.ok() && (kind(x.type) == TKind::list || kind(x.type) == TKind::record)) {
         // Lists render as their size; fine. Records cannot be shown.
         if (kind(x.type) == TKind::record) {
-          err(ctx, a, "E1206", "a reason can show a value, not a whole record");
+          err(ctx, a, "E1206", tr("a reason can show a value, not a whole record", "理由中只能显示一个值，不能显示整条记录"));
           return Lowered{0, kErr};
         }
       }
@@ -61,7 +62,8 @@ detail::LocalizedTemplate Compiler::compile_reason(const JsonNode* n, const std:
     return t;
   }
   if (!n->is_object()) {
-    rep_.at_node("E1102", *n, pointer, "\"reason\" must be a string or an object of languages (\"zh-CN\", \"en\")");
+    rep_.at_node("E1102", *n, pointer, tr("\"reason\" must be a string or an object of languages (\"zh-CN\", \"en\")",
+                                          "\"reason\" 应为字符串，或按语言给出的对象（\"zh-CN\"、\"en\"）"));
     return t;
   }
   check_keys(*n, pointer, {"zh-CN", "en"}, "\"reason\"");
@@ -91,7 +93,9 @@ void Compiler::compile_checks(const JsonNode& n) {
     ci.when = optional_condition(c, "when", pointer);
     const JsonNode* reason = c.find("reason");
     if (!reason) {
-      rep_.at_node("E1108", c, pointer, "check '" + ci.id + "' has no \"reason\": an applicant who fails it must be told why");
+      rep_.at_node("E1108", c, pointer, 
+                   tr("check '" + ci.id + "' has no \"reason\": an applicant who fails it must be told why",
+                      "检查项 '" + ci.id + "' 没有 \"reason\"：未通过的申请人必须被告知原因"));
     } else {
       ci.reason = compile_reason(reason, ptr(pointer, "reason"));
     }
@@ -117,7 +121,8 @@ void Compiler::compile_outputs(const JsonNode& n) {
     }
     if (!expr) continue;
     Lowered l = compile_expr(*expr, epointer, TKind::null, "an output");
-    if (l.ok() && kind(l.type) == TKind::record) rep_.at_node("E1206", *expr, epointer, "an output cannot be a whole record");
+    if (l.ok() && kind(l.type) == TKind::record) rep_.at_node("E1206", *expr, epointer, 
+                   tr("an output cannot be a whole record", "输出项不能是整条记录"));
     oi.node = l.node;
     if (l.ok()) oi.pii = pii_of(l.node);
     p_->outputs.push_back(std::move(oi));

@@ -30,7 +30,9 @@ void Compiler::compile_header(const JsonNode& root) {
   if (id && id->is_string()) {
     bool good = !p_->pack_id.empty();
     for (char c : p_->pack_id) good &= std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-    if (!good) rep_.at_node("E1102", *id, "/pack", "a pack id uses letters, digits, '.', '-' and '_' only");
+    if (!good) rep_.at_node("E1102", *id, "/pack", 
+                            tr("a pack id uses letters, digits, '.', '-' and '_' only",
+                               "规则包 id 只能用字母、数字、'.'、'-' 和 '_'"));
   }
   p_->version = get_string(require_key(root, "version", "", "a rule pack"), "/version", "\"version\"");
   p_->title = get_text(root.find("title"), "/title", "\"title\"");
@@ -42,21 +44,26 @@ void Compiler::compile_header(const JsonNode& root) {
       p_->effective_until = get_date(e->find("until"), "/effective/until", "\"until\"");
       if (p_->effective_from && p_->effective_until && *p_->effective_until < *p_->effective_from)
         rep_.at_node("E1105", *e->find("until"), "/effective/until",
-                     "the pack stops (" + p_->effective_until->to_string() + ") before it starts (" +
-                         p_->effective_from->to_string() + ")");
+                     tr("the pack stops (" + p_->effective_until->to_string() + ") before it starts (" +
+                            p_->effective_from->to_string() + ")",
+                        "规则包的失效日期（" + p_->effective_until->to_string() + "）早于生效日期（" +
+                            p_->effective_from->to_string() + "）"));
     }
   }
   if (const JsonNode* r = root.find("rounding")) {
     const std::string s = get_string(r, "/rounding", "\"rounding\"");
     if (auto m = rounding_from_name(s)) p_->rounding = *m;
     else if (r->is_string())
-      rep_.at_node("E1102", *r, "/rounding", "unknown rounding mode '" + s + "' (half_up, half_even, half_down, up, down, ceiling, floor)");
+      rep_.at_node("E1102", *r, "/rounding", 
+                   tr("unknown rounding mode '" + s + "' (half_up, half_even, half_down, up, down, ceiling, floor)",
+                      "未知的舍入方式 '" + s + "'（可用：half_up、half_even、half_down、up、down、ceiling、floor）"));
   }
   if (const JsonNode* m = root.find("mode")) {
     const std::string s = get_string(m, "/mode", "\"mode\"");
     if (s == "all") p_->mode = detail::CheckMode::all;
     else if (s != "first_failure" && m->is_string())
-      rep_.at_node("E1102", *m, "/mode", "unknown mode '" + s + "' (first_failure, all)");
+      rep_.at_node("E1102", *m, "/mode", 
+                   tr("unknown mode '" + s + "' (first_failure, all)", "未知的模式 '" + s + "'（可用：first_failure、all）"));
   }
   if (const JsonNode* t = root.find("tests")) {
     // Test files stay inside the pack's folder too (E1110).

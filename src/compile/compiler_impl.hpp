@@ -79,7 +79,7 @@ struct LetDecl {
 class Compiler {
  public:
   Compiler(const load::LoadedPack& lp, const CompileOptions& opt, Diagnostics* diags)
-      : lp_(lp), opt_(opt), rep_(lp.file, lp.text, diags), p_(std::make_shared<Program>()) {}
+      : lp_(lp), opt_(opt), rep_(lp.file, lp.text, diags, diags->lang == "zh-CN"), p_(std::make_shared<Program>()) {}
 
   std::shared_ptr<Program> run();
 
@@ -97,11 +97,22 @@ class Compiler {
   static std::string ptr(const std::string& base, const std::string& key) { return base + "/" + load::pointer_token(key); }
   static std::string ptr(const std::string& base, std::size_t i) { return base + "/" + std::to_string(i); }
   // E1110: a file named by the pack leads outside the pack's folder.
-  static std::string outside_message(const char* what, const std::string& file) {
-    return std::string(what) + " '" + file + "' is outside the pack's folder (after resolving '..' and symbolic " +
-           "links); a pack reads only its own files unless CompileOptions::allow_outside_paths " +
-           "(--allow-outside-paths) is set";
+  std::string outside_message(const char* what, const std::string& file) const {
+    return tr(std::string(what) + " '" + file + "' is outside the pack's folder (after resolving '..' and symbolic " +
+                  "links); a pack reads only its own files unless CompileOptions::allow_outside_paths " +
+                  "(--allow-outside-paths) is set",
+              std::string(std::string(what) == "test file" ? "测试文件" : "列表文件") + " '" + file +
+                  "' 在规则包所在文件夹之外（已解析 '..' 和符号链接）；规则包只能读取自己文件夹里的文件，"
+                  "除非设置了 CompileOptions::allow_outside_paths（--allow-outside-paths）");
   }
+
+  // ---- wording (structure.cpp) ------------------------------------------------------------------------
+  // Every message is written in both languages at the place it is made; the reporter keeps one.
+  std::string tr(std::string en, std::string zh) const { return rep_.tr(std::move(en), std::move(zh)); }
+  // A part of the pack named in a message ("a check", "\"when\""), in the language asked for.
+  std::string noun(const std::string& what) const;
+  // " (did you mean 'x'?)", or "" when nothing is near.
+  std::string did_you_mean(const std::string& near) const;
 
   // ---- structure (structure.cpp) ----------------------------------------------------------------------
   void check_keys(const JsonNode& obj, const std::string& pointer, const std::vector<std::string>& allowed,

@@ -17,9 +17,33 @@ struct Failure {
   ParseError error;
 };
 
+// What policy staff type on a Chinese keyboard where the language wants ASCII: the full-width form or the
+// Chinese word, and what to write instead. Longest first, so "大于等于" wins over "大于".
+struct Lookalike {
+  const char* text;
+  const char* ascii;
+  bool word;  // a Chinese word for an operator, not a full-width character
+};
+const Lookalike kLookalikes[] = {
+    {"大于等于", ">=", true}, {"小于等于", "<=", true}, {"不等于", "!=", true}, {"并且", "and", true},
+    {"或者", "or", true},     {"等于", "==", true},     {"大于", ">", true},    {"小于", "<", true},
+    {"且", "and", true},      {"或", "or", true},       {"非", "not", true},    {"（", "(", false},
+    {"）", ")", false},       {"‘", "'", false},        {"’", "'", false},      {"“", "\"", false},
+    {"”", "\"", false},       {"，", ",", false},       {"＝＝", "==", false},  {"＝", "==", false},
+    {"≥", ">=", false},       {"≤", "<=", false},       {"≠", "!=", false},     {"＞", ">", false},
+    {"＜", "<", false},       {"＋", "+", false},       {"－", "-", false},     {"＊", "*", false},
+    {"×", "*", false},        {"／", "/", false},       {"÷", "/", false},      {"［", "[", false},
+    {"］", "]", false},       {"【", "[", false},       {"】", "]", false},     {"。", ".", false},
+    {"．", ".", false},       {"？？", "??", false},    {"！", "not", false},   {"％", "%", false},
+    {"０", "0", false},       {"１", "1", false},       {"２", "2", false},     {"３", "3", false},
+    {"４", "4", false},       {"５", "5", false},       {"６", "6", false},     {"７", "7", false},
+    {"８", "8", false},       {"９", "9", false},       {"　", " ", false},
+};
+
 class Lexer {
  public:
-  explicit Lexer(std::string_view s) : s_(s) {}
+  Lexer(std::string_view s, bool zh) : s_(s), zh_(zh) {}
+  std::string tr(std::string en, std::string zh) const { return zh_ ? std::move(zh) : std::move(en); }
 
   Token next() {
     while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
@@ -46,7 +70,9 @@ class Lexer {
       ++i_;
       std::string v;
       while (true) {
-        if (i_ >= s_.size()) throw Failure{{t.begin, static_cast<std::uint32_t>(i_), "unterminated string literal"}};
+        if (i_ >= s_.size())
+          throw Failure{{t.begin, static_cast<std::uint32_t>(i_),
+                         tr("unterminated string literal", "字符串没有结束的引号") + closing_quote_hint(c, t.begin)}};
         if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
           v.push_back(s_[i_ + 1]);
           i_ += 2;
@@ -78,11 +104,28 @@ class Lexer {
         const unsigned char u = static_cast<unsigned char>(c);
         if (u >= 0xC0) n = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2;
         std::string ch(s_.substr(i_, n));
-        if (c == '=') throw Failure{{t.begin, t.begin + 1, "'=' is not an operator here; write '==' to compare"}};
+        if (c == '=')
+          throw Failure{{t.begin, t.begin + 1, tr("'=' is not an operator here; write '==' to compare",
+                                                  "'=' 在这里不是运算符；比较是否相等请写 '=='")}};
         if (c == '&' || c == '|')
-          throw Failure{{t.begin, t.begin + 1, std::string("write 'and' / 'or' instead of '") + c + "'"}};
-        if (c == '!') throw Failure{{t.begin, t.begin + 1, "write 'not' instead of '!'"}};
-        throw Failure{{t.begin, static_cast<std::uint32_t>(i_ + n), "unexpected character '" + ch + "'"}};
+          throw Failure{{t.begin, t.begin + 1, tr(std::string("write 'and' / 'or' instead of '") + c + "'",
+                                                  std::string("请用 'and' / 'or'，不要用 '") + c + "'")}};
+        if (c == '!') throw Failure{{t.begin, t.begin + 1, tr("write 'not' instead of '!'", "请用 'not'，不要用 '!'")}};
+        for (const Lookalike& l : kLookalikes) {
+          const std::size_t len = std::char_traits<char>::length(l.text);
+          if (s_.compare(i_, len, l.text) != 0) continue;
+          const std::string seen(s_.substr(i_, len));
+          const std::uint32_t end = static_cast<std::uint32_t>(i_ + len);
+          if (l.word)
+            throw Failure{{t.begin, end, tr("'" + seen + "' is not an operator: write '" + l.ascii + "'",
+                                            "'" + seen + "' 不是运算符：请写 '" + l.ascii + "'")}};
+          const bool quote = l.ascii[0] == '\'' || l.ascii[0] == '"';
+          const std::string ascii = "'" + std::string(l.ascii) + "'";
+          throw Failure{{t.begin, end, tr("full-width '" + seen + "': write the ASCII " + (quote ? "quote " + std::string(l.ascii) : ascii) + " instead",
+                                          "全角字符 '" + seen + "'：请改用半角的" + (quote ? "引号 " + std::string(l.ascii) : " " + ascii) + "（切换到英文输入法）")}};
+        }
+        throw Failure{{t.begin, static_cast<std::uint32_t>(i_ + n),
+                       tr("unexpected character '" + ch + "'", "不认识的字符 '" + ch + "'")}};
       }
     }
     t.end = static_cast<std::uint32_t>(i_);
@@ -91,7 +134,17 @@ class Lexer {
   }
 
  private:
+  // A string opened with an ASCII quote and closed with a full-width one runs to the end: say so.
+  std::string closing_quote_hint(char quote, std::size_t from) const {
+    const std::string_view rest = s_.substr(from);
+    for (const char* q : {"’", "‘", "”", "“"})
+      if (rest.find(q) != std::string_view::npos)
+        return tr(std::string(" (it seems closed with the full-width '") + q + "': close it with the ASCII quote " + quote + ")",
+                  std::string("（看起来用了全角的 '") + q + "' 来结束：请改用半角引号 " + quote + " 结束）");
+    return "";
+  }
   std::string_view s_;
+  bool zh_;
   std::size_t i_ = 0;
 };
 
@@ -102,14 +155,16 @@ bool is_keyword(const std::string& s) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::uint32_t max_depth) : lex_(text), text_(text), max_depth_(max_depth) {
+  Parser(std::string_view text, std::uint32_t max_depth, bool zh)
+      : lex_(text, zh), text_(text), max_depth_(max_depth), zh_(zh) {
     advance();
     advance();
   }
 
   std::unique_ptr<Ast> parse_all() {
     auto e = expr();
-    if (tok_.kind != Tok::end) fail(tok_, "unexpected '" + tok_.text + "' after the end of the expression");
+    if (tok_.kind != Tok::end)
+      fail(tok_, tr("unexpected '" + tok_.text + "' after the end of the expression", "表达式结束后多出了 '" + tok_.text + "'"));
     return e;
   }
 
@@ -117,7 +172,9 @@ class Parser {
   Lexer lex_;
   std::string_view text_;
   std::uint32_t max_depth_;
+  bool zh_;
   std::uint32_t depth_ = 0;
+  std::string tr(std::string en, std::string zh) const { return zh_ ? std::move(zh) : std::move(en); }
   Token tok_, ahead_;
 
   void advance() {
@@ -125,16 +182,26 @@ class Parser {
     ahead_ = lex_.next();
   }
   [[noreturn]] void fail(const Token& t, std::string msg) {
+    static const std::string kFoundEnd = "，却是 表达式的结尾";
+    if (const std::size_t at = msg.find(kFoundEnd); at != std::string::npos) msg.replace(at, kFoundEnd.size(), "，表达式却已结束");
     throw Failure{{t.begin, t.end > t.begin ? t.end : t.begin + 1, std::move(msg)}};
   }
   bool is_op(const char* op) const { return tok_.kind == Tok::op && tok_.text == op; }
   bool is_kw(const char* kw) const { return tok_.kind == Tok::ident && tok_.text == kw; }
   void expect_op(const char* op, const char* what) {
-    if (!is_op(op)) fail(tok_, std::string("expected '") + op + "' " + what + ", found " + describe(tok_));
+    if (!is_op(op)) {
+      std::string zh_what = what;
+      if (zh_what == "to close the argument list") zh_what = "来结束参数列表";
+      else if (zh_what == "to close '('") zh_what = "来配对 '('";
+      else if (zh_what == "to close the range") zh_what = "来结束区间";
+      else if (zh_what == "to close the list") zh_what = "来结束列表";
+      fail(tok_, tr(std::string("expected '") + op + "' " + what + ", found " + describe(tok_),
+                    std::string("这里应有 '") + op + "' " + zh_what + "，却是 " + describe(tok_)));
+    }
     advance();
   }
-  static std::string describe(const Token& t) {
-    if (t.kind == Tok::end) return "the end of the expression";
+  std::string describe(const Token& t) const {
+    if (t.kind == Tok::end) return tr("the end of the expression", "表达式的结尾");
     return "'" + t.text + "'";
   }
 
@@ -147,7 +214,8 @@ class Parser {
     void link(const Token& t) {
       ++links;
       if (++p->depth_ > p->max_depth_)
-        throw Failure{{t.begin, t.end, "expression nested deeper than " + std::to_string(p->max_depth_) + " levels", "E1213"}};
+        throw Failure{{t.begin, t.end, p->tr("expression nested deeper than " + std::to_string(p->max_depth_) + " levels",
+                                             "表达式嵌套超过 " + std::to_string(p->max_depth_) + " 层"), "E1213"}};
     }
     ~ChainGuard() { p->depth_ -= links; }
   };
@@ -156,7 +224,8 @@ class Parser {
     Parser* p;
     explicit DepthGuard(Parser* parser, const Token& t) : p(parser) {
       if (++p->depth_ > p->max_depth_)
-        throw Failure{{t.begin, t.end, "expression nested deeper than " + std::to_string(p->max_depth_) + " levels", "E1213"}};
+        throw Failure{{t.begin, t.end, p->tr("expression nested deeper than " + std::to_string(p->max_depth_) + " levels",
+                                             "表达式嵌套超过 " + std::to_string(p->max_depth_) + " 层"), "E1213"}};
     }
     ~DepthGuard() { --p->depth_; }
   };
@@ -182,10 +251,14 @@ class Parser {
       const std::uint32_t b = tok_.begin;
       advance();
       auto c = expr();
-      if (!is_kw("then")) fail(tok_, "expected 'then' after the condition of 'if', found " + describe(tok_));
+      if (!is_kw("then")) fail(tok_, 
+                                   tr("expected 'then' after the condition of 'if', found " + describe(tok_),
+                                      "'if' 的条件后应有 'then'，却是 " + describe(tok_)));
       advance();
       auto t = expr();
-      if (!is_kw("else")) fail(tok_, "expected 'else' (every 'if' needs one), found " + describe(tok_));
+      if (!is_kw("else")) fail(tok_, 
+                                   tr("expected 'else' (every 'if' needs one), found " + describe(tok_),
+                                      "这里应有 'else'（每个 'if' 都要有），却是 " + describe(tok_)));
       advance();
       auto e = expr();
       auto a = node(Ast::Kind::cond, b, e->end);
@@ -259,7 +332,7 @@ class Parser {
       auto a = binary(std::move(op), std::move(l), std::move(r));
       if (tok_.kind == Tok::op && (tok_.text == "==" || tok_.text == "<" || tok_.text == ">" || tok_.text == "<=" ||
                                    tok_.text == ">=" || tok_.text == "!="))
-        fail(tok_, "comparisons do not chain: write 'a < b and b < c'");
+        fail(tok_, tr("comparisons do not chain: write 'a < b and b < c'", "比较不能连写：请写成 'a < b and b < c'"));
       return a;
     }
     bool negated = false;
@@ -276,7 +349,7 @@ class Parser {
       a->kids.push_back(std::move(r));
       return a;
     }
-    if (negated) fail(tok_, "expected 'in' after 'not'");
+    if (negated) fail(tok_, tr("expected 'in' after 'not'", "'not' 后面这里应有 'in'"));
     return l;
   }
   std::unique_ptr<Ast> additive() {
@@ -326,13 +399,15 @@ class Parser {
       if (is_op(".")) {
         chain.link(tok_);
         advance();
-        if (tok_.kind != Tok::ident) fail(tok_, "expected a field name after '.', found " + describe(tok_));
+        if (tok_.kind != Tok::ident) fail(tok_, 
+                                                tr("expected a field name after '.', found " + describe(tok_),
+                                                   "'.' 后面应是字段名，却是 " + describe(tok_)));
         auto m = node(Ast::Kind::member, e->begin, tok_.end, tok_.text);
         m->kids.push_back(std::move(e));
         e = std::move(m);
         advance();
       } else if (is_op("(")) {
-        if (e->kind != Ast::Kind::name) fail(tok_, "only a function name can be called");
+        if (e->kind != Ast::Kind::name) fail(tok_, tr("only a function name can be called", "只有函数名后面才能加括号调用"));
         DepthGuard g(this, tok_);
         advance();
         auto call = node(Ast::Kind::call, e->begin, e->end, e->text);
@@ -368,7 +443,7 @@ class Parser {
           advance();
           return node(Ast::Kind::null, t.begin, t.end, t.text);
         }
-        if (is_keyword(t.text)) fail(t, "'" + t.text + "' cannot start an expression");
+        if (is_keyword(t.text)) fail(t, tr("'" + t.text + "' cannot start an expression", "表达式不能以 '" + t.text + "' 开头"));
         advance();
         return node(Ast::Kind::name, t.begin, t.end, t.text);
       case Tok::op:
@@ -405,19 +480,19 @@ class Parser {
           expect_op("]", "to close the list");
           return list;
         }
-        fail(t, "expected a value, found '" + t.text + "'");
-      case Tok::end: fail(t, "expected a value, found the end of the expression");
-      default: fail(t, "expected a value");
+        fail(t, tr("expected a value, found '" + t.text + "'", "这里应是一个值，却是 '" + t.text + "'"));
+      case Tok::end: fail(t, tr("expected a value, found the end of the expression", "这里应是一个值，表达式却结束了"));
+      default: fail(t, tr("expected a value", "这里应是一个值"));
     }
   }
 };
 
 }  // namespace
 
-ParseResult parse_expression(std::string_view text, std::uint32_t max_depth) {
+ParseResult parse_expression(std::string_view text, std::uint32_t max_depth, bool zh) {
   ParseResult r;
   try {
-    Parser p(text, max_depth);
+    Parser p(text, max_depth, zh);
     r.ast = p.parse_all();
   } catch (const Failure& f) {
     r.error = f.error;

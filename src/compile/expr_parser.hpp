@@ -33,7 +33,9 @@ struct ParseResult {
   std::optional<ParseError> error;
 };
 
-ParseResult parse_expression(std::string_view text, std::uint32_t max_depth);
+// `zh`: error messages in Chinese. Full-width punctuation (（）‘’，＝≥ …) and Chinese operator words (且 或 非)
+// are reported with the ASCII spelling to use instead.
+ParseResult parse_expression(std::string_view text, std::uint32_t max_depth, bool zh = false);
 
 // A table row's test against the `on` value: "> 40" → op ">" and the expression after it; a value, list
 // or range → op "" and the whole text parsed.

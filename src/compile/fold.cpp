@@ -62,6 +62,17 @@ Lowered Compiler::fold(Lowered l, const ExprCtx& ctx, const Ast* a) {
   Value v;
   std::string error;
   if (!detail::fold_constant(*p_, l.node, &v, &error)) {
+    // The evaluator words its failures in English; the few a constant can hit are translated here.
+    if (rep_.zh()) {
+      if (error == "division by zero") error = "除以零";
+      else if (error.rfind("decimal overflow", 0) == 0) error = "十进制数溢出：结果超过 37 位";
+      else if (error.rfind("add_months() leaves", 0) == 0 || error.rfind("add_days() leaves", 0) == 0)
+        error = error.substr(0, error.find('(')) + "() 的结果超出 1000..9999 年";
+      else if (error.rfind("a whole number of months or days", 0) == 0) {
+        const std::size_t got = error.find(", got ");
+        error = "月数或天数应为 -100000 到 100000 之间的整数" + (got == std::string::npos ? "" : "，得到 " + error.substr(got + 6));
+      }
+    }
     err(ctx, a, "E1215", error);
     return {0, kErr};
   }

@@ -4,6 +4,7 @@
 #include "compile/compiler_impl.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "evaluate/evaluator.hpp"
 
@@ -26,10 +27,10 @@ Lowered Compiler::compile_text_as(const JsonNode& n, const std::string& pointer,
   ctx.pointer = pointer;
   ctx.base = base;
   ctx.expr = add_expr_source(n, pointer);
-  ParseResult pr = parse_expression(text, opt_.max_expression_depth);
+  ParseResult pr = parse_expression(text, opt_.max_expression_depth, rep_.zh());
   if (pr.error) {
     rep_.in_string(pr.error->code, n, pointer, base + pr.error->begin, base + pr.error->end,
-                   "syntax error: " + pr.error->message);
+                   tr("syntax error: ", "语法错误：") + pr.error->message);
     return {0, kErr};
   }
   return fn(pr.ast.get(), ctx);
@@ -54,7 +55,8 @@ Lowered Compiler::compile_expr(const JsonNode& n, const std::string& pointer, TK
       ctx.expr = add_expr_source(n, pointer);
       return constant(Value::boolean(n.boolean), kBool, ctx, nullptr);
     }
-    rep_.at_node("E1102", n, pointer, what + " must be an expression in a string, not a " + load::kind_name(n.kind));
+    rep_.at_node("E1102", n, pointer, tr(what + " must be an expression in a string, not a " + load::kind_name(n.kind),
+                                         noun(what) + "应为写在字符串里的表达式，而不是 " + load::kind_name(n.kind)));
     return {0, kErr};
   }
   return compile_text_as(n, pointer, n.text, 0, [&](const Ast* a, const ExprCtx& ctx) {
@@ -66,7 +68,11 @@ Lowered Compiler::lower_expect(const Ast* a, const ExprCtx& ctx, TKind k, const 
   Lowered l = lower(a, ctx);
   if (!l.ok()) return l;
   if (k != TKind::null && kind(l.type) != k && kind(l.type) != TKind::null) {
-    err(ctx, a, "E1206", what + " must be " + kind_word(k) + ", not " + type_name(l.type));
+    static const std::map<TKind, const char*> kZh = {{TKind::boolean, "true 或 false（一个条件）"}, {TKind::number, "数字"},
+                                                     {TKind::string, "字符串"}, {TKind::date, "日期"},
+                                                     {TKind::list, "列表"}, {TKind::record, "记录"}};
+    err(ctx, a, "E1206", tr(what + " must be " + kind_word(k) + ", not " + type_name(l.type),
+                            noun(what) + "应为" + (kZh.count(k) ? kZh.at(k) : "值") + "，而不是 " + type_name(l.type)));
     return {0, kErr};
   }
   return l;
@@ -89,7 +95,8 @@ Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
     case Ast::Kind::number: {
       auto d = Decimal::parse(a->text);
       if (!d) {
-        err(ctx, a, "E1206", "number '" + a->text + "' is out of range (at most 37 digits, 18 after the point)");
+        err(ctx, a, "E1206", tr("number '" + a->text + "' is out of range (at most 37 digits, 18 after the point)",
+                                "数字 '" + a->text + "' 超出范围（最多 37 位，小数点后最多 18 位）"));
         return {0, kErr};
       }
       return constant(Value::number(*d), kNum, ctx, a);
@@ -102,7 +109,7 @@ Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
     case Ast::Kind::call: return lower_call(a, ctx);
     case Ast::Kind::unary: {
       if (a->text == "not") {
-        Lowered x = lower_expect(a->kids[0].get(), ctx, TKind::boolean, "the operand of 'not'");
+        Lowered x = lower_expect(a->kids[0].get(), ctx, TKind::boolean, tr("the operand of 'not'", "'not' 的操作数"));
         if (!x.ok()) return x;
         Node n;
         n.op = Op::Not;
@@ -110,7 +117,7 @@ Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
         n.type = kBool;
         return fold({emit(n, ctx, a), kBool}, ctx, a);
       }
-      Lowered x = lower_expect(a->kids[0].get(), ctx, TKind::number, "the operand of '-'");
+      Lowered x = lower_expect(a->kids[0].get(), ctx, TKind::number, tr("the operand of '-'", "'-' 的操作数"));
       if (!x.ok()) return x;
       Node n;
       n.op = Op::Neg;
@@ -121,13 +128,14 @@ Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
     case Ast::Kind::binary: return lower_binary(a, ctx);
     case Ast::Kind::in: return lower_in(a, ctx);
     case Ast::Kind::cond: {
-      Lowered c = lower_expect(a->kids[0].get(), ctx, TKind::boolean, "the condition of 'if'");
+      Lowered c = lower_expect(a->kids[0].get(), ctx, TKind::boolean, tr("the condition of 'if'", "'if' 的条件"));
       Lowered t = lower(a->kids[1].get(), ctx);
       Lowered e = lower(a->kids[2].get(), ctx);
       if (!c.ok() || !t.ok() || !e.ok()) return {0, kErr};
       if (!same_kind(t.type, e.type)) {
-        err(ctx, a, "E1206", "the branches of 'if' differ: 'then' gives " + type_name(t.type) + ", 'else' gives " +
-                                 type_name(e.type));
+        err(ctx, a, "E1206", tr("the branches of 'if' differ: 'then' gives " + type_name(t.type) + ", 'else' gives " +
+                                    type_name(e.type),
+                                "'if' 的两个分支类型不同：'then' 得到 " + type_name(t.type) + "，'else' 得到 " + type_name(e.type)));
         return {0, kErr};
       }
       std::uint32_t type = kind(t.type) == TKind::null ? optional_of(e.type) : t.type;
@@ -146,11 +154,14 @@ Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
     }
     case Ast::Kind::list:
     case Ast::Kind::range:
-      err(ctx, a, "E1206", "a list or range can only stand after 'in' (or as a table row test)");
+      err(ctx, a, "E1206", tr("a list or range can only stand after 'in' (or as a table row test)",
+                              "列表或区间只能写在 'in' 后面（或作为决策表行的条件）"));
       return {0, kErr};
     case Ast::Kind::lambda:
-      err(ctx, a, "E1214", "a lambda ('" + a->text + " -> …') can only be an argument of any, all, count, sum, min, "
-                           "max, filter, map or covered_months");
+      err(ctx, a, "E1214", tr("a lambda ('" + a->text + " -> …') can only be an argument of any, all, count, sum, min, "
+                              "max, filter, map or covered_months",
+                              "lambda（'" + a->text + " -> …'）只能作为 any、all、count、sum、min、max、filter、map 或 "
+                              "covered_months 的参数"));
       return {0, kErr};
   }
   return {0, kErr};
@@ -164,9 +175,11 @@ void Compiler::check_enum_literal(std::uint32_t enum_type, const Ast* lit_ast, c
   if (std::find(values.begin(), values.end(), lit.sv()) != values.end()) return;
   std::string list;
   for (auto& v : values) list += (list.empty() ? "" : ", ") + v;
-  std::string msg = "'" + std::string(lit.sv()) + "' is not a value of " + what + " (values: " + list + ")";
-  const std::string near = load::closest(std::string(lit.sv()), values);
-  if (!near.empty()) msg += "; did you mean '" + near + "'?";
+  const std::string v(lit.sv());
+  std::string msg = tr("'" + v + "' is not a value of " + what + " (values: " + list + ")",
+                       "'" + v + "' 不是 " + (what == "the enum" ? "该枚举" : what) + " 的取值（取值有：" + list + "）");
+  const std::string near = load::closest(v, values);
+  if (!near.empty()) msg += tr("; did you mean '" + near + "'?", "；是否想写 '" + near + "'？");
   err(ctx, lit_ast, "E1208", msg);
 }
 
@@ -175,13 +188,15 @@ Lowered Compiler::compare(const std::string& op, Lowered l, Lowered r, const Ast
   if (!l.ok() || !r.ok()) return {0, kErr};
   const bool eq = op == "==" || op == "!=";
   if (!same_kind(l.type, r.type)) {
-    err(ctx, whole, "E1206", "'" + op + "' compares " + type_name(l.type) + " with " + type_name(r.type));
+    err(ctx, whole, "E1206", tr("'" + op + "' compares " + type_name(l.type) + " with " + type_name(r.type),
+                                "'" + op + "' 两边类型不同：" + type_name(l.type) + " 与 " + type_name(r.type)));
     return {0, kErr};
   }
   if (!eq) {
     const TKind k = kind(l.type) == TKind::null ? kind(r.type) : kind(l.type);
     if (k != TKind::number && k != TKind::date && k != TKind::string) {
-      err(ctx, whole, "E1206", "'" + op + "' orders numbers, dates or strings, not " + type_name(l.type));
+      err(ctx, whole, "E1206", tr("'" + op + "' orders numbers, dates or strings, not " + type_name(l.type),
+                                  "'" + op + "' 只能比较数字、日期或字符串的大小，不能比较 " + type_name(l.type)));
       return {0, kErr};
     }
   }
@@ -200,8 +215,8 @@ Lowered Compiler::lower_binary(const Ast* a, const ExprCtx& ctx) {
   const Ast* la = a->kids[0].get();
   const Ast* ra = a->kids[1].get();
   if (op == "and" || op == "or") {
-    Lowered l = lower_expect(la, ctx, TKind::boolean, "the left side of '" + op + "'");
-    Lowered r = lower_expect(ra, ctx, TKind::boolean, "the right side of '" + op + "'");
+    Lowered l = lower_expect(la, ctx, TKind::boolean, tr("the left side of '" + op + "'", "'" + op + "' 的左边"));
+    Lowered r = lower_expect(ra, ctx, TKind::boolean, tr("the right side of '" + op + "'", "'" + op + "' 的右边"));
     if (!l.ok() || !r.ok()) return {0, kErr};
     Node n;
     n.op = op == "and" ? Op::And : Op::Or;
@@ -215,7 +230,8 @@ Lowered Compiler::lower_binary(const Ast* a, const ExprCtx& ctx) {
     Lowered r = lower(ra, ctx);
     if (!l.ok() || !r.ok()) return {0, kErr};
     if (!same_kind(l.type, r.type)) {
-      err(ctx, a, "E1206", "'??' needs a default of the same type: " + type_name(l.type) + " ?? " + type_name(r.type));
+      err(ctx, a, "E1206", tr("'??' needs a default of the same type: " + type_name(l.type) + " ?? " + type_name(r.type),
+                              "'??' 的默认值应与左边类型相同：" + type_name(l.type) + " ?? " + type_name(r.type)));
       return {0, kErr};
     }
     Node n;
@@ -235,8 +251,10 @@ Lowered Compiler::lower_binary(const Ast* a, const ExprCtx& ctx) {
   if (kind(l.type) != TKind::number || kind(r.type) != TKind::number) {
     std::string hint;
     if (kind(l.type) == TKind::date || kind(r.type) == TKind::date)
-      hint = " (for dates use days_between, months_between, add_days or add_months)";
-    err(ctx, a, "E1206", "'" + op + "' needs numbers, got " + type_name(l.type) + " and " + type_name(r.type) + hint);
+      hint = tr(" (for dates use days_between, months_between, add_days or add_months)",
+                "（日期请用 days_between、months_between、add_days 或 add_months）");
+    err(ctx, a, "E1206", tr("'" + op + "' needs numbers, got " + type_name(l.type) + " and " + type_name(r.type),
+                            "'" + op + "' 需要数字，得到 " + type_name(l.type) + " 和 " + type_name(r.type)) + hint);
     return {0, kErr};
   }
   Node n;
@@ -255,7 +273,8 @@ Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
   if (!l.ok()) return l;
   const TKind lk = kind(l.type);
   if (lk == TKind::list || lk == TKind::record) {
-    err(ctx, la, "E1206", "'in' tests a single value, not a " + type_name(l.type));
+    err(ctx, la, "E1206", tr("'in' tests a single value, not a " + type_name(l.type),
+                             "'in' 检查的是单个值，不是 " + type_name(l.type)));
     return {0, kErr};
   }
   Node n;
@@ -267,13 +286,14 @@ Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
     Lowered hi = lower(ra->kids[1].get(), ctx);
     if (!lo.ok() || !hi.ok()) return {0, kErr};
     if (!same_kind(l.type, lo.type) || !same_kind(l.type, hi.type) || (lk != TKind::number && lk != TKind::date)) {
-      err(ctx, a, "E1206", "a range [a..b] holds numbers or dates of the tested value's type; here " +
-                               type_name(l.type) + " in [" + type_name(lo.type) + ".." + type_name(hi.type) + "]");
+      const std::string here = type_name(l.type) + " in [" + type_name(lo.type) + ".." + type_name(hi.type) + "]";
+      err(ctx, a, "E1206", tr("a range [a..b] holds numbers or dates of the tested value's type; here " + here,
+                              "区间 [a..b] 的两端应是与被检查值同类型的数字或日期；这里是 " + here));
       return {0, kErr};
     }
     if (is_const(lo.node) && is_const(hi.node) && const_value(lo.node).kind != VKind::null &&
         detail::values_compare(const_value(lo.node), const_value(hi.node)) > 0)
-      err(ctx, ra, "E1210", "the range is empty: its low end is above its high end");
+      err(ctx, ra, "E1210", tr("the range is empty: its low end is above its high end", "区间是空的：下限大于上限"));
     // InRange keeps lo/hi as child nodes: b = lo, c = hi; negation through a Not node.
     n.op = Op::InRange;
     n.b = lo.node;
@@ -296,7 +316,8 @@ Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
       Lowered it = lower(k.get(), ctx);
       if (!it.ok()) return {0, kErr};
       if (!same_kind(l.type, it.type)) {
-        err(ctx, k.get(), "E1206", "list item is " + type_name(it.type) + ", the tested value " + type_name(l.type));
+        err(ctx, k.get(), "E1206", tr("list item is " + type_name(it.type) + ", the tested value " + type_name(l.type),
+                                      "列表项是 " + type_name(it.type) + "，被检查的值是 " + type_name(l.type)));
         return {0, kErr};
       }
       if (is_const(it.node)) {
@@ -352,7 +373,8 @@ Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
     if (!shadowed) {
       const NamedList& nl = named_lists_[ra->text];
       if (!same_kind(l.type, nl.type)) {
-        err(ctx, a, "E1206", "the list '" + ra->text + "' holds strings, the tested value is " + type_name(l.type));
+        err(ctx, a, "E1206", tr("the list '" + ra->text + "' holds strings, the tested value is " + type_name(l.type),
+                                "列表 '" + ra->text + "' 装的是字符串，被检查的值是 " + type_name(l.type)));
         return {0, kErr};
       }
       n.op = Op::InSet;
@@ -363,8 +385,9 @@ Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
   Lowered r = lower(ra, ctx);
   if (!r.ok()) return r;
   if (kind(r.type) != TKind::list || !same_kind(p_->types[r.type].elem, l.type)) {
-    err(ctx, ra, "E1206", "after 'in' comes a list of " + type_name(l.type) + "s, a range or a named list; got " +
-                              type_name(r.type));
+    err(ctx, ra, "E1206", tr("after 'in' comes a list of " + type_name(l.type) + "s, a range or a named list; got " +
+                                 type_name(r.type),
+                             "'in' 后面应是 " + type_name(l.type) + " 的列表、区间或命名列表，这里是 " + type_name(r.type)));
     return {0, kErr};
   }
   n.op = Op::InList;

@@ -10,7 +10,7 @@ namespace eligo::compile {
 
 Lowered Compiler::lower_lambda(const Ast* a, const ExprCtx& ctx, std::uint32_t elem_type, std::uint32_t* slot) {
   if (a->kind != Ast::Kind::lambda) {
-    err(ctx, a, "E1214", "expected a lambda here, like 'x -> x.amount'");
+    err(ctx, a, "E1214", tr("expected a lambda here, like 'x -> x.amount'", "这里应是一个 lambda，如 'x -> x.amount'"));
     return {0, kErr};
   }
   *slot = new_local();
@@ -25,8 +25,12 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   const auto& args = a->kids;
   auto arity = [&](std::size_t lo, std::size_t hi) {
     if (args.size() >= lo && args.size() <= hi) return true;
-    std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
-    if (hi > 100) want = "at least " + std::to_string(lo);
+    std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + tr(" to ", " 到 ") + std::to_string(hi);
+    if (hi > 100) want = tr("at least ", "至少 ") + std::to_string(lo);
+    if (rep_.zh()) {
+      err(ctx, a, "E1205", f + "() 需要 " + want + " 个参数，这里给了 " + std::to_string(args.size()) + " 个");
+      return false;
+    }
     err(ctx, a, "E1205", f + "() takes " + want + " argument" + (lo == 1 && hi == 1 ? "" : "s") + ", got " +
                              std::to_string(args.size()));
     return false;
@@ -42,7 +46,9 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
     for (auto x : nodes) p_->args.push_back(x);
     return fold({emit(n, ctx, a), type}, ctx, a);
   };
-  auto want = [&](std::size_t i, TKind k) { return lower_expect(args[i].get(), ctx, k, "argument " + std::to_string(i + 1) + " of " + f + "()"); };
+  auto want = [&](std::size_t i, TKind k) { return lower_expect(args[i].get(), ctx, k, 
+                                                             tr("argument " + std::to_string(i + 1) + " of " + f + "()",
+                                                                f + "() 的第 " + std::to_string(i + 1) + " 个参数")); };
 
   // Quantifiers over lists.
   static const std::map<std::string, Quantifier> kQuant = {
@@ -64,7 +70,9 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       if ((f == "min" || f == "max")) {
         // min(a, b) of two scalars falls through below.
       } else {
-        err(ctx, args[0].get(), "E1206", "the first argument of " + f + "() must be a list, not " + type_name(list.type));
+        err(ctx, args[0].get(), "E1206", 
+            tr("the first argument of " + f + "() must be a list, not " + type_name(list.type),
+               f + "() 的第一个参数应为列表，而不是 " + type_name(list.type)));
         return {0, kErr};
       }
     } else {
@@ -76,8 +84,10 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
         Lowered to = lower_lambda(args[2].get(), ctx, elem, &s2);
         if (!from.ok() || !to.ok()) return {0, kErr};
         if (kind(from.type) != TKind::date || kind(to.type) != TKind::date) {
-          err(ctx, a, "E1206", "covered_months() needs lambdas giving dates (from, to), got " + type_name(from.type) +
-                                   " and " + type_name(to.type));
+          err(ctx, a, "E1206", tr("covered_months() needs lambdas giving dates (from, to), got " + type_name(from.type) +
+                                      " and " + type_name(to.type),
+                                  "covered_months() 需要两个给出日期（起、止）的 lambda，这里得到 " + type_name(from.type) +
+                                      " 和 " + type_name(to.type)));
           return {0, kErr};
         }
         Node n;
@@ -110,17 +120,22 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
         value_type = body.type;
         if ((q == Quantifier::any || q == Quantifier::all || q == Quantifier::count || q == Quantifier::filter) &&
             kind(body.type) != TKind::boolean) {
-          err(ctx, args[1].get(), "E1206", "the lambda of " + f + "() must give true or false, not " + type_name(body.type));
+          err(ctx, args[1].get(), "E1206", 
+              tr("the lambda of " + f + "() must give true or false, not " + type_name(body.type),
+                 f + "() 的 lambda 应给出 true 或 false，而不是 " + type_name(body.type)));
           return {0, kErr};
         }
       }
       if (q == Quantifier::sum && kind(value_type) != TKind::number) {
-        err(ctx, a, "E1206", "sum() adds numbers; the list gives " + type_name(value_type));
+        err(ctx, a, "E1206", 
+            tr("sum() adds numbers; the list gives " + type_name(value_type), "sum() 只能加总数字；这个列表给出的是 " + type_name(value_type)));
         return {0, kErr};
       }
       if ((q == Quantifier::min || q == Quantifier::max) && kind(value_type) != TKind::number &&
           kind(value_type) != TKind::date) {
-        err(ctx, a, "E1206", f + "() compares numbers or dates; the list gives " + type_name(value_type));
+        err(ctx, a, "E1206", 
+            tr(f + "() compares numbers or dates; the list gives " + type_name(value_type),
+               f + "() 只能比较数字或日期；这个列表给出的是 " + type_name(value_type)));
         return {0, kErr};
       }
       switch (q) {
@@ -145,11 +160,14 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       Lowered x = lower(args[i].get(), ctx);
       if (!x.ok()) return x;
       if (kind(x.type) != TKind::number && kind(x.type) != TKind::date) {
-        err(ctx, args[i].get(), "E1206", f + "() compares numbers or dates, not " + type_name(x.type));
+        err(ctx, args[i].get(), "E1206", 
+            tr(f + "() compares numbers or dates, not " + type_name(x.type), f + "() 只能比较数字或日期，不能比较 " + type_name(x.type)));
         return {0, kErr};
       }
       if (type != kErr && !same_kind(type, x.type)) {
-        err(ctx, args[i].get(), "E1206", f + "() arguments differ: " + type_name(type) + " and " + type_name(x.type));
+        err(ctx, args[i].get(), "E1206", 
+            tr(f + "() arguments differ: " + type_name(type) + " and " + type_name(x.type),
+               f + "() 的参数类型不同：" + type_name(type) + " 和 " + type_name(x.type)));
         return {0, kErr};
       }
       type = type == kErr ? x.type : type;
@@ -174,7 +192,9 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
     if (!x.ok() || !places.ok()) return {0, kErr};
     if (!is_const(places.node) || !const_value(places.node).num.is_integer() ||
         const_value(places.node).num < Decimal::from_int(0) || const_value(places.node).num > Decimal::from_int(18)) {
-      err(ctx, args[1].get(), "E1206", "round() takes a whole number of places from 0 to 18 written in the rule");
+      err(ctx, args[1].get(), "E1206", 
+          tr("round() takes a whole number of places from 0 to 18 written in the rule",
+             "round() 的小数位数应是直接写在规则里的 0 到 18 的整数"));
       return {0, kErr};
     }
     Rounding mode = p_->rounding;
@@ -183,7 +203,9 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       if (!m.ok()) return m;
       auto r = is_const(m.node) ? rounding_from_name(const_value(m.node).sv()) : std::nullopt;
       if (!r) {
-        err(ctx, args[2].get(), "E1206", "unknown rounding mode (half_up, half_even, half_down, up, down, ceiling, floor)");
+        err(ctx, args[2].get(), "E1206", 
+            tr("unknown rounding mode (half_up, half_even, half_down, up, down, ceiling, floor)",
+               "未知的舍入方式（可用：half_up、half_even、half_down、up、down、ceiling、floor）"));
         return {0, kErr};
       }
       mode = *r;
@@ -199,7 +221,9 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
     const std::string kind_text = is_const(k.node) ? std::string(const_value(k.node).sv()) : "";
     auto it = std::find(kKinds.begin(), kKinds.end(), kind_text);
     if (it == kKinds.end()) {
-      err(ctx, args[1].get(), "E1206", "mask() takes a kind written in the rule: 'id_number', 'bank_card', 'mobile' or 'name'");
+      err(ctx, args[1].get(), "E1206", 
+          tr("mask() takes a kind written in the rule: 'id_number', 'bank_card', 'mobile' or 'name'",
+             "mask() 的类别应直接写在规则里：'id_number'、'bank_card'、'mobile' 或 'name'"));
       return {0, kErr};
     }
     return call(Builtin::mask, {x.node}, kStr, static_cast<std::uint32_t>(it - kKinds.begin()));
@@ -243,12 +267,14 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
     if (!arity(1, 1)) return {0, kErr};
     const Ast* arg = args[0].get();
     if (arg->kind != Ast::Kind::string) {
-      err(ctx, arg, "E1207", "date() takes a literal like date('2021-03-31')");
+      err(ctx, arg, "E1207", tr("date() takes a literal like date('2021-03-31')", "date() 的参数应是直接写出的日期，如 date('2021-03-31')"));
       return {0, kErr};
     }
     auto d = Date::parse(arg->text);
     if (!d) {
-      err(ctx, arg, "E1207", "'" + arg->text + "' is not a date: write YYYY-MM-DD with a real calendar day");
+      err(ctx, arg, "E1207", 
+          tr("'" + arg->text + "' is not a date: write YYYY-MM-DD with a real calendar day",
+             "'" + arg->text + "' 不是日期：请写成 YYYY-MM-DD，且是日历上真实的一天"));
       return {0, kErr};
     }
     return constant(Value::of_date(*d), kDate, ctx, a);
@@ -258,9 +284,8 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
     std::vector<std::string> names{"min", "max", "present", "round", "date", "mask"};
     for (auto& [k, v] : kSigs) names.push_back(k);
     for (auto& [k, v] : kQuant) names.push_back(k);
-    std::string msg = "unknown function '" + f + "'";
-    const std::string near = load::closest(f, names);
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    std::string msg = tr("unknown function '" + f + "'", "未知的函数 '" + f + "'");
+    msg += did_you_mean(load::closest(f, names));
     err(ctx, a, "E1204", msg);
     return {0, kErr};
   }

@@ -19,8 +19,11 @@ struct PackAccess {
 
 CompileResult compile_file(const std::string& path, const CompileOptions& options) {
   CompileResult r;
+  r.diagnostics.lang = diagnostics_lang(options.lang);
   load::LoadedPack lp;
-  if (!load::load_pack_file(path, options.max_file_bytes, options.max_json_depth, &lp, &r.diagnostics)) return r;
+  if (!load::load_pack_file(path, options.max_file_bytes, options.max_json_depth, &lp, &r.diagnostics,
+                            r.diagnostics.lang == "zh-CN"))
+    return r;
   auto program = compile::compile_pack(lp, options, &r.diagnostics);
   if (program && !r.diagnostics.has_errors()) r.pack = PackAccess::make(std::move(program));
   return r;
@@ -28,8 +31,10 @@ CompileResult compile_file(const std::string& path, const CompileOptions& option
 
 CompileResult compile_text(std::string_view json, const std::string& virtual_path, const CompileOptions& options) {
   CompileResult r;
+  r.diagnostics.lang = diagnostics_lang(options.lang);
   load::LoadedPack lp;
-  load::load_pack_text(std::string(json), virtual_path, options.max_json_depth, &lp, &r.diagnostics);
+  load::load_pack_text(std::string(json), virtual_path, options.max_json_depth, &lp, &r.diagnostics,
+                       r.diagnostics.lang == "zh-CN");
   if (!lp.json.ok) return r;
   auto program = compile::compile_pack(lp, options, &r.diagnostics);
   if (program && !r.diagnostics.has_errors()) r.pack = PackAccess::make(std::move(program));
@@ -82,6 +87,7 @@ bool PackSet::load(const std::string& path, Diagnostics* diagnostics, const Comp
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   std::error_code ec;
+  diagnostics->lang = diagnostics_lang(options.lang);
   if (fs::is_directory(path, ec)) {
     for (const auto& e : fs::directory_iterator(path, ec)) {
       const std::string name = e.path().filename().string();
@@ -93,7 +99,7 @@ bool PackSet::load(const std::string& path, Diagnostics* diagnostics, const Comp
       Diagnostic d;
       d.code = "E1002";
       d.file = path;
-      d.message = "no *.pack.json file in this folder";
+      d.message = diagnostics->lang == "zh-CN" ? "这个文件夹里没有 *.pack.json 文件" : "no *.pack.json file in this folder";
       diagnostics->items.push_back(d);
       return false;
     }

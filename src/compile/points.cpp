@@ -38,8 +38,10 @@ void Compiler::compile_indicator(const JsonNode& s, const std::string& pointer) 
   const int forms = (points != nullptr) + (per != nullptr) + (table != nullptr);
   if (forms != 1) {
     rep_.at_node("E1103", s, pointer,
-                 forms == 0 ? "indicator '" + ind.id + "' needs one of \"points\", \"per\" or \"table\""
-                            : "indicator '" + ind.id + "' has more than one of \"points\", \"per\" and \"table\"");
+                 forms == 0 ? tr("indicator '" + ind.id + "' needs one of \"points\", \"per\" or \"table\"",
+                                 "指标 '" + ind.id + "' 需要 \"points\"、\"per\" 或 \"table\" 之一")
+                            : tr("indicator '" + ind.id + "' has more than one of \"points\", \"per\" and \"table\"",
+                                 "指标 '" + ind.id + "' 同时写了 \"points\"、\"per\"、\"table\" 中的多个，只能写一个"));
   } else if (points) {
     ind.kind = detail::IndicatorKind::points;
     ind.points = compile_points(points, ptr(pointer, "points"), "\"points\"");

@@ -29,7 +29,7 @@ Lowered Compiler::lower_name(const Ast* a, const ExprCtx& ctx) {
     LetDecl& let = lets_[i];
     if (let.name != name) continue;
     if (let.state == 1) {
-      err(ctx, a, "E1209", "'let' values form a cycle through '" + name + "'");
+      err(ctx, a, "E1209", tr("'let' values form a cycle through '" + name + "'", "let 值经由 '" + name + "' 循环引用了自己"));
       return {0, kErr};
     }
     if (let.state == 0) {
@@ -54,22 +54,22 @@ Lowered Compiler::lower_name(const Ast* a, const ExprCtx& ctx) {
   }
   for (std::size_t g = 0; g < p_->groups.size(); ++g) {
     if (p_->groups[g].name == name) {
-      err(ctx, a, "E1203", "'" + name + "' is an input group: name one of its fields ('" + name + "." +
-                               p_->records[p_->groups[g].record].fields.front().name + "')");
+      const std::string example = name + "." + p_->records[p_->groups[g].record].fields.front().name;
+      err(ctx, a, "E1203", tr("'" + name + "' is an input group: name one of its fields ('" + example + "')",
+                              "'" + name + "' 是输入分组：请写出它的某个字段（如 '" + example + "'）"));
       return {0, kErr};
     }
   }
   if (named_lists_.count(name)) {
-    err(ctx, a, "E1206", "the list '" + name + "' can only stand after 'in'");
+    err(ctx, a, "E1206", tr("the list '" + name + "' can only stand after 'in'", "列表 '" + name + "' 只能写在 'in' 后面"));
     return {0, kErr};
   }
   std::vector<std::string> candidates{"as_of"};
   for (auto& l : lets_) candidates.push_back(l.name);
   for (auto& s : scope_) candidates.push_back(s.first);
   for (auto& g : p_->groups) candidates.push_back(g.name);
-  std::string msg = "unknown name '" + name + "'";
-  const std::string near = load::closest(name, candidates);
-  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  std::string msg = tr("unknown name '" + name + "'", "未知的名称 '" + name + "'");
+  msg += did_you_mean(load::closest(name, candidates));
   err(ctx, a, "E1202", msg);
   return {0, kErr};
 }
@@ -89,9 +89,8 @@ Lowered Compiler::lower_member(const Ast* a, const ExprCtx& ctx) {
         if (slot < 0) {
           std::vector<std::string> names;
           for (auto& f : rec.fields) names.push_back(gi.name + "." + f.name);
-          std::string msg = "unknown field '" + gi.name + "." + a->text + "'";
-          const std::string near = load::closest(gi.name + "." + a->text, names);
-          if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+          std::string msg = tr("unknown field '" + gi.name + "." + a->text + "'", "未知的字段 '" + gi.name + "." + a->text + "'");
+          msg += did_you_mean(load::closest(gi.name + "." + a->text, names));
           err(ctx, a, "E1203", msg);
           return {0, kErr};
         }
@@ -109,7 +108,8 @@ Lowered Compiler::lower_member(const Ast* a, const ExprCtx& ctx) {
   if (!b.ok()) return b;
   const TypeInfo& bt = p_->types[b.type];
   if (bt.kind != TKind::record) {
-    err(ctx, a, "E1203", "'" + dotted(base) + "' is a " + type_name(b.type) + " and has no field '" + a->text + "'");
+    err(ctx, a, "E1203", tr("'" + dotted(base) + "' is a " + type_name(b.type) + " and has no field '" + a->text + "'",
+                            "'" + dotted(base) + "' 是 " + type_name(b.type) + "，没有字段 '" + a->text + "'"));
     return {0, kErr};
   }
   const detail::RecordInfo& rec = p_->records[bt.record];
@@ -117,9 +117,9 @@ Lowered Compiler::lower_member(const Ast* a, const ExprCtx& ctx) {
   if (slot < 0) {
     std::vector<std::string> names;
     for (auto& f : rec.fields) names.push_back(f.name);
-    std::string msg = "unknown field '" + dotted(a) + "'";
+    std::string msg = tr("unknown field '" + dotted(a) + "'", "未知的字段 '" + dotted(a) + "'");
     const std::string near = load::closest(a->text, names);
-    if (!near.empty()) msg += " (did you mean '" + dotted(base) + "." + near + "'?)";
+    if (!near.empty()) msg += did_you_mean(dotted(base) + "." + near);
     err(ctx, a, "E1203", msg);
     return {0, kErr};
   }
@@ -165,7 +165,8 @@ void Compiler::compile_lists(const JsonNode& n) {
         continue;
       }
       if (!load::read_csv(path, opt_.max_file_bytes, &table, &error)) {
-        rep_.at_node("E1109", *f, ptr(pointer, "file"), "cannot use table '" + path + "': " + error);
+        rep_.at_node("E1109", *f, ptr(pointer, "file"), 
+                     tr("cannot use table '" + path + "': " + error, "无法使用表格文件 '" + path + "'：" + load::file_error_zh(error)));
         continue;
       }
       hash_input_ += "\n#table " + file + "\n" + table.bytes;
@@ -174,13 +175,16 @@ void Compiler::compile_lists(const JsonNode& n) {
         std::string cols;
         for (auto& h : table.header) cols += (cols.empty() ? "" : ", ") + h;
         rep_.at_node("E1109", *l.find("column"), ptr(pointer, "column"),
-                     "table '" + path + "' has no column '" + column + "' (columns: " + cols + ")");
+                     tr("table '" + path + "' has no column '" + column + "' (columns: " + cols + ")",
+                        "表格文件 '" + path + "' 没有 '" + column + "' 列（已有的列：" + cols + "）"));
         continue;
       }
       const std::size_t ci = static_cast<std::size_t>(col - table.header.begin());
       for (auto& row : table.rows) values.push_back(string_value(row[ci]));
     } else {
-      rep_.at_node("E1103", l, pointer, "a named list needs \"values\" or \"file\" and \"column\"");
+      rep_.at_node("E1103", l, pointer, 
+                   tr("a named list needs \"values\" or \"file\" and \"column\"",
+                      "命名列表需要 \"values\"，或 \"file\" 加 \"column\""));
       continue;
     }
     std::sort(values.begin(), values.end(), [](const Value& x, const Value& y) { return detail::values_compare(x, y) < 0; });

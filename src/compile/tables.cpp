@@ -47,7 +47,8 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
     auto it = kHits.find(s);
     if (it != kHits.end()) ind->hit = it->second;
     else if (h->is_string()) {
-      std::string msg = "unknown hit policy '" + s + "' (first, unique, collect_sum, collect_max, priority)";
+      std::string msg = tr("unknown hit policy '" + s + "' (first, unique, collect_sum, collect_max, priority)",
+                           "未知的命中策略 '" + s + "'（可用：first、unique、collect_sum、collect_max、priority）");
       rep_.at_node("E1102", *h, ptr(pointer, "hit"), msg);
     }
   }
@@ -75,7 +76,9 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
     if (const JsonNode* o = r.find("otherwise")) {
       check_keys(r, rp, {"otherwise", "label", "example", "note"}, "an otherwise row");
       if (i + 1 != rows->items.size())
-        rep_.at_node("E1216", r, rp, "\"otherwise\" must be the last row: rows after it could never match");
+        rep_.at_node("E1216", r, rp, 
+                     tr("\"otherwise\" must be the last row: rows after it could never match",
+                        "\"otherwise\" 必须是最后一行：它后面的行永远不会命中"));
       has_otherwise = true;
       row.points = compile_points(o, ptr(rp, "otherwise"), "\"otherwise\"");
       row.when_text = "otherwise";
@@ -173,8 +176,9 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
           }
           Lowered x = lower(a, ctx);
           if (x.ok() && kind(x.type) == TKind::boolean && kind(on_type) != TKind::boolean) {
-            err(ctx, a, "E1206", "with \"on\", a row test is a value, a list, a range or a comparison like '> 40', "
-                                 "not a condition");
+            err(ctx, a, "E1206", tr("with \"on\", a row test is a value, a list, a range or a comparison like '> 40', "
+                                    "not a condition",
+                                    "有 \"on\" 时，行的条件写一个值、列表、区间或 '> 40' 这样的比较，而不是完整的条件"));
             return Lowered{0, kErr};
           }
           if (x.ok() && is_const(x.node)) {
@@ -205,11 +209,13 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
           if (std::find(sets[j].strings.begin(), sets[j].strings.end(), s) != sets[j].strings.end()) overlap = "'" + s + "'";
         for (auto& a : sets[i].intervals)
           for (auto& b : sets[j].intervals)
-            if (overlap.empty() && intervals_meet(a, b)) overlap = "some values";
+            if (overlap.empty() && intervals_meet(a, b)) overlap = tr("some values", "同一部分取值");
         if (!overlap.empty())
           rep_.at_node("E1211", *when_nodes[j], ptr(ptr(ptr(pointer, "rows"), j), "when"),
-                       "rows " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
-                           " of a 'unique' table both match " + overlap);
+                       tr("rows " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
+                              " of a 'unique' table both match " + overlap,
+                          "'unique' 决策表的第 " + std::to_string(i + 1) + " 行和第 " + std::to_string(j + 1) +
+                              " 行都能命中" + (overlap[0] == '\'' ? " " + overlap : overlap)));
       }
     }
   }
@@ -227,7 +233,8 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
         if (!covered.count(v)) missing += (missing.empty() ? "'" : ", '") + v + "'";
       if (!missing.empty())
         rep_.at_node("E1212", *rows, ptr(pointer, "rows"),
-                     "no row for " + missing + " and no {\"otherwise\": …} row: say what such an applicant scores");
+                     tr("no row for " + missing + " and no {\"otherwise\": …} row: say what such an applicant scores",
+                        "没有对应 " + missing + " 的行，也没有 {\"otherwise\": …} 行：请写明这类申请人得多少分"));
     }
   }
 }

@@ -82,10 +82,11 @@ std::uint32_t Compiler::parse_type(const JsonNode& n, const std::string& pointer
       t.cn_id = true;
       if (pii && *pii == Pii::none) *pii = Pii::id_number;  // an ID number is masked wherever it is shown
     } else {
-      std::string msg = "unknown type '" + n.text + "'";
+      std::string msg = tr("unknown type '" + n.text + "'", "未知的类型 '" + n.text + "'");
       const std::string near = load::closest(s, {"string", "number", "bool", "date", "cn_id"});
-      msg += near.empty() ? " (types: string, number, bool, date, cn_id, {\"enum\"}, {\"list\"}, {\"record\"})"
-                          : " (did you mean '" + near + "'?)";
+      msg += near.empty() ? tr(" (types: string, number, bool, date, cn_id, {\"enum\"}, {\"list\"}, {\"record\"})",
+                               "（类型有：string、number、bool、date、cn_id、{\"enum\"}、{\"list\"}、{\"record\"}）")
+                          : did_you_mean(near);
       rep_.at_node("E1106", n, pointer, msg);
       return kErr;
     }
@@ -93,7 +94,8 @@ std::uint32_t Compiler::parse_type(const JsonNode& n, const std::string& pointer
     return add_type(t);
   }
   if (!n.is_object()) {
-    rep_.at_node("E1106", n, pointer, "a type must be a name (\"date\") or an object ({\"enum\": …}, {\"list\": …})");
+    rep_.at_node("E1106", n, pointer, tr("a type must be a name (\"date\") or an object ({\"enum\": …}, {\"list\": …})",
+                                         "类型应为类型名（\"date\"）或对象（{\"enum\": …}、{\"list\": …}）"));
     return kErr;
   }
   if (const JsonNode* e = n.find("enum")) {
@@ -103,10 +105,10 @@ std::uint32_t Compiler::parse_type(const JsonNode& n, const std::string& pointer
     for (std::size_t i = 0; i < e->items.size(); ++i) {
       const std::string v = get_string(&e->items[i], ptr(ptr(pointer, "enum"), i), "an enum value");
       if (std::find(values.begin(), values.end(), v) != values.end())
-        rep_.at_node("E1107", e->items[i], ptr(ptr(pointer, "enum"), i), "enum value '" + v + "' is listed twice");
+        rep_.at_node("E1107", e->items[i], ptr(ptr(pointer, "enum"), i), tr("enum value '" + v + "' is listed twice", "枚举值 '" + v + "' 列了两次"));
       values.push_back(v);
     }
-    if (values.empty()) rep_.at_node("E1106", *e, ptr(pointer, "enum"), "an enum needs at least one value");
+    if (values.empty()) rep_.at_node("E1106", *e, ptr(pointer, "enum"), tr("an enum needs at least one value", "枚举至少要有一个值"));
     p_->enums.push_back(values);
     TypeInfo t;
     t.kind = TKind::string;
@@ -154,7 +156,8 @@ std::uint32_t Compiler::parse_type(const JsonNode& n, const std::string& pointer
     if (pii) *pii = n.find("pii") ? get_pii(n.find("pii"), ptr(pointer, "pii")) : implied;
     return ty;
   }
-  rep_.at_node("E1106", n, pointer, "a type object needs \"type\", \"enum\", \"list\" or \"record\"");
+  rep_.at_node("E1106", n, pointer, tr("a type object needs \"type\", \"enum\", \"list\" or \"record\"",
+                                       "类型对象需要 \"type\"、\"enum\"、\"list\" 或 \"record\" 之一"));
   return kErr;
 }
 

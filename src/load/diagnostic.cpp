@@ -1,6 +1,7 @@
 #include "eligo/diagnostic.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 
 namespace eligo {
 namespace {
@@ -72,11 +73,24 @@ std::size_t Diagnostics::error_count() const {
   return n;
 }
 
+std::string diagnostics_lang(const std::string& requested) {
+  if (!requested.empty()) return requested.compare(0, 2, "en") == 0 ? "en" : "zh-CN";
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v && *v) return std::string(v).compare(0, 2, "en") == 0 ? "en" : "zh-CN";
+  }
+  return "zh-CN";
+}
+
 std::string Diagnostics::to_string(bool with_source) const {
   std::string s;
   for (const auto& d : items) s += format_diagnostic(d, with_source);
   const std::size_t errors = error_count(), warnings = items.size() - errors;
-  if (!items.empty()) {
+  if (!items.empty() && lang == "zh-CN") {
+    s += std::to_string(errors) + " 个错误";
+    if (warnings) s += "，" + std::to_string(warnings) + " 个警告";
+    s += "\n";
+  } else if (!items.empty()) {
     s += std::to_string(errors) + (errors == 1 ? " error" : " errors");
     if (warnings) s += ", " + std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
     s += "\n";

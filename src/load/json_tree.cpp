@@ -96,6 +96,11 @@ class Parser {
     if (i_ >= s_.size()) return "end of file";
     const unsigned char c = static_cast<unsigned char>(s_[i_]);
     if (c >= 0x20 && c < 0x7F) return std::string("'") + static_cast<char>(c) + "'";
+    // A whole UTF-8 character is shown as itself: a full-width '，' or '“' is what policy staff will recognise.
+    const std::size_t len = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool whole = len > 0 && i_ + len <= s_.size();
+    for (std::size_t k = 1; whole && k < len; ++k) whole = (static_cast<unsigned char>(s_[i_ + k]) & 0xC0) == 0x80;
+    if (whole) return "'" + std::string(s_.substr(i_, len)) + "'";
     char buf[16];
     std::snprintf(buf, sizeof buf, "byte 0x%02X", c);
     return buf;

@@ -40,23 +40,106 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
-void parse_into(LoadedPack* out, std::uint32_t max_depth, Diagnostics* diagnostics) {
+// The JSON reader words its errors in English ("expected X, found Y"); this is the Chinese for each.
+std::string json_error_zh(const std::string& en) {
+  auto found = [&](const std::string& head, const std::string& zh) -> std::string {
+    if (en.rfind(head + ", found ", 0) != 0) return "";
+    std::string what = en.substr(head.size() + 8);
+    if (what == "end of file") what = "文件结尾";
+    return zh + "，却是 " + what;
+  };
+  static const std::pair<const char*, const char*> kFound[] = {
+      {"expected a value", "这里应是一个值"},
+      {"expected a key in double quotes", "这里应是写在英文双引号里的键"},
+      {"expected ':' after the key", "键后面应有 ':'"},
+      {"expected ',' or '}' in an object", "对象中这里应有 ',' 或 '}'"},
+      {"expected ',' or ']' in an array", "数组中这里应有 ',' 或 ']'"},
+  };
+  for (const auto& [head, zh] : kFound)
+    if (std::string s = found(head, zh); !s.empty()) return s;
+  static const std::pair<const char*, const char*> kExact[] = {
+      {"trailing comma before '}'", "'}' 前多了一个逗号"},
+      {"trailing comma before ']'", "']' 前多了一个逗号"},
+      {"incomplete \\u escape", "\\u 转义不完整"},
+      {"bad hex digit in \\u escape", "\\u 转义中有不是十六进制的数字"},
+      {"unterminated string", "字符串没有结束的双引号"},
+      {"unpaired surrogate in \\u escape", "\\u 转义中的代理项不成对"},
+      {"line break inside a string (write \\n)", "字符串中间换行了（换行请写 \\n）"},
+      {"control character inside a string", "字符串中有控制字符"},
+      {"invalid UTF-8", "不是有效的 UTF-8 编码（请把文件另存为 UTF-8）"},
+      {"a number needs digits", "数字缺少数位"},
+      {"a number may not start with 0", "数字不能以 0 开头"},
+      {"a number needs digits after '.'", "数字的 '.' 后面缺少数位"},
+      {"a number needs digits in its exponent", "数字的指数缺少数位"},
+      {"a number longer than 64 characters", "数字超过 64 个字符"},
+  };
+  for (const auto& [e, zh] : kExact)
+    if (en == e) return zh;
+  if (en.rfind("unexpected ", 0) == 0 && en.size() > 40 &&
+      en.compare(en.size() - 28, 28, " after the end of the document") == 0)
+    return "文档结束后多出了 " + en.substr(11, en.size() - 11 - 28);
+  if (en.rfind("nesting deeper than ", 0) == 0) return "嵌套超过 " + en.substr(20, en.find(' ', 20) - 20) + " 层";
+  if (en.rfind("unknown escape ", 0) == 0) return "未知的转义 " + en.substr(15);
+  return en;
+}
+
+// Full-width punctuation where JSON wants ASCII (typed with a Chinese input method): the ASCII to use.
+std::string full_width_hint(const std::string& message, bool zh) {
+  static const std::pair<const char*, const char*> kPunct[] = {
+      {"“", "\""}, {"”", "\""}, {"，", ","}, {"：", ":"}, {"｛", "{"}, {"｝", "}"}, {"［", "["}, {"］", "]"}, {"　", " "},
+      {"‘", "\""}, {"’", "\""}, {"【", "["}, {"】", "]"}};
+  for (const auto& [fw, ascii] : kPunct) {
+    const std::string quoted = std::string("'") + fw + "'";
+    if (message.size() >= quoted.size() && message.compare(message.size() - quoted.size(), quoted.size(), quoted) == 0)
+      return zh ? std::string("（全角的 '") + fw + "'：请改用半角的 '" + ascii + "'，切换到英文输入法）"
+                : std::string(" (full-width '") + fw + "': write the ASCII '" + ascii + "')";
+  }
+  return "";
+}
+
+void parse_into(LoadedPack* out, std::uint32_t max_depth, Diagnostics* diagnostics, bool zh) {
   JsonLimits limits;
   limits.max_depth = max_depth;
   out->json = parse_json(out->text, limits);
-  Reporter rep(out->file, out->text, diagnostics);
+  Reporter rep(out->file, out->text, diagnostics, zh);
   if (!out->json.ok) {
-    rep.at_pos(out->json.error.code.c_str(), out->json.error.pos, 1, "", "malformed JSON: " + out->json.error.message);
+    const std::string& m = out->json.error.message;
+    rep.at_pos(out->json.error.code.c_str(), out->json.error.pos, 1, "",
+               rep.tr("malformed JSON: " + m, "JSON 格式错误：" + json_error_zh(m)) + full_width_hint(m, zh));
     return;
   }
   for (const auto& d : out->json.duplicates) {
     rep.at_pos("E1004", d.pos, static_cast<int>(d.key.size()) + 2, d.pointer + "/" + pointer_token(d.key),
-               "duplicate key '" + d.key + "' (first at line " + std::to_string(d.first_pos.line) +
-                   "); the first one is used");
+               rep.tr("duplicate key '" + d.key + "' (first at line " + std::to_string(d.first_pos.line) +
+                          "); the first one is used",
+                      "键 '" + d.key + "' 重复（第一次出现在第 " + std::to_string(d.first_pos.line) + " 行）；只用第一个"));
   }
 }
 
 }  // namespace
+
+std::string file_error_zh(const std::string& en) {
+  std::string s = en, prefix;
+  if (s.rfind("line ", 0) == 0 && s.find(": ") != std::string::npos) {
+    const std::size_t colon = s.find(": ");
+    prefix = "第 " + s.substr(5, colon - 5) + " 行：";
+    s = s.substr(colon + 2);
+  }
+  if (s == "cannot open the file") return prefix + "无法打开该文件（路径是否写错？）";
+  if (s == "cannot read the file") return prefix + "无法读取该文件";
+  if (s == "a quote inside an unquoted field") return prefix + "未加引号的字段中出现了引号";
+  if (s == "unterminated quoted field") return prefix + "引号字段没有结束的引号";
+  if (s == "the file is empty (a header row is needed)") return prefix + "文件是空的（需要表头行）";
+  if (s.rfind("the file is ", 0) == 0 && s.find(" bytes, more than the limit of ") != std::string::npos) {
+    const std::size_t b = s.find(" bytes");
+    return prefix + "文件有 " + s.substr(12, b - 12) + " 字节，超过上限 " + s.substr(s.rfind(' ') + 1);
+  }
+  if (s.find(" fields, the header has ") != std::string::npos) {
+    const std::size_t f = s.find(" fields");
+    return prefix + "有 " + s.substr(0, f) + " 个字段，表头有 " + s.substr(s.rfind(' ') + 1) + " 个";
+  }
+  return en;
+}
 
 std::string resolve_relative(const std::string& dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || dir.empty()) return path;
@@ -80,25 +163,26 @@ bool inside_pack_folder(const std::string& dir, const std::string& path) {
 }
 
 bool load_pack_file(const std::string& path, std::size_t max_bytes, std::uint32_t max_depth, LoadedPack* out,
-                    Diagnostics* diagnostics) {
+                    Diagnostics* diagnostics, bool zh) {
   out->file = path;
   out->dir = dir_of(path);
   std::string error;
   if (!read_file(path, max_bytes, &out->text, &error)) {
-    Reporter(path, "", diagnostics).at_file("E1002", error);
+    Reporter rep(path, "", diagnostics, zh);
+    rep.at_file("E1002", rep.tr(error, file_error_zh(error)));
     out->json.ok = false;
     return false;
   }
-  parse_into(out, max_depth, diagnostics);
+  parse_into(out, max_depth, diagnostics, zh);
   return out->json.ok;
 }
 
 void load_pack_text(std::string text, const std::string& virtual_path, std::uint32_t max_depth, LoadedPack* out,
-                    Diagnostics* diagnostics) {
+                    Diagnostics* diagnostics, bool zh) {
   out->file = virtual_path;
   out->dir = dir_of(virtual_path);
   out->text = std::move(text);
-  parse_into(out, max_depth, diagnostics);
+  parse_into(out, max_depth, diagnostics, zh);
 }
 
 bool read_csv(const std::string& path, std::size_t max_bytes, CsvTable* out, std::string* error) {

@@ -19,10 +19,11 @@ struct LoadedPack {
 };
 
 // Reads and parses. `out->json.ok` is false when the JSON could not be read; diagnostics say why.
+// `zh`: messages in Chinese.
 bool load_pack_file(const std::string& path, std::size_t max_bytes, std::uint32_t max_depth, LoadedPack* out,
-                    Diagnostics* diagnostics);
+                    Diagnostics* diagnostics, bool zh = false);
 void load_pack_text(std::string text, const std::string& virtual_path, std::uint32_t max_depth, LoadedPack* out,
-                    Diagnostics* diagnostics);
+                    Diagnostics* diagnostics, bool zh = false);
 
 struct CsvTable {
   std::string file;
@@ -34,6 +35,10 @@ struct CsvTable {
 
 // RFC 4180 CSV, UTF-8 (a BOM is skipped). false with *error on malformed input.
 bool read_csv(const std::string& path, std::size_t max_bytes, CsvTable* out, std::string* error);
+
+// The Chinese wording of an error from reading a file or table (read_csv, load_pack_file); unknown wordings
+// come back unchanged.
+std::string file_error_zh(const std::string& en);
 
 // Joins a path relative to a pack's folder.
 std::string resolve_relative(const std::string& dir, const std::string& path);

@@ -14,7 +14,13 @@ namespace eligo::load {
 
 class Reporter {
  public:
-  Reporter(std::string file, std::string_view source, Diagnostics* out) : file_(std::move(file)), src_(source), out_(out) {}
+  // `zh`: messages in Chinese (the caller words them; see tr).
+  Reporter(std::string file, std::string_view source, Diagnostics* out, bool zh = false)
+      : file_(std::move(file)), src_(source), out_(out), zh_(zh) {}
+
+  bool zh() const { return zh_; }
+  // The message in the reporter's language.
+  std::string tr(std::string en, std::string zh) const { return zh_ ? std::move(zh) : std::move(en); }
 
   // The whole value (its first line) is underlined.
   void at_node(const char* code, const JsonNode& node, const std::string& pointer, std::string message,
@@ -39,6 +45,7 @@ class Reporter {
   std::string file_;
   std::string_view src_;
   Diagnostics* out_;
+  bool zh_ = false;
   int errors_ = 0;
   mutable std::vector<std::uint32_t> line_starts_;
 };

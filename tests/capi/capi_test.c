@@ -46,7 +46,7 @@ static void test_compile_errors(void) {
   eligo_diagnostics* diags = NULL;
   const char* bad = "{\"pack\": \"c.bad\", \"version\": \"1\", \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\"}}},"
                     " \"checks\": [{\"id\": \"c\", \"require\": \"a.y > 1\"}]}";
-  eligo_status st = eligo_pack_compile_text(bad, strlen(bad), "bad.pack.json", &pack, &diags);
+  eligo_status st = eligo_pack_compile_text_lang(bad, strlen(bad), "bad.pack.json", "en", &pack, &diags);
   eligo_diagnostic d;
   CHECK(st == ELIGO_ERROR_COMPILE);
   CHECK(pack == NULL);
@@ -64,6 +64,14 @@ static void test_compile_errors(void) {
   CHECK(strcmp(d.code, "E1108") == 0);
   CHECK(eligo_diagnostics_get(diags, 2, &d) == ELIGO_ERROR_INVALID_ARGUMENT);
   CHECK(strstr(eligo_diagnostics_text(diags), "2 errors") != NULL);
+  eligo_diagnostics_destroy(diags);
+  /* The same mistakes in Chinese: same codes. */
+  st = eligo_pack_compile_text_lang(bad, strlen(bad), "bad.pack.json", "zh-CN", &pack, &diags);
+  CHECK(st == ELIGO_ERROR_COMPILE);
+  CHECK(eligo_diagnostics_get(diags, 0, &d) == ELIGO_OK);
+  CHECK(strcmp(d.code, "E1203") == 0);
+  CHECK(strcmp(d.message, "未知的字段 'a.y'（是否想写 'a.x'？）") == 0);
+  CHECK(strstr(eligo_diagnostics_text(diags), "2 个错误") != NULL);
   eligo_diagnostics_destroy(diags);
 }
 

@@ -14,7 +14,9 @@ std::string codes(const eligo::Diagnostics& d) {
 TEST_CASE("compile rejects JSON nested 100,000 deep with E1003 instead of overflowing the stack", "[compile][hostile]") {
   std::string text(100000, '[');
   text += std::string(100000, ']');
-  const eligo::CompileResult r = eligo::compile_text(text, "deep.pack.json");
+  eligo::CompileOptions en;
+  en.lang = "en";
+  const eligo::CompileResult r = eligo::compile_text(text, "deep.pack.json", en);
   CHECK_FALSE(r.pack);
   REQUIRE(r.diagnostics.items.size() == 1);
   CHECK(r.diagnostics.items[0].code == "E1003");
@@ -49,7 +51,9 @@ TEST_CASE("compile handles a huge flat array of checks and reports each bad one"
 }
 
 TEST_CASE("compile treats non-UTF-8 bytes and control characters in a pack as malformed JSON", "[compile][hostile]") {
-  const eligo::CompileResult r = eligo::compile_text("{\"pack\": \"t\xff\"}", "bytes.pack.json");
+  eligo::CompileOptions en;
+  en.lang = "en";
+  const eligo::CompileResult r = eligo::compile_text("{\"pack\": \"t\xff\"}", "bytes.pack.json", en);
   REQUIRE(r.diagnostics.items.size() == 1);
   CHECK(r.diagnostics.items[0].message == "malformed JSON: invalid UTF-8");
 }

@@ -282,14 +282,17 @@ def _finish(native, diagnostics, text) -> Pack:
     return Pack(native)
 
 
-def load(path: str) -> Pack:
-    """Compiles a .pack.json file; raises RuleError with every problem found."""
-    return _finish(*_eligo.compile_file(str(path)))
+def load(path: str, *, lang: Optional[str] = None) -> Pack:
+    """Compiles a .pack.json file; raises RuleError with every problem found.
+
+    `lang` ("zh-CN" or "en") words the diagnostics; None takes the locale (LC_ALL, LC_MESSAGES, LANG), and
+    zh-CN when none is set. The codes are the same in both languages."""
+    return _finish(*_eligo.compile_file(str(path), lang or ""))
 
 
-def compile(text: str, name: str = "<memory>") -> Pack:  # noqa: A001 - the verb of the domain
-    """Compiles pack JSON text; `name` names it in diagnostics and anchors relative table paths."""
-    return _finish(*_eligo.compile_text(text, name))
+def compile(text: str, name: str = "<memory>", *, lang: Optional[str] = None) -> Pack:  # noqa: A001 - the verb of the domain
+    """Compiles pack JSON text; `name` names it in diagnostics and anchors relative table paths; `lang` as load()."""
+    return _finish(*_eligo.compile_text(text, name, lang or ""))
 
 
 def reconcile(*, orders: str, bank: str, out: str, registry: Optional[str] = None, exclude: Optional[str] = None,

@@ -280,9 +280,15 @@ PYBIND11_MODULE(_eligo, m) {
            },
            py::arg("inputs"), py::arg("options"), py::arg("threads") = 0);
 
-  m.def("compile_file", [](const std::string& path) { return compile_result(eligo::compile_file(path)); });
-  m.def("compile_text", [](const std::string& text, const std::string& name) {
-    return compile_result(eligo::compile_text(text, name));
+  m.def("compile_file", [](const std::string& path, const std::string& lang) {
+    eligo::CompileOptions options;
+    options.lang = lang;
+    return compile_result(eligo::compile_file(path, options));
+  }, py::arg("path"), py::arg("lang") = "");
+  m.def("compile_text", [](const std::string& text, const std::string& name, const std::string& lang) {
+    eligo::CompileOptions options;
+    options.lang = lang;
+    return compile_result(eligo::compile_text(text, name, options));
   });
   m.def("id_check", [](const std::string& text, std::optional<std::string> as_of) {
     eligo::identity::IdOptions opt;

@@ -27,12 +27,21 @@ SUBSIDY = """{
 def test_load_raises_rule_error_with_every_diagnostic():
     with pytest.raises(eligo.RuleError) as e:
         eligo.compile('{"pack": "py.bad", "version": "1", "inputs": {"a": {"fields": {"x": "number"}}},'
-                      ' "checks": [{"id": "c", "require": "a.y > 1"}]}', "bad.pack.json")
+                      ' "checks": [{"id": "c", "require": "a.y > 1"}]}', "bad.pack.json", lang="en")
     codes = [d["code"] for d in e.value.diagnostics]
     assert codes == ["E1203", "E1108"]
     assert e.value.diagnostics[0]["pointer"] == "/checks/0/require"
     assert e.value.diagnostics[0]["message"] == "unknown field 'a.y' (did you mean 'a.x'?)"
     assert "bad.pack.json:1:" in str(e.value) and "2 errors" in str(e.value)
+
+
+def test_diagnostics_in_chinese_keep_their_codes():
+    with pytest.raises(eligo.RuleError) as e:
+        eligo.compile('{"pack": "py.bad", "version": "1", "inputs": {"a": {"fields": {"x": "number"}}},'
+                      ' "checks": [{"id": "c", "require": "a.x ≥ 1"}]}', "bad.pack.json", lang="zh-CN")
+    assert [d["code"] for d in e.value.diagnostics] == ["E1201", "E1108"]
+    assert e.value.diagnostics[0]["message"] == "语法错误：全角字符 '≥'：请改用半角的 '>='（切换到英文输入法）"
+    assert "2 个错误" in str(e.value)
 
 
 def test_bundled_pack_loads_and_explains_a_rejection(root):
