@@ -132,7 +132,7 @@ TEST_CASE("JSON Lines keep exact number text", "[payout][files]") {
   CHECK(r.rejections()[0].row == 4);
   CHECK(r.rejections()[0].reason == "not a JSON object");
   CHECK(r.rejections()[1].row == 5);
-  CHECK(r.rejections()[1].reason.rfind("not valid JSON near byte", 0) == 0);
+  CHECK(r.rejections()[1].reason.rfind("not valid JSON at column ", 0) == 0);
   CHECK(r.rejections()[1].reason.find(kId1) == std::string::npos);
   CHECK(r.rejections()[2].field == "order_no");
   CHECK(r.rejections()[2].reason == "an object or array, not a single value");
@@ -154,12 +154,14 @@ TEST_CASE("a GB18030 bank file with Chinese headers loads through the mapping", 
   REQUIRE(load_records(bank, m.bank, rec, nullptr, &error));
   const Report r = rec.run();
   CHECK(r.order_class(0) == Class::paid);
-  // Read as UTF-8 the Chinese header does not decode to the mapped names: the file is unusable, said so.
+  // Read as UTF-8 the Chinese header is not UTF-8: the file is unusable, said with the byte offset and
+  // without the undecoded bytes.
   Reconciliation wrong;
   Mapping utf8 = m;
   utf8.bank.encoding = "utf-8";
   CHECK_FALSE(load_records(bank, utf8.bank, wrong, nullptr, &error));
-  CHECK(error.find("the header lacks the columns") != std::string::npos);
+  CHECK(error == bank + ": the header row is not valid UTF-8 (bytes at byte offset 0); if the file is GB18030 or GBK, "
+                        "give its encoding");
 }
 
 TEST_CASE("invalid UTF-8 in a row is a rejection naming the field", "[payout][files]") {
