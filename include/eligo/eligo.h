@@ -60,7 +60,8 @@ typedef enum eligo_status {
   ELIGO_OK = 0,
   ELIGO_ERROR_INVALID_ARGUMENT = 1, /* a NULL where a value is needed, a malformed option value */
   ELIGO_ERROR_COMPILE = 2,          /* the rule pack has errors: read the diagnostics handle */
-  ELIGO_ERROR_EVALUATION = 3,       /* the result JSON has verdict "error" and an "error" object (E2xxx) */
+  ELIGO_ERROR_EVALUATION = 3,       /* the result JSON has verdict "error" and an "error" object: E2xxx, or an
+                                       input rejected whole (E3000 malformed, E3004 unknown key, E3005 twice) */
   ELIGO_ERROR_OUT_OF_MEMORY = 4,
   ELIGO_ERROR_INTERNAL = 5          /* a bug in eligo: please report it with the input */
 } eligo_status;

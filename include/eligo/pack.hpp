@@ -41,6 +41,7 @@ namespace eligo {
 namespace detail {
 struct Program;
 class BoundInput;
+struct RowLayoutData;
 }  // namespace detail
 namespace blacklist {
 class Snapshot;
@@ -73,6 +74,46 @@ class DataSource {
  public:
   virtual ~DataSource() = default;
   virtual std::optional<std::string> fetch(const SourceRequest& request) = 0;
+};
+
+// What a key that the pack's inputs do not declare is: a data error (the decision is `error`), a warning in
+// the decision (the key is ignored), or ignored silently. The pack's "unknown_fields" sets the default.
+enum class UnknownFields { error, warn, ignore };
+
+// How applicant data is bound to the pack's inputs (docs/data-in.md).
+struct BindOptions {
+  // "": the JSON object's keys are input groups ({"applicant": {...}, "hrss": {...}}). A group name: the
+  // object (or row) is a flat record of that group ({"id_number": ..., "age": ...}); other groups may
+  // still be given in it by their names. For rows (CSV, DataFrames) "" means the pack's "record" group.
+  std::string group;
+  std::optional<UnknownFields> unknown_fields;  // default: the pack's "unknown_fields", else error
+};
+
+// One cell of a row given by a host that has typed values (Python columns); text cells go through the
+// documented text coercions (docs/data-in.md), typed cells are taken as they are where the type fits.
+struct Cell {
+  enum class Kind : std::uint8_t { missing, text, number, boolean, date };
+  Kind kind = Kind::missing;
+  std::string_view text;
+  Decimal number;
+  bool boolean = false;
+  Date date;
+};
+
+// A row layout: a header (column names) resolved once against a pack's inputs. A column names a field of
+// the record group ("age"), a field of any group ("hrss.name"), or a whole group given as JSON
+// ("medical_insurance"); a field of list or record type is given as JSON text. Cheap to copy.
+class RowLayout {
+ public:
+  std::size_t columns() const;
+  // Columns not bound because the pack does not declare them (unknown_fields warn/ignore).
+  const std::vector<std::string>& ignored() const;
+  // The column that names `path` ("applicant.id_number"), or -1.
+  int column_of(std::string_view path) const;
+
+ private:
+  friend class Pack;
+  std::shared_ptr<const detail::RowLayoutData> impl_;
 };
 
 struct EvalOptions {
@@ -139,7 +180,7 @@ struct OutputResult {
 
 struct DataError {
   std::string code;                   // E3001 …
-  std::string path;                   // "applicant.birth_date"
+  std::string path;                   // "applicant.birth_date"; "" for the input as a whole
   std::string message;
 };
 
@@ -165,7 +206,8 @@ struct Decision {
   std::vector<ItemResult> items;
   std::vector<OutputResult> outputs;
   std::vector<SourceCall> sources_called;
-  std::vector<DataError> data_errors;
+  std::vector<DataError> data_errors;   // the input given up front has errors: the verdict is `error`
+  std::vector<DataError> data_warnings; // keys ignored under unknown_fields "warn"
   std::vector<BlacklistHit> blacklist_hits;   // entries that matched, with the snapshot they came from
   std::string blacklist_version, blacklist_hash;
   std::optional<EvalError> error;
@@ -188,6 +230,7 @@ class Input {
   Input& operator=(Input&&) noexcept;
 
   const std::vector<DataError>& errors() const;
+  const std::vector<DataError>& warnings() const;
   // A scalar value given up front, as text ("" when absent): for data sources that need a key.
   std::string text(std::string_view path) const;
 
@@ -207,11 +250,22 @@ class Pack {
   bool in_force(Date as_of) const;
   std::vector<std::string> test_files() const;
 
-  // Binds applicant JSON (an object of groups). Malformed JSON is an error in input.errors().
-  Input bind(std::string_view json) const;
+  // Binds applicant JSON: an object of groups, or with options.group a flat record. Strict: malformed JSON,
+  // a key the inputs do not declare, a key given twice, a value of the wrong type are data errors in
+  // input.errors() (each with its path), and evaluating such an input gives the verdict `error`.
+  Input bind(std::string_view json, const BindOptions& options = {}) const;
   // Rebinds `input` in place, reusing its storage (the allocation-free path for hot loops).
-  void bind(std::string_view json, Input* input) const;
-  Decision evaluate(std::string_view json, const EvalOptions& options = {}) const;
+  void bind(std::string_view json, Input* input, const BindOptions& options = {}) const;
+
+  // Rows: resolve a header once, then bind each row's cells (CSV cells, DataFrame values). nullopt and
+  // *error ("column 'birthdate' is not an input of the pack (did you mean 'birth_date'?)") when a column
+  // names nothing the pack declares (unless unknown_fields allows it), or two columns give one field.
+  std::optional<RowLayout> layout(const std::vector<std::string>& columns, const BindOptions& options,
+                                  std::string* error) const;
+  // `cells` in the layout's column order; an empty text cell is a missing value.
+  void bind_row(const RowLayout& layout, const std::vector<std::string_view>& cells, Input* input) const;
+  void bind_row(const RowLayout& layout, const Cell* cells, std::size_t count, Input* input) const;
+  Decision evaluate(std::string_view json, const EvalOptions& options = {}, const BindOptions& bind = {}) const;
   Decision evaluate(Input& input, const EvalOptions& options = {}) const;
   // Reuses `out`'s storage: the allocation-free path for hot loops.
   void evaluate(Input& input, const EvalOptions& options, Decision* out) const;

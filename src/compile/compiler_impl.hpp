@@ -150,6 +150,7 @@ class Compiler {
                            Localized* label);
   std::uint32_t parse_record(const JsonNode& fields, const std::string& pointer, const std::string& path);
   void compile_inputs(const JsonNode& n);
+  void compile_binding(const JsonNode& root);
 
   // ---- IR building and folding (fold.cpp) -------------------------------------------------------------
   std::uint32_t emit(Node n, const ExprCtx& ctx, const Ast* a);

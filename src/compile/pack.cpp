@@ -4,7 +4,7 @@
 
 #include "compile/compiler.hpp"
 #include "eligo/pack.hpp"
-#include "evaluate/evaluator.hpp"
+#include "evaluate/bind.hpp"
 #include "explain/render.hpp"
 
 namespace eligo {
@@ -53,19 +53,73 @@ bool Pack::in_force(Date as_of) const {
          !(program_->effective_until && as_of > *program_->effective_until);
 }
 
-Input Pack::bind(std::string_view json) const {
+Input Pack::bind(std::string_view json, const BindOptions& options) const {
   Input in;
-  detail::bind_json(*program_, json, in.impl_.get());
+  detail::bind_json(*program_, json, in.impl_.get(), options);
   return in;
 }
 
-void Pack::bind(std::string_view json, Input* input) const { detail::bind_json(*program_, json, input->impl_.get()); }
+void Pack::bind(std::string_view json, Input* input, const BindOptions& options) const {
+  detail::bind_json(*program_, json, input->impl_.get(), options);
+}
+
+std::optional<RowLayout> Pack::layout(const std::vector<std::string>& columns, const BindOptions& options,
+                                      std::string* error) const {
+  auto data = std::make_shared<detail::RowLayoutData>();
+  if (!detail::make_layout(*program_, columns, options, data.get(), error)) return std::nullopt;
+  RowLayout layout;
+  layout.impl_ = std::move(data);
+  return layout;
+}
+
+void Pack::bind_row(const RowLayout& layout, const std::vector<std::string_view>& cells, Input* input) const {
+  // Text cells; a small fixed buffer keeps the common widths allocation-free.
+  Cell buffer[64];
+  std::vector<Cell> heap;
+  Cell* c = buffer;
+  if (cells.size() > 64) {
+    heap.resize(cells.size());
+    c = heap.data();
+  }
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    c[i].kind = Cell::Kind::text;
+    c[i].text = cells[i];
+  }
+  bind_row(layout, c, cells.size(), input);
+}
+
+void Pack::bind_row(const RowLayout& layout, const Cell* cells, std::size_t count, Input* input) const {
+  if (!layout.impl_ || layout.impl_->program != program_.get()) {
+    input->impl_->program = program_.get();
+    input->impl_->errors.assign(1, DataError{"E2008", "", "the row layout was made for another pack"});
+    return;
+  }
+  detail::bind_row(*layout.impl_, cells, count, input->impl_.get());
+}
+
+std::size_t RowLayout::columns() const { return impl_ ? impl_->columns.size() : 0; }
+const std::vector<std::string>& RowLayout::ignored() const {
+  static const std::vector<std::string> none;
+  return impl_ ? impl_->ignored : none;
+}
+int RowLayout::column_of(std::string_view path) const {
+  if (!impl_) return -1;
+  const detail::Program& p = *impl_->program;
+  for (std::size_t c = 0; c < impl_->columns.size(); ++c) {
+    const auto& col = impl_->columns[c];
+    if (col.kind != detail::RowLayoutData::Kind::field) continue;
+    const auto& g = p.groups[col.group];
+    if (p.paths[p.records[g.record].fields[static_cast<std::size_t>(col.field)].path] == path) return static_cast<int>(c);
+  }
+  return -1;
+}
 
 Input::Input() : impl_(std::make_unique<detail::BoundInput>()) {}
 Input::~Input() = default;
 Input::Input(Input&&) noexcept = default;
 Input& Input::operator=(Input&&) noexcept = default;
 const std::vector<DataError>& Input::errors() const { return impl_->errors; }
+const std::vector<DataError>& Input::warnings() const { return impl_->warnings; }
 
 std::string Input::text(std::string_view path) const {
   const detail::Program* p = impl_->program;

@@ -213,6 +213,10 @@ struct Program {
   std::vector<GroupInfo> groups;
   std::vector<std::vector<std::string>> enums;
   std::vector<std::string> paths;  // path id → text
+  // Binding: the group a flat record (a CSV row, a flat JSON object) fills by default, -1 for none; and
+  // what a key the inputs do not declare is (0 error, 1 warning, 2 ignored) unless the caller says.
+  std::int32_t record_group = -1;
+  std::uint8_t unknown_fields = 0;
 
   // code
   std::vector<Node> nodes;

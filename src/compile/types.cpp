@@ -181,6 +181,31 @@ std::uint32_t Compiler::parse_record(const JsonNode& fields, const std::string& 
   return add_type(t);
 }
 
+// "record": the group a flat record binds to; "unknown_fields": error | warn | ignore (docs/data-in.md).
+void Compiler::compile_binding(const JsonNode& root) {
+  if (const JsonNode* r = root.find("record")) {
+    const std::string s = get_string(r, "/record", "\"record\"");
+    std::vector<std::string> names;
+    for (std::size_t g = 0; g < p_->groups.size(); ++g) {
+      names.push_back(p_->groups[g].name);
+      if (p_->groups[g].name == s) p_->record_group = static_cast<std::int32_t>(g);
+    }
+    if (r->is_string() && p_->record_group < 0) {
+      const std::string near = load::closest(s, names);
+      rep_.at_node("E1203", *r, "/record",
+                   "'" + s + "' is not an input group" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    }
+  }
+  if (const JsonNode* u = root.find("unknown_fields")) {
+    const std::string s = get_string(u, "/unknown_fields", "\"unknown_fields\"");
+    if (s == "error") p_->unknown_fields = 0;
+    else if (s == "warn") p_->unknown_fields = 1;
+    else if (s == "ignore") p_->unknown_fields = 2;
+    else if (u->is_string())
+      rep_.at_node("E1102", *u, "/unknown_fields", "unknown value '" + s + "' (error, warn, ignore)");
+  }
+}
+
 void Compiler::compile_inputs(const JsonNode& n) {
   if (!expect_kind(n, JsonNode::Kind::object, "/inputs", "\"inputs\"")) return;
   for (std::size_t i = 0; i < n.members.size(); ++i) {

@@ -81,8 +81,8 @@ const char* item_status_name(ItemStatus s) {
   return "scored";
 }
 
-Decision Pack::evaluate(std::string_view json, const EvalOptions& options) const {
-  Input in = bind(json);
+Decision Pack::evaluate(std::string_view json, const EvalOptions& options, const BindOptions& bind_options) const {
+  Input in = bind(json, bind_options);
   Decision d;
   evaluate(in, options, &d);
   return d;
@@ -109,6 +109,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.total = Decimal();
   d.sources_called.clear();
   d.data_errors.clear();
+  d.data_warnings.clear();
   d.blacklist_hits.clear();
   d.blacklist_version.clear();
   d.blacklist_hash.clear();
@@ -156,6 +157,25 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     d.blacklist_hash = options.blacklist->hash();
   }
   BoundInput& in = *input.impl_;
+  d.data_warnings = in.warnings;
+  // An input of the wrong shape (malformed JSON, a key the pack does not declare, a key given twice) is
+  // rejected whole: no check runs on it, so no verdict or score can be quietly wrong. A value of the wrong
+  // type is narrower: its field is missing, and the checks that need it say so (needs_evidence).
+  const DataError* shape = nullptr;
+  for (const DataError& e : in.errors)
+    if (e.code == "E3000" || e.code == "E3004" || e.code == "E3005") {
+      shape = &e;
+      break;
+    }
+  if (shape) {
+    d.items.clear();
+    d.data_errors = in.errors;
+    d.error = EvalError{shape->code,
+                        "the input is rejected: " + (shape->path.empty() ? "" : shape->path + ": ") + shape->message +
+                            (in.errors.size() > 1 ? " (" + std::to_string(in.errors.size()) + " data errors in all)" : ""),
+                        ""};
+    return;
+  }
   in.reset_fetched();
   // One reusable evaluator per thread; a data source that evaluates another pack on the same thread
   // (re-entry) gets a fresh one, so the outer evaluation's state is never reset under it.

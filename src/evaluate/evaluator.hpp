@@ -21,7 +21,8 @@ class BoundInput {
   Arena arena;
   std::vector<Value> groups;        // record values, one per group
   std::vector<State> state;
-  std::vector<DataError> errors;
+  std::vector<DataError> errors;         // from binding what was given up front: the decision is `error`
+  std::vector<DataError> warnings;       // keys ignored under unknown_fields "warn"
   std::vector<DataError> source_errors;  // from data fetched during the last evaluation
   std::vector<std::uint8_t> given;  // 1 when the group was given up front (kept across evaluations)
 
@@ -29,9 +30,7 @@ class BoundInput {
   void reset_fetched();
 };
 
-// Binds a JSON object of groups. Errors (wrong types, malformed values) are recorded and the field is
-// treated as missing. Used for input given up front and for what data sources return.
-void bind_json(const Program& program, std::string_view json, BoundInput* out);
+// Binding (bind.cpp) fills a BoundInput: see evaluate/bind.hpp.
 bool bind_group_json(const Program& program, std::uint32_t group, std::string_view json, BoundInput* in,
                      std::vector<DataError>* errors);
 

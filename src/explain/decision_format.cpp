@@ -208,10 +208,11 @@ std::string Decision::to_json() const {
     }
     w.close(']');
   }
-  if (!data_errors.empty()) {
-    w.key("data_errors");
+  const auto problems = [&w](const char* key, const std::vector<DataError>& list) {
+    if (list.empty()) return;
+    w.key(key);
     w.open('[');
-    for (const auto& d : data_errors) {
+    for (const auto& d : list) {
       w.open('{');
       w.field("code", d.code);
       w.field("path", d.path);
@@ -219,7 +220,9 @@ std::string Decision::to_json() const {
       w.close('}');
     }
     w.close(']');
-  }
+  };
+  problems("data_errors", data_errors);
+  problems("data_warnings", data_warnings);
   w.close('}');
   return out;
 }
@@ -234,7 +237,10 @@ std::string Decision::to_text(bool explain) const {
   if (zh) s += std::string(" (") + kZhVerdict[static_cast<int>(verdict)] + ")";
   s += "\n";
   if (error) s += "error[" + error->code + "] " + (error->pointer.empty() ? "" : error->pointer + ": ") + error->message + "\n";
-  for (const auto& e : data_errors) s += "data error[" + e.code + "] " + e.path + ": " + e.message + "\n";
+  for (const auto& e : data_errors)
+    s += "data error[" + e.code + "] " + (e.path.empty() ? "" : e.path + ": ") + e.message + "\n";
+  for (const auto& e : data_warnings)
+    s += "data warning[" + e.code + "] " + (e.path.empty() ? "" : e.path + ": ") + e.message + "\n";
   for (const auto& c : checks) {
     static const char* kMark[] = {"✓", "✗", "?", "-", "·"};
     s += "  " + std::string(kMark[static_cast<int>(c.status)]) + " " + std::string(c.id);

@@ -111,9 +111,11 @@ static void test_evaluate_with_source(void) {
   CHECK(result && strstr(result, "330106195804120220") == NULL); /* PII masked */
   eligo_free(result);
 
-  /* Outside the evaluation window of nothing, but a broken input is a data error, not a crash. */
-  CHECK(eligo_pack_evaluate(pack, "{not json", 9, opt, &result) == ELIGO_OK);
-  CHECK(result && strstr(result, "\"E3000\"") != NULL);
+  /* A broken input is rejected whole (verdict "error", E3000 with the column), never a crash and never a
+   * quiet verdict. */
+  CHECK(eligo_pack_evaluate(pack, "{not json", 9, opt, &result) == ELIGO_ERROR_EVALUATION);
+  CHECK(result && strstr(result, "\"verdict\":\"error\"") != NULL);
+  CHECK(result && strstr(result, "\"message\":\"the input is not valid JSON: column 2: expected a member name in double quotes\"") != NULL);
   eligo_free(result);
 
   eligo_options_destroy(opt);

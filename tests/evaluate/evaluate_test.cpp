@@ -166,7 +166,7 @@ TEST_CASE("wrongly typed applicant data is a data error naming the field", "[eva
   CHECK(d.data_errors[0].path == "applicant.id_number");
   CHECK(d.data_errors[0].message == "expected a string, got a number");
   CHECK(d.data_errors[1].path == "medical.stays[0].admit");
-  CHECK(d.data_errors[1].message == "'2024-02-30' is not a date (YYYY-MM-DD, a real calendar day)");
+  CHECK(d.data_errors[1].message == "'2024-02-30' is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD, a real calendar day)");
   CHECK(d.verdict == Verdict::needs_evidence);
 }
 

@@ -95,7 +95,7 @@ TEST_CASE("a data error on a personal-data field does not repeat the value", "[e
     "inputs": {"a": {"fields": {"born": {"type": "date", "pii": "id_number"}}}}})J");
   const Decision d = pack.evaluate(R"J({"a": {"born": "110101199003077774"}})J", on("2024-01-01"));
   REQUIRE(d.data_errors.size() == 1);
-  CHECK(d.data_errors[0].message == "the value is not a date (YYYY-MM-DD, a real calendar day)");
+  CHECK(d.data_errors[0].message == "the value is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD, a real calendar day)");
 }
 
 TEST_CASE("tables do not hide missing facts", "[evaluate][regression][scoring]") {
