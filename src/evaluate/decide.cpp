@@ -81,6 +81,20 @@ const char* item_status_name(ItemStatus s) {
   return "scored";
 }
 
+namespace {
+
+// Data errors quote the values and keys they reject, whatever field they came from: PII by shape is masked.
+void mask_problems(Decision* d) {
+  for (auto* list : {&d->data_errors, &d->data_warnings})
+    for (DataError& e : *list) {
+      e.message = identity::mask_pii_runs(e.message);
+      e.path = identity::mask_pii_runs(e.path);
+    }
+  if (d->error) d->error->message = identity::mask_pii_runs(d->error->message);
+}
+
+}  // namespace
+
 Decision Pack::evaluate(std::string_view json, const EvalOptions& options, const BindOptions& bind_options) const {
   Input in = bind(json, bind_options);
   Decision d;
@@ -174,6 +188,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                         "the input is rejected: " + (shape->path.empty() ? "" : shape->path + ": ") + shape->message +
                             (in.errors.size() > 1 ? " (" + std::to_string(in.errors.size()) + " data errors in all)" : ""),
                         ""};
+    if (!options.clear_pii) mask_problems(&d);
     return;
   }
   in.reset_fetched();
@@ -436,14 +451,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.blacklist_hits = ev.blacklist_hits;
   d.data_errors = in.errors;
   d.data_errors.insert(d.data_errors.end(), in.source_errors.begin(), in.source_errors.end());
-  if (!clear) {
-    // Data errors quote the values they reject, whatever field they came from: PII by shape is masked.
-    for (DataError& e : d.data_errors) {
-      e.message = identity::mask_pii_runs(e.message);
-      e.path = identity::mask_pii_runs(e.path);
-    }
-    if (d.error) d.error->message = identity::mask_pii_runs(d.error->message);
-  }
+  if (!clear) mask_problems(&d);
 }
 
 }  // namespace eligo

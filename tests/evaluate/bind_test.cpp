@@ -56,7 +56,7 @@ TEST_CASE("a misspelt field is a data error with a suggestion, and the decision 
   CHECK(d.items.empty());
 }
 
-TEST_CASE("an unknown group is a data error; a group or field given twice too", "[bind]") {
+TEST_CASE("an unknown group is a data error — a group or field given twice too", "[bind]") {
   const Pack p = compile_ok(kPack);
   CHECK(errors_of(p.evaluate(R"({"aplicant": {}})", on("2024-05-01"))) ==
         "E3004 aplicant: 'aplicant' is not an input group of the pack (did you mean 'applicant'?)\n");
@@ -84,7 +84,7 @@ TEST_CASE("unknown_fields warn keeps the key out and says so in the decision", "
   CHECK(quiet.total.to_string() == "39");
 }
 
-TEST_CASE("a flat record binds to the named group; other groups can come nested in it", "[bind]") {
+TEST_CASE("a flat record binds to the named group — other groups can come nested in it", "[bind]") {
   const Pack p = compile_ok(kPack);
   BindOptions b;
   b.group = "applicant";
@@ -130,7 +130,7 @@ TEST_CASE("text coercions: booleans, dates, numbers", "[bind][coerce]") {
     CHECK_FALSE(text_to_number(t));
 }
 
-TEST_CASE("a coercion that fails is a data error naming the field and why; the field is then missing", "[bind][coerce]") {
+TEST_CASE("a coercion that fails is a data error naming the field and why — the field is then missing", "[bind][coerce]") {
   const Pack p = compile_ok(kPack);
   BindOptions b;
   b.group = "applicant";
@@ -146,7 +146,7 @@ TEST_CASE("a coercion that fails is a data error naming the field and why; the f
         "E3001 applicant.married: 'maybe' is not true or false (true/false, 1/0, 是/否, Y/N)\n");
 }
 
-TEST_CASE("rows: a header resolves once; unknown columns are refused with a suggestion", "[bind][rows]") {
+TEST_CASE("rows: a header resolves once — unknown columns are refused with a suggestion", "[bind][rows]") {
   const Pack p = compile_ok(kPack);
   std::string error;
   CHECK_FALSE(p.layout({"birthdate", "income"}, {}, &error));

@@ -72,7 +72,7 @@ TEST_CASE("a CSV header naming one column twice is refused, naming both columns"
   CHECK(zh.error == "pay.csv: the header names '金额' twice: columns 2 (B) and 3 (C); which one holds the value is ambiguous");
 }
 
-TEST_CASE("CSV rows: quotes, doubled quotes, newlines in cells, CRLF; a row of the wrong width is a bad row", "[records][csv]") {
+TEST_CASE("CSV rows: quotes, doubled quotes, newlines in cells, CRLF — a row of the wrong width is a bad row", "[records][csv]") {
   const Read r = read_all("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n1,2,3\r\n\"two\nlines\", 2 \r\n\r\n", "t.csv");
   REQUIRE(r.error.empty());
   CHECK(r.rows == std::vector<std::string>{"x, y|say \"hi\"", "two\nlines|2"});
@@ -86,7 +86,7 @@ TEST_CASE("a CSV file with no header row is refused", "[records][csv]") {
   CHECK(read_all("a,,c\n", "e.csv").error == "e.csv: line 1: column 2 (B) of the header has no name");
 }
 
-TEST_CASE("invalid UTF-8 in a CSV row is that row's problem, with the column; the next row is read", "[records][csv]") {
+TEST_CASE("invalid UTF-8 in a CSV row is that row's problem, with the column — the next row is read", "[records][csv]") {
   RecordReader reader;
   std::string error;
   REQUIRE(reader.open_text("name,age\n\xB6\xCE,3\nok,4\n", "u.csv", {}, &error));
@@ -123,7 +123,7 @@ TEST_CASE("a JSON array file is streamed element by element, across chunk bounda
   CHECK(r.lines[n - 1] == static_cast<std::uint64_t>(n + 1));
 }
 
-TEST_CASE("a JSON file: one object is one row; a second value after it is an error that suggests JSON Lines", "[records][json]") {
+TEST_CASE("a JSON file: one object is one row — a second value after it is an error that suggests JSON Lines", "[records][json]") {
   const Read one = read_all("{\n  \"a\": 1\n}\n", "one.json");
   REQUIRE(one.error.empty());
   CHECK(one.rows == std::vector<std::string>{"{\n  \"a\": 1\n}"});
@@ -136,7 +136,7 @@ TEST_CASE("a JSON file: one object is one row; a second value after it is an err
   CHECK(broken.error == "b.json: line 1, column 7: unexpected character (expected a value) (row 2)");
 }
 
-TEST_CASE("JSON object members are picked out as cells by name; numbers keep their text", "[records][json]") {
+TEST_CASE("JSON object members are picked out as cells by name — numbers keep their text", "[records][json]") {
   JsonCells cells;
   std::string problem;
   REQUIRE(json_object_cells(R"({"amount": 5000.10, "name": "\u5f20\u4e09", "scopes": ["a","b"], "x": {"y": 1}, "z": null})",
