@@ -1,5 +1,7 @@
 # Installs the built eligo into a scratch prefix, then configures, builds and runs examples/consumer
 # against it with find_package(eligo): the way a portal's project uses an installed eligo.
+# SANITIZER_FLAGS: set when the build under test is a sanitizer build (scripts/test --sanitize); a program
+# linking a sanitized libeligo needs the sanitizer runtime too, so the consumer is built with the same flags.
 set(prefix ${BUILD_DIR}/install-test/prefix)
 set(consumer_build ${BUILD_DIR}/install-test/consumer)
 file(REMOVE_RECURSE ${BUILD_DIR}/install-test)
@@ -9,6 +11,7 @@ if(NOT rc EQUAL 0)
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/consumer -B ${consumer_build}
                         -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
+                        "-DCMAKE_CXX_FLAGS=${SANITIZER_FLAGS}" "-DCMAKE_C_FLAGS=${SANITIZER_FLAGS}"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "configuring the consumer failed:\n${out}\n${err}")
@@ -35,7 +38,7 @@ if(PKG_CONFIG)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "pkg-config does not know eligo")
   endif()
-  separate_arguments(flags UNIX_COMMAND "${flags}")
+  separate_arguments(flags UNIX_COMMAND "${SANITIZER_FLAGS} ${flags}")
   execute_process(COMMAND cc -std=c99 ${SOURCE_DIR}/examples/consumer/main.c ${flags} -Wl,-rpath,${prefix}/lib
                           -o ${consumer_build}/consumer_pkgconfig RESULT_VARIABLE rc ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
