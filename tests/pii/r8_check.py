@@ -61,19 +61,25 @@ def kind_of(run):
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _RUN = re.compile(r"[0-9]+(?:[Xx](?![A-Za-z0-9]))?")
-_HEX = re.compile(r"[0-9A-Fa-f]{32,}")
+_HEXCHARS = frozenset("0123456789abcdefABCDEF")
 
 
 def findings(text):
     """[(kind, run)] for every PII-shaped run written in clear in `text`."""
     text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     text = unicodedata.normalize("NFKC", text)
-    digests = [(m.start(), m.end()) for m in _HEX.finditer(text) if re.search(r"[A-Fa-f]", m.group(0))]
     out = []
     for m in _RUN.finditer(text):
-        if any(a <= m.start() and m.end() <= b and (a < m.start() or b > m.end()) for a, b in digests):
-            continue
         k = kind_of(m.group(0))
-        if k:
-            out.append((k, m.group(0)))
+        if not k:
+            continue
+        # Inside a hex digest (32+ hex characters around the run, a letter among them): part of the hash.
+        lo, hi = m.start(), m.end()
+        while lo > 0 and text[lo - 1] in _HEXCHARS:
+            lo -= 1
+        while hi < len(text) and text[hi] in _HEXCHARS:
+            hi += 1
+        if hi - lo >= 32 and (lo < m.start() or hi > m.end()):
+            continue
+        out.append((k, m.group(0)))
     return out
