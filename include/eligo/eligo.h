@@ -140,6 +140,11 @@ ELIGO_API eligo_status eligo_options_set_as_of(eligo_options* options, const cha
 ELIGO_API eligo_status eligo_options_set_lang(eligo_options* options, const char* lang);
 ELIGO_API eligo_status eligo_options_set_mode(eligo_options* options, const char* mode);
 ELIGO_API eligo_status eligo_options_set_explain(eligo_options* options, int explain);
+/* Binding (docs/data-in.md): `group` names the input group a flat JSON object fills (NULL or "" for an
+ * object of groups); `policy` is "error" (default: the pack's), "warn" or "ignore" for keys the pack does not
+ * declare. */
+ELIGO_API eligo_status eligo_options_set_group(eligo_options* options, const char* group);
+ELIGO_API eligo_status eligo_options_set_unknown_fields(eligo_options* options, const char* policy);
 ELIGO_API eligo_status eligo_options_set_clear_pii(eligo_options* options, int clear_pii);
 ELIGO_API eligo_status eligo_options_set_step_budget(eligo_options* options, unsigned long long steps);
 ELIGO_API eligo_status eligo_options_set_threads(eligo_options* options, int threads);

@@ -27,6 +27,7 @@ struct eligo_blacklist {
 
 struct eligo_options {
   eligo::EvalOptions options;
+  eligo::BindOptions bind;
   eligo_source_fn source = nullptr;
   void* source_user_data = nullptr;
   int threads = 0;

@@ -41,6 +41,21 @@ ELIGO_API eligo_status eligo_options_set_mode(eligo_options* o, const char* mode
   return ELIGO_OK;
 }
 
+ELIGO_API eligo_status eligo_options_set_group(eligo_options* o, const char* group) {
+  if (!o) return ELIGO_ERROR_INVALID_ARGUMENT;
+  o->bind.group = group ? group : "";
+  return ELIGO_OK;
+}
+
+ELIGO_API eligo_status eligo_options_set_unknown_fields(eligo_options* o, const char* policy) {
+  if (!o || !policy) return ELIGO_ERROR_INVALID_ARGUMENT;
+  if (std::strcmp(policy, "error") == 0) o->bind.unknown_fields = eligo::UnknownFields::error;
+  else if (std::strcmp(policy, "warn") == 0) o->bind.unknown_fields = eligo::UnknownFields::warn;
+  else if (std::strcmp(policy, "ignore") == 0) o->bind.unknown_fields = eligo::UnknownFields::ignore;
+  else return ELIGO_ERROR_INVALID_ARGUMENT;
+  return ELIGO_OK;
+}
+
 ELIGO_API eligo_status eligo_options_set_explain(eligo_options* o, int explain) {
   if (!o) return ELIGO_ERROR_INVALID_ARGUMENT;
   o->options.explain = explain != 0;

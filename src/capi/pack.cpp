@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "capi/handles.hpp"
+#include "eligo/records.hpp"
 
 using eligo::capi::copy_out;
 using eligo::capi::guard;
@@ -120,7 +121,7 @@ ELIGO_API eligo_status eligo_pack_evaluate(const eligo_pack* pack, const char* i
       explicit Busy(bool& x) : b(x), was(x) { b = true; }
       ~Busy() { b = was; }
     } busy_guard(busy);
-    pack->pack.bind(input, &in);
+    pack->pack.bind(input, &in, o.bind);
     pack->pack.evaluate(in, eo, &d);
     *out_result_json = copy_out(d.to_json());
     return d.verdict == eligo::Verdict::error ? ELIGO_ERROR_EVALUATION : ELIGO_OK;
@@ -134,18 +135,30 @@ ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const c
   return guard([&] {
     static const eligo_options kDefaults;
     const eligo_options& o = options ? *options : kDefaults;
-    // Lines, with their 1-based numbers; blank lines are skipped.
-    std::vector<std::pair<std::size_t, std::string_view>> lines;
-    const std::string_view text(input_jsonl, length);
-    std::size_t pos = 0, number = 1;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      const std::string_view line = text.substr(pos, end - pos);
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(number, line);
-      pos = end + 1;
-      ++number;
+    // Rows of JSON Lines through the common reader (a BOM skipped, blank lines skipped, each line its own
+    // row), with their 1-based line numbers.
+    struct Line {
+      std::uint64_t number;
+      std::string text;
+      std::string problem;  // the reader's: the line cannot be read (not UTF-8)
+    };
+    std::vector<Line> lines;
+    {
+      eligo::records::RecordReader reader;
+      eligo::records::ReadOptions ro;
+      ro.format = eligo::records::Format::jsonl;
+      std::string error;
+      if (!reader.open_text(std::string(input_jsonl, length), "<input>", ro, &error)) return ELIGO_ERROR_INVALID_ARGUMENT;
+      for (;;) {
+        const eligo::records::Next n = reader.next();
+        if (n == eligo::records::Next::end || n == eligo::records::Next::error) break;
+        if (n == eligo::records::Next::row) lines.push_back({reader.line(), std::string(reader.json()), {}});
+        else lines.push_back({reader.line(), {}, reader.problem()});
+      }
     }
+    // One date for the whole batch, read once: a batch across midnight judges every row on the same day (R5).
+    eligo::EvalOptions batch_options = o.options;
+    if (!batch_options.as_of) batch_options.as_of = eligo::today_cst();
     std::vector<std::string> results(lines.size());
     const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
     const std::size_t threads = std::min<std::size_t>(o.threads > 0 ? static_cast<std::size_t>(o.threads) : hw,
@@ -153,16 +166,20 @@ ELIGO_API eligo_status eligo_pack_evaluate_batch(const eligo_pack* pack, const c
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto work_body = [&](std::size_t begin, std::size_t end) {
-      eligo::EvalOptions eo = o.options;
-      eo.as_of = eo.as_of ? eo.as_of : eligo::today_cst();  // one date for the whole batch
+      const eligo::EvalOptions& eo = batch_options;
       eligo::Decision d;
       eligo::Input in;
       for (std::size_t i = begin; i < end; ++i) {
-        pack->pack.bind(lines[i].second, &in);
+        if (!lines[i].problem.empty()) {
+          results[i] = "{\"line\":" + std::to_string(lines[i].number) +
+                       ",\"verdict\":\"error\",\"error\":{\"code\":\"E3000\",\"message\":\"" + lines[i].problem + "\"}}";
+          continue;
+        }
+        pack->pack.bind(lines[i].text, &in, o.bind);
         pack->pack.evaluate(in, eo, &d);
         std::string j = d.to_json();
         // Each result names its input line, so results can be joined back to rows.
-        j.insert(1, "\"line\":" + std::to_string(lines[i].first) + ",");
+        j.insert(1, "\"line\":" + std::to_string(lines[i].number) + ",");
         results[i] = std::move(j);
       }
     };

@@ -1,34 +1,75 @@
-// eligo eval PACK --input FILE — evaluates each applicant (a JSON object, or one per line) and prints the
-// decisions as text for people or as JSON Lines for programs.
+// eligo eval PACK --input FILE — evaluates each applicant of a file (JSON Lines, a JSON array or object, CSV,
+// xlsx), streamed row by row through the common reader, and prints the decisions as text for people or as
+// JSON Lines for programs. Every row gets one result; rows in = decided + rejected, printed at the end.
 #include <ostream>
 
 #include "cli/commands.hpp"
 #include "eligo/blacklist.hpp"
+#include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
+#include "eligo/records.hpp"
 
 namespace eligo::cli {
 
 namespace {
 constexpr const char* kUsage =
     "usage: eligo eval PACK --input FILE [options]\n"
-    "  PACK             a .pack.json file or a folder of versions of one pack (as_of chooses)\n"
-    "  --input FILE     one applicant as a JSON object, or JSON Lines (one per line); - for stdin\n"
-    "  --as-of DATE     the date the policy is applied on (YYYY-MM-DD; default today, UTC+8)\n"
-    "  --explain        show the values each check and indicator read, and how points were reached\n"
-    "  --lang L         zh-CN (default) or en, for reasons and labels\n"
-    "  --format F       text (default) or json (one decision per line)\n"
-    "  --mode M         first_failure or all (default: the pack's)\n"
-    "  --clear-pii      show ID numbers, names, cards and mobiles unmasked\n"
-    "  --allow-outside-paths  let the pack name tables outside its folder\n"
-    "  --blacklist FILE a credit blacklist (CSV or JSON Lines, docs/blacklist.md) for blacklisted()\n"
-    "  --blacklist-db DB  the same from an SQLite store made by 'eligo blacklist import'\n";
+    "  PACK               a .pack.json file or a folder of versions of one pack (as_of chooses)\n"
+    "  --input FILE       applicants: JSON Lines (one per line), a JSON array or object, CSV or xlsx; - for stdin\n"
+    "                     (docs/data-in.md)\n"
+    "  --input-format F   jsonl, json, csv or xlsx (default: by the file's extension; stdin is JSON Lines)\n"
+    "  --encoding E       utf-8 (default) or gb18030 / gbk\n"
+    "  --sheet NAME       xlsx: the sheet (default the first)\n"
+    "  --group NAME       each row is a flat record of this input group (CSV rows default to the pack's record)\n"
+    "  --unknown-fields P error (default: the pack's), warn or ignore: keys the pack does not declare\n"
+    "  --key PATH         show this field with each result (e.g. applicant.id_number; masked unless --clear-pii)\n"
+    "  --as-of DATE       the date the policy is applied on (YYYY-MM-DD; default today, UTC+8)\n"
+    "  --explain          show the values each check and indicator read, and how points were reached\n"
+    "  --lang L           zh-CN (default) or en, for reasons and labels\n"
+    "  --format F         text (default) or json (one decision per line, with \"line\" and \"key\")\n"
+    "  --mode M           first_failure or all (default: the pack's)\n"
+    "  --clear-pii        show ID numbers, names, cards and mobiles unmasked\n"
+    "  --blacklist FILE   a credit blacklist (CSV or JSON Lines, docs/blacklist.md) for blacklisted()\n"
+    "  --blacklist-db DB  the same from an SQLite store made by 'eligo blacklist import'\n"
+    "exit: 0 every row decided, 1 some rows rejected or with data errors (listed on stderr), 2 usage or I/O\n";
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+struct Tally {
+  std::uint64_t rows = 0, rejected = 0, with_errors = 0;
+  std::uint64_t by_verdict[4] = {0, 0, 0, 0};
+  std::uint64_t listed = 0;
+};
+
 }  // namespace
 
 int cmd_eval(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  if (!parse_options(args, {"input", "as-of", "lang", "format", "mode", "blacklist", "blacklist-db"},
-                     {"explain", "clear-pii", "help", "allow-outside-paths"}, &opt, &error) ||
+  if (!parse_options(args,
+                     {"input", "as-of", "lang", "format", "mode", "blacklist", "blacklist-db", "input-format", "encoding",
+                      "sheet", "group", "unknown-fields", "key"},
+                     {"explain", "clear-pii", "help"}, &opt, &error) ||
       opt.has("help")) {
     if (!error.empty()) io.err << "eligo eval: " << error << "\n";
     (opt.has("help") ? io.out : io.err) << kUsage;
@@ -57,7 +98,7 @@ int cmd_eval(const Args& args, Io& io) {
   }
   const std::string format = opt.get("format", "text");
   if (format != "text" && format != "json") {
-    io.err << "eligo eval: --format is text or json\n";
+    io.err << "eligo eval: --format is text or json (the input's format is --input-format)\n";
     return 2;
   }
   if (opt.has("mode")) {
@@ -69,6 +110,30 @@ int cmd_eval(const Args& args, Io& io) {
       return 2;
     }
   }
+  BindOptions bo;
+  bo.group = opt.get("group");
+  if (opt.has("unknown-fields")) {
+    const std::string u = opt.get("unknown-fields");
+    if (u == "error") bo.unknown_fields = UnknownFields::error;
+    else if (u == "warn") bo.unknown_fields = UnknownFields::warn;
+    else if (u == "ignore") bo.unknown_fields = UnknownFields::ignore;
+    else {
+      io.err << "eligo eval: --unknown-fields is error, warn or ignore\n";
+      return 2;
+    }
+  }
+  records::ReadOptions ro;
+  if (opt.has("input-format")) {
+    const auto f = records::parse_format(opt.get("input-format"));
+    if (!f) {
+      io.err << "eligo eval: --input-format is jsonl, json, csv or xlsx\n";
+      return 2;
+    }
+    ro.format = *f;
+  }
+  ro.encoding = opt.get("encoding", "utf-8");
+  ro.sheet = opt.get("sheet");
+
   std::shared_ptr<const blacklist::Snapshot> snapshot;
   if (opt.has("blacklist") || opt.has("blacklist-db")) {
     if (opt.has("blacklist")) {
@@ -92,7 +157,7 @@ int cmd_eval(const Args& args, Io& io) {
   }
   PackSet set;
   Diagnostics diags;
-  if (!set.load(opt.positional[0], &diags, [&] { CompileOptions c; c.allow_outside_paths = opt.has("allow-outside-paths"); return c; }())) {
+  if (!set.load(opt.positional[0], &diags, {})) {
     io.err << diags.to_string();
     return 2;
   }
@@ -106,46 +171,106 @@ int cmd_eval(const Args& args, Io& io) {
     io.err << "eligo eval: " << why << "\n";
     return 2;
   }
-  std::string text;
-  if (!read_text(opt.get("input"), io, &text, &error)) {
+
+  records::RecordReader reader;
+  if (!reader.open(opt.get("input"), ro, &error)) {
     io.err << "eligo eval: " << error << "\n";
     return 2;
   }
-  // One JSON object, or JSON Lines: a document whose first non-blank line is a whole object.
-  std::vector<std::pair<std::size_t, std::string>> docs;
-  const std::size_t first = text.find_first_not_of(" \t\r\n");
-  const std::size_t nl = text.find('\n', first == std::string::npos ? 0 : first);
-  bool lines = false;
-  if (first != std::string::npos && nl != std::string::npos) {
-    const std::string head = text.substr(first, nl - first);
-    lines = !head.empty() && head.front() == '{' && head.find_last_not_of(" \t\r") != std::string::npos &&
-            head[head.find_last_not_of(" \t\r")] == '}';
-  }
-  if (lines) {
-    std::size_t pos = 0, line = 1;
-    while (pos <= text.size()) {
-      std::size_t e = text.find('\n', pos);
-      if (e == std::string::npos) e = text.size();
-      std::string l = text.substr(pos, e - pos);
-      if (l.find_first_not_of(" \t\r") != std::string::npos) docs.emplace_back(line, std::move(l));
-      pos = e + 1;
-      ++line;
+  std::optional<RowLayout> layout;
+  if (reader.tabular()) {
+    layout = pack->layout(reader.header(), bo, &error);
+    if (!layout) {
+      io.err << "eligo eval: " << reader.name() << ": " << error << "\n";
+      return 2;
     }
-  } else {
-    docs.emplace_back(1, text);
+    for (const auto& c : layout->ignored())
+      io.err << "eligo eval: " << reader.name() << ": column '" << c << "' is not an input of the pack: ignored\n";
   }
+  const std::string key_path = opt.get("key");
+  const bool clear = eo.clear_pii;
+
+  Tally tally;
+  Input in;
   Decision d;
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    Input in = pack->bind(docs[i].second);
+  // Problems go to stderr as they happen (the first 20), so a long run shows them without waiting.
+  const auto note = [&](std::uint64_t line, const std::string& what) {
+    if (++tally.listed <= 20) io.err << "eligo eval: " << reader.name() << ": line " << line << ": " << what << "\n";
+  };
+  const auto key_of = [&]() -> std::string {
+    if (key_path.empty()) return "";
+    const std::string k = in.text(key_path);
+    return clear ? k : identity::mask_pii_runs(k);
+  };
+  for (;;) {
+    const records::Next n = reader.next();
+    if (n == records::Next::end) break;
+    if (n == records::Next::error) {
+      io.out.flush();
+      io.err << "eligo eval: " << reader.error() << "\n";
+      io.err << "eligo eval: stopped after " << tally.rows << " rows; " << tally.rejected << " rejected\n";
+      return 2;
+    }
+    ++tally.rows;
+    const std::uint64_t line = reader.line();
+    if (n == records::Next::bad_row) {
+      ++tally.rejected;
+      const std::string column =
+          reader.problem_column() >= 0 ? "column '" + reader.header()[static_cast<std::size_t>(reader.problem_column())] + "': " : "";
+      note(line, "rejected: " + column + reader.problem());
+      if (format == "json") {
+        io.out << "{\"line\":" << line << ",\"verdict\":\"error\",\"error\":{\"code\":\"E3000\",\"message\":"
+               << json_string(column + reader.problem()) << "}}\n";
+      } else {
+        io.out << (tally.rows > 1 ? "\n" : "") << "# row " << tally.rows << " (line " << line << ")\nverdict: error\n"
+               << "error[E3000] " << column << reader.problem() << "\n";
+      }
+      continue;
+    }
+    if (layout) pack->bind_row(*layout, reader.cells(), &in);
+    else pack->bind(reader.json(), &in, bo);
     pack->evaluate(in, eo, &d);
-    if (format == "json") {
-      io.out << d.to_json() << "\n";
+    const std::string key = key_of();
+    const bool rejected = d.verdict == Verdict::error && d.error && d.error->code.rfind("E3", 0) == 0;
+    if (rejected) {
+      ++tally.rejected;
+      std::string what = d.error->message;
+      for (const DataError& e : d.data_errors)
+        if (e.code == d.error->code) {
+          what = (e.path.empty() ? "" : e.path + ": ") + e.message;
+          break;
+        }
+      note(line, "rejected: " + what);
     } else {
-      if (docs.size() > 1) io.out << (i ? "\n" : "") << "# applicant " << (i + 1) << " (line " << docs[i].first << ")\n";
-      io.out << d.to_text(eo.explain);
+      ++tally.by_verdict[static_cast<int>(d.verdict)];
+      if (!d.data_errors.empty()) {
+        ++tally.with_errors;
+        const DataError& e = d.data_errors.front();
+        note(line, "data error: " + (e.path.empty() ? "" : e.path + ": ") + e.message +
+                       (d.data_errors.size() > 1 ? " (and " + std::to_string(d.data_errors.size() - 1) + " more)" : ""));
+      }
+    }
+    if (format == "json") {
+      const std::string j = d.to_json();
+      io.out << "{\"line\":" << line;
+      if (!key_path.empty()) io.out << ",\"key\":" << json_string(key);
+      io.out << "," << std::string_view(j).substr(1) << "\n";
+    } else {
+      io.out << (tally.rows > 1 ? "\n" : "") << "# row " << tally.rows << " (line " << line << ")";
+      if (!key_path.empty()) io.out << "  " << key;
+      io.out << "\n" << d.to_text(eo.explain);
     }
   }
-  return 0;
+  io.out.flush();
+  if (tally.listed > 20) io.err << "eligo eval: … and " << (tally.listed - 20) << " more problems\n";
+  const std::uint64_t decided = tally.rows - tally.rejected;
+  io.err << "eligo eval: " << tally.rows << (tally.rows == 1 ? " row" : " rows") << " read: " << decided << " decided (eligible "
+         << tally.by_verdict[0] << ", ineligible " << tally.by_verdict[1] << ", needs_evidence " << tally.by_verdict[2]
+         << ", error " << tally.by_verdict[3] << "), " << tally.rejected << " rejected";
+  if (tally.with_errors) io.err << "; " << tally.with_errors << " decided with data errors";
+  if (reader.blank_lines()) io.err << "; " << reader.blank_lines() << " blank lines skipped";
+  io.err << "\n";
+  return tally.rejected || tally.with_errors ? 1 : 0;
 }
 
 }  // namespace eligo::cli

@@ -6,12 +6,15 @@
 #include "eligo/records.hpp"
 #include "records/json_cursor.hpp"
 #include "records/text_reader.hpp"
+#include "records/xlsx_reader.hpp"
 
 namespace eligo::records {
 
 class RecordReader::Source {
  public:
   detail::TextReader text;
+  std::unique_ptr<XlsxReader> xlsx;  // a workbook's sheet: rows of cells, no text stream
+  std::vector<std::string> row;      // the current xlsx row's cells (cells_ views them)
 };
 
 namespace {
@@ -76,8 +79,8 @@ bool valid_utf8(std::string_view text) {
 RecordReader::RecordReader() = default;
 RecordReader::~RecordReader() = default;
 
-std::uint64_t RecordReader::bytes_read() const { return source_ ? source_->text.bytes_read() : 0; }
-std::uint64_t RecordReader::size() const { return source_ ? source_->text.size() : 0; }
+std::uint64_t RecordReader::bytes_read() const { return source_ && !source_->xlsx ? source_->text.bytes_read() : 0; }
+std::uint64_t RecordReader::size() const { return source_ && !source_->xlsx ? source_->text.size() : 0; }
 
 int RecordReader::column(std::string_view name) const {
   for (std::size_t i = 0; i < header_.size(); ++i)
@@ -89,8 +92,18 @@ bool RecordReader::open(const std::string& path, const ReadOptions& options, std
   source_ = std::make_unique<Source>();
   const Format f = options.format == Format::detect ? detect_format(path == "-" ? std::string_view() : path) : options.format;
   if (f == Format::xlsx) {
-    *error = path + ": reading .xlsx workbooks is not available in this build yet; save the sheet as CSV (UTF-8)";
-    return false;
+    source_->xlsx = std::make_unique<XlsxReader>();
+    name_ = path;
+    format_ = Format::xlsx;
+    rows_ = blank_ = 0;
+    header_.clear();
+    error_.clear();
+    if (!source_->xlsx->open(path, error) || !source_->xlsx->select(options.sheet, error)) return false;
+    if (!source_->xlsx->read_header(&header_, error)) {
+      if (error->empty()) *error = path + ": the sheet is empty (it needs a header row)";
+      return false;
+    }
+    return true;
   }
   if (!source_->text.open(path, options.encoding, error)) return false;
   source_->text.set_check_utf8(false);
@@ -121,7 +134,7 @@ bool RecordReader::start(const std::string& name, const ReadOptions& options, st
   error_.clear();
   problem_.clear();
   if (format_ == Format::xlsx) {
-    *error = name + ": reading .xlsx workbooks is not available in this build yet; save the sheet as CSV (UTF-8)";
+    *error = name + ": an xlsx workbook is read from its file, not from text";
     return false;
   }
   if (format_ == Format::csv) return read_header(error);
@@ -298,8 +311,42 @@ Next RecordReader::next() {
 }
 
 Next RecordReader::next_xlsx() {
-  error_ = name_ + ": reading .xlsx workbooks is not available in this build yet";
-  return Next::error;
+  XlsxReader& x = *source_->xlsx;
+  for (;;) {
+    const XlsxReader::Next n = x.next(&source_->row);
+    if (n == XlsxReader::Next::end) return Next::end;
+    if (n == XlsxReader::Next::error) {
+      error_ = x.error();
+      return Next::error;
+    }
+    row_line_ = x.row();
+    if (n == XlsxReader::Next::bad_row) {
+      ++rows_;
+      problem_ = x.problem();
+      return Next::bad_row;
+    }
+    auto& cells = source_->row;
+    const bool blank = std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); });
+    if (blank) {
+      ++blank_;
+      continue;
+    }
+    ++rows_;
+    // Trailing cells left empty are absent from the file: a shorter row is padded, a longer one is a bad row
+    // unless what lies beyond the header is empty.
+    if (cells.size() > header_.size()) {
+      for (std::size_t c = header_.size(); c < cells.size(); ++c)
+        if (!trim(cells[c]).empty()) {
+          problem_ = "cell " + XlsxReader::column_name(static_cast<int>(c)) + std::to_string(row_line_) +
+                     " holds a value beyond the header's " + std::to_string(header_.size()) + " columns";
+          return Next::bad_row;
+        }
+    }
+    cells.resize(header_.size());
+    cells_.clear();
+    for (const auto& c : cells) cells_.push_back(trim(c));
+    return Next::row;
+  }
 }
 
 Next RecordReader::next_csv() {
