@@ -94,12 +94,14 @@ std::shared_ptr<Program> Compiler::run() {
   if (!expect_kind(root, JsonNode::Kind::object, "", "a rule pack")) return nullptr;
   check_keys(root, "",
              {"$schema", "pack", "version", "title", "source", "effective", "rounding", "mode", "inputs", "record",
-              "unknown_fields", "lists", "let", "checks", "scores", "groups", "total", "outputs", "tests", "notes"},
+              "unknown_fields", "lists", "parameters", "let", "checks", "scores", "groups", "total", "outputs", "tests",
+              "notes"},
              "a rule pack");
   compile_header(root);
   if (const JsonNode* in = require_key(root, "inputs", "", "a rule pack")) compile_inputs(*in);
   compile_binding(root);
   if (const JsonNode* l = root.find("lists")) compile_lists(*l);
+  if (const JsonNode* pm = root.find("parameters")) compile_parameters(*pm);
   if (const JsonNode* l = root.find("let")) compile_lets(*l);
   if (const JsonNode* c = root.find("checks")) compile_checks(*c);
   if (const JsonNode* g = root.find("groups")) compile_groups(*g);

@@ -10,6 +10,7 @@
 //   tables.cpp      decision tables: row tests, hit policies, overlap and coverage
 //   points.cpp      scores: indicators, points, per-count points, groups and the total
 //   checks.cpp      checks, their reason templates, and outputs
+//   parameters.cpp  dated parameters and scales, and param() / scale() in expressions
 //
 // Internal to src/compile: nothing outside the stage includes this header.
 #pragma once
@@ -202,6 +203,9 @@ class Compiler {
   void compile_groups(const JsonNode& n);                                                // points.cpp
   void compile_total(const JsonNode& n);                                                 // points.cpp
   void compile_table(const JsonNode& n, const std::string& pointer, detail::IndicatorInfo* ind);  // tables.cpp
+  void compile_parameters(const JsonNode& n);                                            // parameters.cpp
+  // param('name'[, date]) and scale('name', amount[, date]).
+  Lowered lower_parameter(const Ast* a, const ExprCtx& ctx, bool scale);                  // parameters.cpp
 };
 
 }  // namespace eligo::compile

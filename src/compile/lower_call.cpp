@@ -263,6 +263,7 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       {"blacklisted", {Builtin::blacklisted, {TKind::string, TKind::string}, kBool}},
       {"blacklist_reasons", {Builtin::blacklist_reasons, {TKind::string, TKind::string}, kStr}},
   };
+  if (f == "param" || f == "scale") return lower_parameter(a, ctx, f == "scale");
   if (f == "date") {
     if (!arity(1, 1)) return {0, kErr};
     const Ast* arg = args[0].get();
@@ -281,7 +282,7 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   }
   auto si = kSigs.find(f);
   if (si == kSigs.end()) {
-    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask"};
+    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask", "param", "scale"};
     for (auto& [k, v] : kSigs) names.push_back(k);
     for (auto& [k, v] : kQuant) names.push_back(k);
     std::string msg = tr("unknown function '" + f + "'", "未知的函数 '" + f + "'");

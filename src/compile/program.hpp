@@ -93,6 +93,7 @@ enum class Builtin : std::uint8_t {
   year, month, day, len, starts_with, ends_with, contains, overlaps, floor_div,
   cn_id_valid, cn_id_birth_date, cn_id_sex, cn_id_region, cn_id_age, uscc_valid, normalize_name, names_match, mask,
   blacklisted, blacklist_reasons,
+  param, scale,  // n.d = index into Program::parameters; args: (date) and (amount, date)
 };
 
 enum class Quantifier : std::uint8_t { any, all, count, sum, min, max, filter, map, covered_months };
@@ -196,6 +197,31 @@ struct LetInfo {
   std::uint32_t node = 0;
 };
 
+// A dated parameter (OpenFisca's model): figures that change on set dates, read at as_of or a given date.
+// A scale holds, for each period, brackets of (threshold, amount): scale() gives the amount of the highest
+// bracket whose threshold the value reaches (0 below the first).
+struct ParameterInfo {
+  std::string name, unit, note;
+  Localized label;
+  bool example = false;
+  bool is_scale = false;
+  struct Period {
+    Date from;
+    Decimal value;                                   // a plain parameter
+    std::vector<std::pair<Decimal, Decimal>> brackets;  // a scale: (threshold, amount), thresholds ascending
+  };
+  std::vector<Period> periods;  // `from` ascending
+  // The period in force on `d`, or nullptr before the first.
+  const Period* at(Date d) const {
+    const Period* found = nullptr;
+    for (const auto& p : periods) {
+      if (d < p.from) break;
+      found = &p;
+    }
+    return found;
+  }
+};
+
 enum class CheckMode : std::uint8_t { first_failure, all };
 
 struct Program {
@@ -234,6 +260,7 @@ struct Program {
   std::vector<GroupCap> group_caps;
   std::optional<Decimal> total_floor, total_cap;
   std::vector<OutputInfo> outputs;
+  std::vector<ParameterInfo> parameters;
   bool has_scores = false;
   bool uses_blacklist = false;  // calls blacklisted() / blacklist_reasons(): a snapshot must be attached
 

@@ -439,6 +439,22 @@ Value Evaluator::call(const Node& n) {
       if (d.year() < 1000 || d.year() > 9999) fail("E2006", "add_days() leaves the years 1000..9999", self);
       return Value::of_date(d);
     }
+    case Builtin::param:
+    case Builtin::scale: {
+      const ParameterInfo& param = p_->parameters[n.d];
+      const Date on = v[b == Builtin::param ? 0 : 1].as_date();
+      const ParameterInfo::Period* period = param.at(on);
+      if (!period)
+        fail("E2010", "parameter '" + param.name + "' has no value on " + on.to_string() + " (its first value is from " +
+                          param.periods.front().from.to_string() + ")", self);
+      if (b == Builtin::param) return num(period->value);
+      Decimal amount;
+      for (const auto& [threshold, bracket_amount] : period->brackets) {
+        if (Decimal::compare(v[0].num, threshold) < 0) break;
+        amount = bracket_amount;
+      }
+      return num(amount);
+    }
     case Builtin::year: return num(v[0].as_date().year());
     case Builtin::month: return num(v[0].as_date().month());
     case Builtin::day: return num(v[0].as_date().day());
