@@ -95,13 +95,14 @@ std::shared_ptr<Program> Compiler::run() {
   check_keys(root, "",
              {"$schema", "pack", "version", "title", "source", "effective", "rounding", "mode", "inputs", "record",
               "unknown_fields", "lists", "parameters", "let", "checks", "scores", "groups", "total", "outputs", "tests",
-              "notes"},
+              "notes", "lint"},
              "a rule pack");
   compile_header(root);
   if (const JsonNode* in = require_key(root, "inputs", "", "a rule pack")) compile_inputs(*in);
   compile_binding(root);
   if (const JsonNode* l = root.find("lists")) compile_lists(*l);
   if (const JsonNode* pm = root.find("parameters")) compile_parameters(*pm);
+  if (const JsonNode* li = root.find("lint")) compile_lint(*li);
   if (const JsonNode* l = root.find("let")) compile_lets(*l);
   if (const JsonNode* c = root.find("checks")) compile_checks(*c);
   if (const JsonNode* g = root.find("groups")) compile_groups(*g);
@@ -115,6 +116,7 @@ std::shared_ptr<Program> Compiler::run() {
     if (!known) p_->group_caps.push_back({ind.group, {}, std::nullopt});
   }
   if (rep_.failed()) return nullptr;
+  if (!diags_->has_errors()) lint();
   std::string canon;
   load::write_canonical(root, &canon);
   p_->hash = sha256_hex(canon + hash_input_);

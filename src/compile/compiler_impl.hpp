@@ -11,6 +11,7 @@
 //   points.cpp      scores: indicators, points, per-count points, groups and the total
 //   checks.cpp      checks, their reason templates, and outputs
 //   parameters.cpp  dated parameters and scales, and param() / scale() in expressions
+//   lint.cpp        warnings (W13xx) for packs that compile, silenced per pack with "lint"
 //
 // Internal to src/compile: nothing outside the stage includes this header.
 #pragma once
@@ -67,6 +68,18 @@ struct Lowered {
 struct NamedList {
   std::uint32_t list = 0;  // index into value_lists
   std::uint32_t type = kStr;
+  const JsonNode* decl = nullptr;
+  std::string pointer;
+  bool used = false;  // for W1303
+};
+
+// A lint warning found while lowering, reported only when the pack compiles (lint.cpp).
+struct PendingWarning {
+  const char* code;
+  const JsonNode* node;
+  std::string pointer;
+  std::int64_t begin = -1, end = -1;  // inside a string value; -1: the whole value
+  std::string en, zh;
 };
 
 struct LetDecl {
@@ -75,12 +88,14 @@ struct LetDecl {
   std::string pointer;
   int state = 0;  // 0 not lowered, 1 lowering, 2 done
   Lowered result;
+  bool referenced = false;  // read by some expression (W1301 otherwise)
 };
 
 class Compiler {
  public:
   Compiler(const load::LoadedPack& lp, const CompileOptions& opt, Diagnostics* diags)
-      : lp_(lp), opt_(opt), rep_(lp.file, lp.text, diags, diags->lang == "zh-CN"), p_(std::make_shared<Program>()) {}
+      : lp_(lp), opt_(opt), rep_(lp.file, lp.text, diags, diags->lang == "zh-CN"), p_(std::make_shared<Program>()),
+        diags_(diags) {}
 
   std::shared_ptr<Program> run();
 
@@ -90,10 +105,14 @@ class Compiler {
   load::Reporter rep_;
   std::shared_ptr<Program> p_;
   std::string hash_input_;
+  const Diagnostics* diags_;  // also holds the load stage's problems (a duplicate key stops lint too)
   std::map<std::string, NamedList> named_lists_;
   std::vector<LetDecl> lets_;
   std::vector<std::pair<std::string, std::pair<std::uint32_t, std::uint32_t>>> scope_;  // locals: name → slot, type
   std::set<std::string> check_ids_, indicator_ids_;
+  std::vector<PendingWarning> warnings_;
+  std::set<std::string> lint_ignore_;     // codes silenced by the pack's "lint": {"ignore": [...]}
+  const Ast* declaring_ = nullptr;        // the let being declared (its own name is not a use)
 
   static std::string ptr(const std::string& base, const std::string& key) { return base + "/" + load::pointer_token(key); }
   static std::string ptr(const std::string& base, std::size_t i) { return base + "/" + std::to_string(i); }
@@ -204,6 +223,10 @@ class Compiler {
   void compile_total(const JsonNode& n);                                                 // points.cpp
   void compile_table(const JsonNode& n, const std::string& pointer, detail::IndicatorInfo* ind);  // tables.cpp
   void compile_parameters(const JsonNode& n);                                            // parameters.cpp
+  void compile_lint(const JsonNode& n);                                                  // lint.cpp
+  // Lint warnings of a pack that compiles: unused lets, groups, lists, and those found while lowering.
+  void lint();                                                                           // lint.cpp
+  void warn_in_expr(const char* code, const ExprCtx& ctx, const Ast* a, std::string en, std::string zh);  // lint.cpp
   // param('name'[, date]) and scale('name', amount[, date]).
   Lowered lower_parameter(const Ast* a, const ExprCtx& ctx, bool scale);                  // parameters.cpp
 };

@@ -200,6 +200,22 @@ Lowered Compiler::compare(const std::string& op, Lowered l, Lowered r, const Ast
       return {0, kErr};
     }
   }
+  if (!eq) {
+    // An ordering comparison with an absent optional field is simply false: usually a forgotten '??'.
+    for (const auto& [side, ast] : {std::make_pair(l, la), std::make_pair(r, ra)}) {
+      const Op op_read = p_->nodes[side.node].op;
+      if (!p_->types[side.type].optional || (op_read != Op::Field && op_read != Op::Get)) continue;
+      const std::string field = ast ? dotted(ast) : "the \"on\" value";
+      const std::string& text = p_->exprs[ctx.expr].text;
+      if (ast && text.find("present(" + field + ")") != std::string::npos) continue;  // guarded
+      warn_in_expr("W1304", ctx, whole,
+                   "'" + field + "' is optional: when it is null, '" + op + "' is false; say what null means with '" +
+                       field + " ?? …' or guard with present(" + field + ")",
+                   "'" + field + "' 是可选字段：为 null 时 '" + op + "' 的结果是 false；请用 '" + field +
+                       " ?? …' 写明 null 的含义，或先用 present(" + field + ") 判断");
+      break;
+    }
+  }
   if (ra && is_const(r.node)) check_enum_literal(l.type, ra, const_value(r.node), ctx, describe_enum_impl(la));
   if (la && is_const(l.node)) check_enum_literal(r.type, la, const_value(l.node), ctx, describe_enum_impl(ra));
   Node n;
@@ -371,7 +387,8 @@ Lowered Compiler::lower_in(const Ast* a, const ExprCtx& ctx) {
     bool shadowed = false;
     for (auto& s : scope_) shadowed |= s.first == ra->text;
     if (!shadowed) {
-      const NamedList& nl = named_lists_[ra->text];
+      NamedList& nl = named_lists_[ra->text];
+      nl.used = true;
       if (!same_kind(l.type, nl.type)) {
         err(ctx, a, "E1206", tr("the list '" + ra->text + "' holds strings, the tested value is " + type_name(l.type),
                                 "列表 '" + ra->text + "' 装的是字符串，被检查的值是 " + type_name(l.type)));

@@ -28,6 +28,7 @@ Lowered Compiler::lower_name(const Ast* a, const ExprCtx& ctx) {
   for (std::size_t i = 0; i < lets_.size(); ++i) {
     LetDecl& let = lets_[i];
     if (let.name != name) continue;
+    if (a != declaring_) let.referenced = true;
     if (let.state == 1) {
       err(ctx, a, "E1209", tr("'let' values form a cycle through '" + name + "'", "let 值经由 '" + name + "' 循环引用了自己"));
       return {0, kErr};
@@ -189,7 +190,7 @@ void Compiler::compile_lists(const JsonNode& n) {
     }
     std::sort(values.begin(), values.end(), [](const Value& x, const Value& y) { return detail::values_compare(x, y) < 0; });
     p_->value_lists.push_back(std::move(values));
-    named_lists_[name] = NamedList{static_cast<std::uint32_t>(p_->value_lists.size() - 1), kStr};
+    named_lists_[name] = NamedList{static_cast<std::uint32_t>(p_->value_lists.size() - 1), kStr, &l, pointer, false};
   }
 }
 
@@ -213,7 +214,9 @@ void Compiler::compile_lets(const JsonNode& n) {
     ctx.node = lets_[i].node;
     ctx.pointer = lets_[i].pointer;
     ctx.expr = add_expr_source(*lets_[i].node, lets_[i].pointer);
+    declaring_ = &a;
     lower_name(&a, ctx);
+    declaring_ = nullptr;
   }
 }
 

@@ -192,8 +192,7 @@ void Compiler::compile_binding(const JsonNode& root) {
     }
     if (r->is_string() && p_->record_group < 0) {
       const std::string near = load::closest(s, names);
-      rep_.at_node("E1203", *r, "/record",
-                   "'" + s + "' is not an input group" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      rep_.at_node("E1203", *r, "/record", tr("'" + s + "' is not an input group", "'" + s + "' 不是输入分组") + did_you_mean(near));
     }
   }
   if (const JsonNode* u = root.find("unknown_fields")) {
@@ -202,7 +201,8 @@ void Compiler::compile_binding(const JsonNode& root) {
     else if (s == "warn") p_->unknown_fields = 1;
     else if (s == "ignore") p_->unknown_fields = 2;
     else if (u->is_string())
-      rep_.at_node("E1102", *u, "/unknown_fields", "unknown value '" + s + "' (error, warn, ignore)");
+      rep_.at_node("E1102", *u, "/unknown_fields",
+                   tr("unknown value '" + s + "' (error, warn, ignore)", "未知的取值 '" + s + "'（可用：error、warn、ignore）"));
   }
 }
 
