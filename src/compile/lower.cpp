@@ -152,10 +152,33 @@ Lowered Compiler::lower(const Ast* a, const ExprCtx& ctx) {
       }
       return {emit(n, ctx, a), type};
     }
-    case Ast::Kind::list:
+    case Ast::Kind::list: {
+      // A list written in the rule ([], ['a', 'b'], [1, 2]) is a constant, usable wherever a list fits.
+      std::vector<Value> items;
+      std::uint32_t elem = kNull;
+      for (const auto& k : a->kids) {
+        Lowered it = lower(k.get(), ctx);
+        if (!it.ok()) return it;
+        if (!is_const(it.node)) {
+          err(ctx, k.get(), "E1206", tr("a list written in the rule holds values written in the rule, like ['a', 'b'] or [1, 2]",
+                                        "规则里直接写的列表只能包含直接写出的值，如 ['a', 'b'] 或 [1, 2]"));
+          return {0, kErr};
+        }
+        if (!same_kind(elem, it.type) || kind(it.type) == TKind::list || kind(it.type) == TKind::record) {
+          err(ctx, k.get(), "E1206", tr("list items differ: " + type_name(elem) + " and " + type_name(it.type),
+                                        "列表项类型不同：" + type_name(elem) + " 和 " + type_name(it.type)));
+          return {0, kErr};
+        }
+        if (kind(it.type) != TKind::null) elem = required_of(it.type);
+        items.push_back(const_value(it.node));
+      }
+      p_->value_lists.push_back(std::move(items));
+      const std::vector<Value>& stored = p_->value_lists.back();
+      return constant(Value::list(stored.data(), static_cast<std::uint32_t>(stored.size())), list_of(elem), ctx, a);
+    }
     case Ast::Kind::range:
-      err(ctx, a, "E1206", tr("a list or range can only stand after 'in' (or as a table row test)",
-                              "列表或区间只能写在 'in' 后面（或作为决策表行的条件）"));
+      err(ctx, a, "E1206", tr("a range can only stand after 'in' (or as a table row test)",
+                              "区间只能写在 'in' 后面（或作为决策表行的条件）"));
       return {0, kErr};
     case Ast::Kind::lambda:
       err(ctx, a, "E1214", tr("a lambda ('" + a->text + " -> …') can only be an argument of any, all, count, sum, min, "
