@@ -6,6 +6,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/masked_stream.hpp"
+#include "eligo/version.hpp"
+
+#if __has_include(<boost/version.hpp>)
+#include <boost/version.hpp>  // header-only use: the version eligo-server is built against
+#endif
 
 namespace {
 
@@ -21,7 +26,19 @@ constexpr const char* kUsage =
     "  blacklist import|check|stats ...   credit blacklists (SQLite store)\n"
     "  reconcile --orders O --bank B --out DIR ...   payout orders against bank payment records\n"
     "\n"
-    "eligo <command> --help shows the options of one command.\n";
+    "eligo <command> --help shows the options of one command; eligo --version the build.\n";
+
+void print_version(std::ostream& out) {
+  const eligo::BuildInfo b = eligo::build_info();
+  out << "eligo " << b.version << " (" << b.build_type << " build, " << b.compiler << ")\n"
+      << "ICU " << b.icu << ", SQLite " << b.sqlite << ", " << b.openssl << "\n";
+#if defined(BOOST_VERSION)
+  out << "Boost " << BOOST_VERSION / 100000 << "." << BOOST_VERSION / 100 % 1000 << "." << BOOST_VERSION % 100
+      << " (headers, for eligo-server)\n";
+#else
+  out << "Boost: none (not found at build time)\n";
+#endif
+}
 
 }  // namespace
 
@@ -29,6 +46,10 @@ int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     std::cout << kUsage;
     return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    print_version(std::cout);
+    return 0;
   }
   const std::string command = argv[1];
   eligo::cli::Args args(argv + 2, argv + argc);

@@ -98,6 +98,20 @@ TEST_CASE("a data error on a personal-data field does not repeat the value", "[e
   CHECK(d.data_errors[0].message == "the value is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD, a real calendar day)");
 }
 
+TEST_CASE("a data error about the whole input prints without an empty path and separator", "[evaluate][regression]") {
+  const Pack pack = compile_ok(R"J({"pack": "t.e", "version": "1", "inputs": {"a": {"fields": {"x": "number"}}}})J");
+  const Decision whole = pack.evaluate("[1, 2]", on("2024-01-01"));
+  REQUIRE(whole.data_errors.size() == 1);
+  CHECK(whole.data_errors[0].path.empty());
+  const std::string text = whole.to_text(false);
+  CHECK(text.find("data error[E3000] the input must be a JSON object\n") != std::string::npos);
+  CHECK(text.find("data error[E3000] :") == std::string::npos);
+  // A data error with a path keeps "path: message".
+  const Decision field = pack.evaluate(R"J({"a": {"x": "many"}})J", on("2024-01-01"));
+  REQUIRE(field.data_errors.size() == 1);
+  CHECK(field.to_text(false).find("data error[" + field.data_errors[0].code + "] a.x: ") != std::string::npos);
+}
+
 TEST_CASE("tables do not hide missing facts", "[evaluate][regression][scoring]") {
   const Pack pack = compile_ok(R"J({"pack": "t.t", "version": "1",
     "inputs": {"a": {"fields": {"phd": "bool", "master": "bool", "n": "number"}}},

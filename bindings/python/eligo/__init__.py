@@ -2,6 +2,7 @@
 
     import eligo
     pack = eligo.load("rules/major-illness/major-illness.pack.json")      # eligo.RuleError on a broken pack
+    rules = eligo.load("rules/gz-points")     # a folder: a PackSet, evaluate() picks the version in force on as_of
     r = pack.evaluate({"applicant": {...}}, as_of="2024-05-01", lang="zh-CN")
     r.verdict        # "eligible" | "ineligible" | "needs_evidence" | "error"
     r.reasons        # reasons of the failing checks, values filled in, PII masked
@@ -23,7 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 from . import _eligo
 
-__all__ = ["RuleError", "Pack", "Result", "Blacklist", "reconcile", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
+__all__ = ["RuleError", "Pack", "PackSet", "Result", "Blacklist", "reconcile", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
            "BATCH_COLUMNS"]
 
 # The columns evaluate_batch returns, in order (also the Dask meta).
@@ -282,11 +283,67 @@ def _finish(native, diagnostics, text) -> Pack:
     return Pack(native)
 
 
-def load(path: str, *, lang: Optional[str] = None) -> Pack:
-    """Compiles a .pack.json file; raises RuleError with every problem found.
+class PackSet:
+    """Every version of the packs in a folder (eligo.load(folder)). evaluate() uses the version in force on
+    `as_of`, as `eligo eval FOLDER --as-of DATE` does: the latest effective "from" among those in force wins.
+
+        rules = eligo.load("rules/gz-points")                  # gz-points-2018 and gz-points-2021
+        rules.select(as_of="2021-11-15").version                # "2018"
+        rules.evaluate(applicant, as_of="2024-05-01").score     # scored by the 2021 version
+    """
+
+    def __init__(self, native):
+        self._native = native
+
+    @property
+    def packs(self) -> list:
+        """Every compiled pack, in file-name order."""
+        return [Pack(p) for p in self._native.packs]
+
+    @property
+    def ids(self) -> list:
+        return self._native.ids
+
+    def select(self, as_of=None, id: Optional[str] = None) -> Pack:  # noqa: A002 - the pack's id
+        """The version in force on `as_of` (default: today in China Standard Time). `id` may be left out when
+        the folder holds one pack id. KeyError says which versions exist when none is in force."""
+        if id is None:
+            ids = self.ids
+            if len(ids) != 1:
+                raise ValueError(f"the folder holds several pack ids ({', '.join(ids)}); name one with id=")
+            id = ids[0]
+        if isinstance(as_of, (_dt.date, _dt.datetime)):
+            as_of = as_of.strftime("%Y-%m-%d")
+        return Pack(self._native.select(id, as_of))
+
+    def evaluate(self, applicant: Any, *, as_of=None, id: Optional[str] = None, **options) -> Result:  # noqa: A002
+        """select(as_of, id).evaluate(applicant, as_of=as_of, ...): the options are Pack.evaluate's."""
+        return self.select(as_of, id).evaluate(applicant, as_of=as_of, **options)
+
+    def evaluate_batch(self, rows: Any, *, as_of=None, id: Optional[str] = None, **options):  # noqa: A002
+        """select(as_of, id).evaluate_batch(rows, as_of=as_of, ...): one version for the whole batch."""
+        return self.select(as_of, id).evaluate_batch(rows, as_of=as_of, **options)
+
+    def __len__(self) -> int:
+        return len(self._native.packs)
+
+    def __repr__(self) -> str:
+        return "<eligo.PackSet " + ", ".join(f"{p.id} {p.version}" for p in self._native.packs) + ">"
+
+
+def load(path: str, *, lang: Optional[str] = None):
+    """Compiles a .pack.json file into a Pack, or every *.pack.json file of a folder into a PackSet (versions
+    chosen by date). Raises RuleError with every problem found in every file.
 
     `lang` ("zh-CN" or "en") words the diagnostics; None takes the locale (LC_ALL, LC_MESSAGES, LANG), and
     zh-CN when none is set. The codes are the same in both languages."""
+    import os
+
+    if os.path.isdir(path):
+        native, diagnostics, text = _eligo.load_set(str(path), lang or "")
+        if native is None:
+            raise RuleError(text, diagnostics)
+        return PackSet(native)
     return _finish(*_eligo.compile_file(str(path), lang or ""))
 
 

@@ -280,6 +280,34 @@ PYBIND11_MODULE(_eligo, m) {
            },
            py::arg("inputs"), py::arg("options"), py::arg("threads") = 0);
 
+  // A folder of packs (or one file) as a PackSet: select() is the CLI's version choice by date.
+  py::class_<eligo::PackSet>(m, "PackSet")
+      .def_property_readonly("packs", &eligo::PackSet::packs)
+      .def_property_readonly("ids", &eligo::PackSet::ids)
+      .def("select",
+           [](const eligo::PackSet& set, const std::string& id, std::optional<std::string> as_of) {
+             std::optional<eligo::Date> day = eligo::today_cst();
+             if (as_of) {
+               day = eligo::Date::parse(*as_of);
+               if (!day) throw py::value_error("as_of must be a date written YYYY-MM-DD, got '" + *as_of + "'");
+             }
+             std::string why;
+             const eligo::Pack* p = set.select(id, *day, &why);
+             if (!p) throw py::key_error(why);
+             return *p;
+           },
+           py::arg("id"), py::arg("as_of") = py::none());
+  m.def("load_set", [](const std::string& path, const std::string& lang) {
+    eligo::CompileOptions options;
+    options.lang = lang;
+    eligo::PackSet set;
+    eligo::Diagnostics diags;
+    const bool ok = set.load(path, &diags, options);
+    py::list list;
+    for (const auto& d : diags.items) list.append(diagnostic_dict(d));
+    py::object native = ok ? py::cast(std::move(set)) : py::none();
+    return py::make_tuple(native, list, diags.to_string());
+  }, py::arg("path"), py::arg("lang") = "");
   m.def("compile_file", [](const std::string& path, const std::string& lang) {
     eligo::CompileOptions options;
     options.lang = lang;
