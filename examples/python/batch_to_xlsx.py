@@ -50,10 +50,10 @@ def main():
     parts = []
     progress(0, len(df))
     for start in range(0, len(df), args.chunk):
-        parts.append(pack.evaluate_batch(df.iloc[start:start + args.chunk], as_of=args.as_of))
+        parts.append(pack.evaluate_batch(df.iloc[start:start + args.chunk], as_of=args.as_of, numbers="text"))
         progress(min(start + args.chunk, len(df)), len(df))
     out = pd.concat(parts) if parts else pd.DataFrame(columns=eligo.BATCH_COLUMNS)
-    report = out.drop(columns=["decision"]).assign(total=out["total"].map(lambda t: "" if t is None else str(t)))
+    report = out.assign(total=out["total"].map(lambda t: "" if t is None else t))
     summary = out["verdict"].value_counts().rename_axis("verdict").reset_index(name="applicants")
 
     tmp = args.xlsx + ".tmp.xlsx"

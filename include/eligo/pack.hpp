@@ -249,6 +249,9 @@ class Pack {
   std::optional<Date> effective_until() const;
   bool in_force(Date as_of) const;
   std::vector<std::string> test_files() const;
+  // The ids of the points indicators and the names of the outputs, in the order decisions list them.
+  std::vector<std::string> indicator_ids() const;
+  std::vector<std::string> output_names() const;
 
   // Binds applicant JSON: an object of groups, or with options.group a flat record. Strict: malformed JSON,
   // a key the inputs do not declare, a key given twice, a value of the wrong type are data errors in

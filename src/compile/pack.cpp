@@ -48,6 +48,17 @@ const std::string& Pack::file() const { return program_->file; }
 std::optional<Date> Pack::effective_from() const { return program_->effective_from; }
 std::optional<Date> Pack::effective_until() const { return program_->effective_until; }
 std::vector<std::string> Pack::test_files() const { return program_->tests; }
+std::vector<std::string> Pack::indicator_ids() const {
+  std::vector<std::string> ids;
+  if (program_->has_scores)
+    for (const auto& i : program_->indicators) ids.push_back(i.id);
+  return ids;
+}
+std::vector<std::string> Pack::output_names() const {
+  std::vector<std::string> names;
+  for (const auto& o : program_->outputs) names.push_back(o.name);
+  return names;
+}
 bool Pack::in_force(Date as_of) const {
   return !(program_->effective_from && as_of < *program_->effective_from) &&
          !(program_->effective_until && as_of > *program_->effective_until);

@@ -509,7 +509,7 @@ void bind_json(const Program& program, std::string_view json, BoundInput* out, c
     Value* fields = out->arena.make_array<Value>(rec.fields.size());
     for (std::size_t f = 0; f < rec.fields.size(); ++f) fields[f] = Value::missing(rec.fields[f].path);
     out->given[static_cast<std::size_t>(flat)] = 1;
-    ok = b.record_members(cur, rec, fields, -1, flat);
+    ok = b.record_members(cur, rec, fields, static_cast<std::int64_t>(gi.path), flat);
     out->groups[static_cast<std::size_t>(flat)] = Value::record(fields);
     out->state[static_cast<std::size_t>(flat)] = BoundInput::State::bound;
   } else {

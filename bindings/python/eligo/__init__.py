@@ -27,8 +27,9 @@ from . import _eligo
 __all__ = ["RuleError", "Pack", "PackSet", "Result", "Blacklist", "reconcile", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
            "BATCH_COLUMNS"]
 
-# The columns evaluate_batch returns, in order (also the Dask meta).
-BATCH_COLUMNS = ["verdict", "total", "failed", "reasons", "missing", "error", "decision"]
+# The columns evaluate_batch always returns, in order; then "decision" when asked for, then one
+# "points.<indicator>" column per indicator and one "output.<name>" column per output of the pack.
+BATCH_COLUMNS = ["verdict", "total", "failed", "reasons", "missing", "error", "data_errors"]
 
 
 class RuleError(Exception):
@@ -209,8 +210,11 @@ class Blacklist:
         return self._native.check(id_or_key, scope, as_of)
 
 
-def _options(as_of=None, lang="zh-CN", mode=None, explain=False, clear_pii=False, blacklist=None) -> "_eligo.Options":
+def _options(as_of=None, lang="zh-CN", mode=None, explain=False, clear_pii=False, blacklist=None, group=None,
+             unknown_fields=None) -> "_eligo.Options":
     o = _eligo.Options()
+    o.group = group or ""
+    o.unknown_fields = unknown_fields
     o.blacklist = None if blacklist is None else blacklist._native
     if isinstance(as_of, (_dt.date, _dt.datetime)):
         as_of = as_of.strftime("%Y-%m-%d")
@@ -238,8 +242,11 @@ class Pack:
     def evaluate(self, applicant: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
                  explain: bool = False, clear_pii: bool = False,
                  sources: Optional[Callable[[str, str, dict], Optional[Mapping]]] = None,
-                 blacklist: Optional[Blacklist] = None) -> Result:
-        """Evaluates one applicant (a dict of input groups, or its JSON text).
+                 blacklist: Optional[Blacklist] = None, group: Optional[str] = None,
+                 unknown_fields: Optional[str] = None) -> Result:
+        """Evaluates one applicant (a dict of input groups, or its JSON text; with `group`, a flat record of
+        that group). Keys the pack does not declare reject the input (verdict "error", E3004) unless
+        unknown_fields is "warn" or "ignore" (docs/data-in.md).
 
         `sources(source, group, applicant_dict)` is called the first time the rules read a group declared
         with "source"; return the group's dict, or None when the source has no record."""
@@ -248,33 +255,86 @@ class Pack:
             def callback(source: str, group: str, input_json: str) -> Optional[str]:
                 got = sources(source, group, _json.loads(input_json))
                 return None if got is None else _to_json(got)
-        native = self._native.evaluate(_to_json(applicant), _options(as_of, lang, mode, explain, clear_pii, blacklist),
+        native = self._native.evaluate(_to_json(applicant),
+                                       _options(as_of, lang, mode, explain, clear_pii, blacklist, group, unknown_fields),
                                        callback)
         return Result(native)
 
     def evaluate_batch(self, rows: Any, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
                        explain: bool = False, clear_pii: bool = False, threads: int = 0,
-                       blacklist: Optional[Blacklist] = None):
-        """Evaluates many applicants on all cores with the GIL released.
+                       blacklist: Optional[Blacklist] = None, group: Optional[str] = None,
+                       unknown_fields: Optional[str] = None, decisions: bool = False, numbers: str = "decimal"):
+        """Evaluates many applicants on all cores with the GIL released (docs/python.md, docs/data-in.md).
 
-        `rows`: a pandas DataFrame (columns "group.field") or an iterable of dicts. Returns a DataFrame with
-        the columns BATCH_COLUMNS and the input's index; one row per input row, in order."""
+        `rows`: a pandas DataFrame or an iterable of dicts. A DataFrame's columns are read where they lie (no
+        JSON per row): a column names a field of the record group (`group=`, or the pack's "record"), a
+        "group.field", or a whole group as JSON text; string cells go through the documented coercions
+        ("false", "2024/5/1", "1,200元"), NumPy numbers, booleans and dates are taken as they are. An unknown
+        column raises ValueError with a suggestion unless unknown_fields="warn"/"ignore".
+
+        Returns a DataFrame with the input's index: BATCH_COLUMNS, then "decision" (the decision JSON) when
+        `decisions`, then "points.<id>" per indicator and "output.<name>" per output. `numbers`: "decimal"
+        (decimal.Decimal, exact) or "text" for total and points."""
         import pandas as pd
 
-        if isinstance(rows, pd.DataFrame):
-            index = rows.index
-            inputs = _frame_to_json(rows)
-        else:
+        options = _options(as_of, lang, mode, explain, clear_pii, blacklist, group, unknown_fields)
+        if numbers not in ("decimal", "text"):
+            raise ValueError("numbers is 'decimal' or 'text'")
+        if not isinstance(rows, pd.DataFrame):
             rows = list(rows)
             index = pd.RangeIndex(len(rows))
-            inputs = [_to_json(r) for r in rows]
-        out = self._native.evaluate_rows(inputs, _options(as_of, lang, mode, explain, clear_pii, blacklist), threads)
-        frame = pd.DataFrame.from_records(out, index=index, columns=BATCH_COLUMNS)
-        frame["total"] = [None if t is None else _decimal.Decimal(t) for t in frame["total"]]
+            out = self._native.evaluate_rows([_to_json(r) for r in rows], options, threads)
+            frame = pd.DataFrame.from_records([tuple(r[:6]) + ("",) for r in out], index=index, columns=BATCH_COLUMNS)
+            frame["data_errors"] = [_data_errors(r[6]) for r in out]
+            if decisions:
+                frame["decision"] = [r[6] for r in out]
+            if numbers == "decimal":
+                frame["total"] = [None if t is None else _decimal.Decimal(t) for t in frame["total"]]
+            return frame
+        names = [str(c) for c in rows.columns]
+        if len(set(names)) != len(names):
+            raise ValueError("the DataFrame has two columns with the same name")
+        columns = [_column(rows.iloc[:, k]) for k in range(len(names))]
+        got = self._native.evaluate_columns(names, columns, len(rows), options, threads, decisions)
+        data = {c: got[c] for c in BATCH_COLUMNS}
+        if decisions:
+            data["decision"] = got["decision"]
+        for k, v in got["points"].items():
+            data["points." + k] = v
+        for k, v in got["outputs"].items():
+            data["output." + k] = v
+        frame = pd.DataFrame(data, index=rows.index, columns=list(data.keys()))
+        if numbers == "decimal":
+            for c in ["total"] + ["points." + k for k in got["points"]]:
+                frame[c] = [None if t is None else _decimal.Decimal(t) for t in frame[c]]
         return frame
 
     def __repr__(self) -> str:
         return f"<eligo.Pack {self.id} {self.version} sha256:{self.hash[:12]}>"
+
+
+def _data_errors(decision_json: str) -> str:
+    d = _json.loads(decision_json)
+    return "\n".join(f"{e['code']} {e['path'] + ': ' if e['path'] else ''}{e['message']}" for e in d.get("data_errors", []))
+
+
+def _column(series) -> tuple:
+    """A DataFrame column as the native batch reads it: ("i"|"f"|"b", array), ("d", days, NaT mask) or
+    ("o", object array) — NumPy buffers are read in place, without the GIL."""
+    import numpy as np
+
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype):
+        if dtype == np.bool_:
+            return ("b", np.ascontiguousarray(series.to_numpy(), dtype=np.bool_))
+        if dtype.kind in "iu":
+            return ("i", np.ascontiguousarray(series.to_numpy(), dtype=np.int64))
+        if dtype.kind == "f":
+            return ("f", np.ascontiguousarray(series.to_numpy(), dtype=np.float64))
+        if dtype.kind == "M":
+            values = series.to_numpy().astype("datetime64[D]")
+            return ("d", np.ascontiguousarray(values.astype(np.int64)), np.ascontiguousarray(np.isnat(values)))
+    return ("o", np.ascontiguousarray(series.to_numpy(dtype=object)))
 
 
 def _finish(native, diagnostics, text) -> Pack:

@@ -67,5 +67,7 @@ def evaluate(pack_path: str, ddf, **options):
     """Lazily evaluates every row of `ddf`; `options` are those of Pack.evaluate_batch (as_of, lang, mode…)."""
     import pandas as pd
 
-    meta = pd.DataFrame({c: pd.Series(dtype="object") for c in eligo.BATCH_COLUMNS})
+    # The result's columns depend on the pack (its indicators and outputs): the same call on an empty frame.
+    meta = _evaluate_partition(ddf._meta, os.path.abspath(pack_path), dict(options))
+    meta = pd.DataFrame({c: pd.Series(dtype="object") for c in meta.columns})
     return ddf.map_partitions(_evaluate_partition, os.path.abspath(pack_path), options, meta=meta)

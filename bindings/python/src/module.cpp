@@ -1,10 +1,13 @@
 // _eligo: thin pybind11 shims over the C++ API. The Python facade (eligo/__init__.py) builds the
 // user-facing objects; this module only moves strings across and releases the GIL for batches.
 #include <pybind11/functional.h>
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <charconv>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -19,6 +22,8 @@ namespace py = pybind11;
 namespace {
 
 struct Options {
+  std::string group;                           // BindOptions::group
+  std::optional<std::string> unknown_fields;   // "error" | "warn" | "ignore"
   std::optional<std::string> as_of;
   std::string lang = "zh-CN";
   std::optional<std::string> mode;
@@ -117,6 +122,119 @@ py::tuple compile_result(eligo::CompileResult r) {
   return py::make_tuple(pack, diags, r.diagnostics.to_string());
 }
 
+eligo::BindOptions to_bind_options(const Options& o) {
+  eligo::BindOptions b;
+  b.group = o.group;
+  if (o.unknown_fields) {
+    if (*o.unknown_fields == "error") b.unknown_fields = eligo::UnknownFields::error;
+    else if (*o.unknown_fields == "warn") b.unknown_fields = eligo::UnknownFields::warn;
+    else if (*o.unknown_fields == "ignore") b.unknown_fields = eligo::UnknownFields::ignore;
+    else throw py::value_error("unknown_fields is 'error', 'warn' or 'ignore'");
+  }
+  return b;
+}
+
+// One DataFrame column, read where it lies: NumPy buffers are read by the workers without the GIL; object
+// columns are turned into cells once, with the GIL, before they start (str cells view the str's UTF-8).
+struct ColumnData {
+  char kind = 'o';  // o object, i int64, f float64, b bool, d date (int64 days since 1970-01-01, mask = NaT)
+  const std::int64_t* i64 = nullptr;
+  const double* f64 = nullptr;
+  const bool* b8 = nullptr;
+  const bool* mask = nullptr;
+  std::vector<eligo::Cell> cells;  // object columns
+  std::deque<std::string> texts;   // what non-str objects render to
+};
+
+// A float as Python's repr writes it (the shortest text that reads back as the same double, "1000.0" for a
+// whole number), so a float column binds exactly as the same value given one by one (eligo._plain).
+std::string float_text(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+eligo::Cell cell_at(const ColumnData& c, std::size_t row, std::string* scratch) {
+  eligo::Cell cell;
+  switch (c.kind) {
+    case 'o': return c.cells[row];
+    case 'i':
+      cell.kind = eligo::Cell::Kind::number;
+      cell.number = eligo::Decimal::from_int(c.i64[row]);
+      return cell;
+    case 'b':
+      cell.kind = eligo::Cell::Kind::boolean;
+      cell.boolean = c.b8[row];
+      return cell;
+    case 'd':
+      if (c.mask && c.mask[row]) return cell;
+      cell.kind = eligo::Cell::Kind::date;
+      cell.date = eligo::Date::from_days(static_cast<std::int32_t>(c.i64[row]));
+      return cell;
+    case 'f': {
+      const double v = c.f64[row];
+      if (v != v) return cell;  // NaN: missing
+      // The shortest text that reads back as the same double — 0.1 stays 0.1 — then exact decimal.
+      scratch->assign(float_text(v));
+      cell.kind = eligo::Cell::Kind::text;
+      cell.text = *scratch;
+      return cell;
+    }
+  }
+  return cell;
+}
+
+void read_object_column(const py::array& a, ColumnData* c) {
+  const std::size_t n = static_cast<std::size_t>(a.size());
+  c->cells.resize(n);
+  PyObject* const* items = static_cast<PyObject* const*>(a.data());
+  const py::object decimal_type = py::module_::import("decimal").attr("Decimal");
+  const py::object date_type = py::module_::import("datetime").attr("date");
+  for (std::size_t r = 0; r < n; ++r) {
+    PyObject* o = items[r];
+    eligo::Cell& cell = c->cells[r];
+    if (PyUnicode_Check(o)) {
+      Py_ssize_t len = 0;
+      const char* p = PyUnicode_AsUTF8AndSize(o, &len);
+      if (!p) throw py::error_already_set();
+      cell.kind = eligo::Cell::Kind::text;
+      cell.text = std::string_view(p, static_cast<std::size_t>(len));
+    } else if (o == Py_None) {
+    } else if (PyBool_Check(o)) {
+      cell.kind = eligo::Cell::Kind::boolean;
+      cell.boolean = o == Py_True;
+    } else if (PyFloat_Check(o)) {
+      const double v = PyFloat_AsDouble(o);
+      if (v == v) {
+        c->texts.push_back(float_text(v));
+        cell.kind = eligo::Cell::Kind::text;
+        cell.text = c->texts.back();
+      }
+    } else {
+      py::handle h(o);
+      std::string text;
+      if (PyList_Check(o) || PyDict_Check(o) || PyTuple_Check(o)) {
+        // A list or record given as Python objects: its JSON text, the way a CSV cell would hold it.
+        text = py::module_::import("eligo").attr("_to_json")(h).cast<std::string>();
+      } else if (py::isinstance(h, date_type)) {
+        text = py::str(h.attr("isoformat")()).cast<std::string>().substr(0, 10);  // a datetime's day
+      } else if (PyLong_Check(o) || py::isinstance(h, decimal_type)) {
+        text = py::str(py::module_::import("builtins").attr("format")(h, "f")).cast<std::string>();
+      } else {
+        // pandas NA / NaT and anything else with no value: missing; the rest as their text.
+        const std::string type = py::str(h.get_type().attr("__name__")).cast<std::string>();
+        if (type == "NAType" || type == "NaTType") continue;
+        text = py::str(h).cast<std::string>();
+      }
+      c->texts.push_back(std::move(text));
+      cell.kind = eligo::Cell::Kind::text;
+      cell.text = c->texts.back();
+    }
+  }
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_eligo, m) {
@@ -125,6 +243,8 @@ PYBIND11_MODULE(_eligo, m) {
   py::class_<Options>(m, "Options")
       .def(py::init<>())
       .def_readwrite("as_of", &Options::as_of)
+      .def_readwrite("group", &Options::group)
+      .def_readwrite("unknown_fields", &Options::unknown_fields)
       .def_readwrite("lang", &Options::lang)
       .def_readwrite("mode", &Options::mode)
       .def_readwrite("explain", &Options::explain)
@@ -197,14 +317,15 @@ PYBIND11_MODULE(_eligo, m) {
       .def("evaluate",
            [](const eligo::Pack& pack, const std::string& input, const Options& o, py::object sources) {
              eligo::EvalOptions eo = to_eval_options(o);
+             const eligo::BindOptions bo = to_bind_options(o);
              if (sources.is_none()) {
                py::gil_scoped_release nogil;
-               return pack.evaluate(input, eo).to_json();
+               return pack.evaluate(input, eo, bo).to_json();
              }
              PySource src(sources.cast<py::function>(), input);
              eo.sources = &src;
              py::gil_scoped_release nogil;  // re-acquired inside PySource::fetch
-             return pack.evaluate(input, eo).to_json();
+             return pack.evaluate(input, eo, bo).to_json();
            })
       .def("evaluate_batch",
            [](const eligo::Pack& pack, const std::vector<std::string>& inputs, const Options& o, int threads) {
@@ -216,8 +337,9 @@ PYBIND11_MODULE(_eligo, m) {
                run_parallel(inputs.size(), threads, [&](std::size_t b, std::size_t e) {
                  eligo::Decision d;
                  eligo::Input in;
+                 const eligo::BindOptions bo = to_bind_options(o);
                  for (std::size_t i = b; i < e; ++i) {
-                   pack.bind(inputs[i], &in);
+                   pack.bind(inputs[i], &in, bo);
                    pack.evaluate(in, eo, &d);
                    out[i] = d.to_json();
                  }
@@ -226,6 +348,134 @@ PYBIND11_MODULE(_eligo, m) {
              return out;
            },
            py::arg("inputs"), py::arg("options"), py::arg("threads") = 0)
+      // The columnar batch (docs/python.md): DataFrame columns read where they lie, bound through a row layout,
+      // evaluated on all cores with the GIL released; returns a dict of result columns (lists).
+      .def("evaluate_columns",
+           [](const eligo::Pack& pack, const std::vector<std::string>& names, const std::vector<py::tuple>& columns,
+              std::size_t n, const Options& o, int threads, bool decisions) {
+             eligo::EvalOptions eo = to_eval_options(o);
+             if (!eo.as_of) eo.as_of = eligo::today_cst();  // one date for the whole batch
+             std::string error;
+             const auto layout = pack.layout(names, to_bind_options(o), &error);
+             if (!layout) throw py::value_error(error);
+             std::vector<ColumnData> cols(columns.size());
+             std::vector<py::array> keep;  // the arrays stay alive (and so the str objects) while workers read
+             for (std::size_t c = 0; c < columns.size(); ++c) {
+               const std::string kind = columns[c][0].cast<std::string>();
+               py::array a = columns[c][1].cast<py::array>();
+               if (static_cast<std::size_t>(a.size()) != n) throw py::value_error("a column of another length");
+               cols[c].kind = kind[0];
+               if (kind == "o") {
+                 read_object_column(a, &cols[c]);
+               } else if (kind == "i" || kind == "d") {
+                 cols[c].i64 = static_cast<const std::int64_t*>(a.data());
+                 if (kind == "d") {
+                   py::array m = columns[c][2].cast<py::array>();
+                   cols[c].mask = static_cast<const bool*>(m.data());
+                   keep.push_back(m);
+                 }
+               } else if (kind == "f") {
+                 cols[c].f64 = static_cast<const double*>(a.data());
+               } else if (kind == "b") {
+                 cols[c].b8 = static_cast<const bool*>(a.data());
+               } else {
+                 throw py::value_error("unknown column kind " + kind);
+               }
+               keep.push_back(a);
+             }
+             const std::vector<std::string> indicator_ids = pack.indicator_ids();
+             const std::vector<std::string> output_names = pack.output_names();
+             struct Out {
+               const char* verdict = "error";
+               std::optional<std::string> total;
+               std::string failed, reasons, missing, error, data_errors, decision;
+               std::vector<std::optional<std::string>> points, outputs;
+             };
+             std::vector<Out> rows(n);
+             {
+               py::gil_scoped_release nogil;
+               run_parallel(n, threads, [&](std::size_t b, std::size_t e) {
+                 eligo::Decision d;
+                 eligo::Input in;
+                 std::vector<eligo::Cell> cells(cols.size());
+                 std::vector<std::string> scratch(cols.size());
+                 auto join = [](std::string* s, std::string_view part, const char* sep) {
+                   if (!s->empty()) *s += sep;
+                   *s += part;
+                 };
+                 for (std::size_t i = b; i < e; ++i) {
+                   for (std::size_t c = 0; c < cols.size(); ++c) cells[c] = cell_at(cols[c], i, &scratch[c]);
+                   pack.bind_row(*layout, cells.data(), cells.size(), &in);
+                   pack.evaluate(in, eo, &d);
+                   Out& r = rows[i];
+                   r.verdict = eligo::verdict_name(d.verdict);
+                   if (d.scored && d.verdict != eligo::Verdict::error) r.total = d.total.to_string();
+                   std::vector<std::string_view> seen;
+                   for (const auto& c : d.checks) {
+                     if (c.status == eligo::CheckStatus::failed) {
+                       join(&r.failed, c.id, ",");
+                       join(&r.reasons, c.reason, "；");
+                     }
+                     for (const auto& m : c.missing)
+                       if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
+                   }
+                   r.points.assign(indicator_ids.size(), std::nullopt);
+                   for (std::size_t k = 0; k < d.items.size(); ++k) {
+                     const auto& it = d.items[k];
+                     if (k < r.points.size()) r.points[k] = it.points.to_string();
+                     for (const auto& m : it.missing)
+                       if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
+                   }
+                   for (auto m : seen) join(&r.missing, m, ",");
+                   r.outputs.assign(output_names.size(), std::nullopt);
+                   for (std::size_t k = 0; k < d.outputs.size() && k < r.outputs.size(); ++k)
+                     if (d.outputs[k].missing.empty()) r.outputs[k] = d.outputs[k].value;
+                   if (d.error) r.error = d.error->code;
+                   for (const auto& de : d.data_errors)
+                     join(&r.data_errors, de.code + " " + (de.path.empty() ? "" : de.path + ": ") + de.message, "\n");
+                   if (decisions) r.decision = d.to_json();
+                 }
+               });
+             }
+             py::dict out;
+             py::list verdict, total, failed, reasons, missing, err, data_errors, decision;
+             for (auto& r : rows) {
+               verdict.append(py::str(r.verdict));
+               total.append(r.total ? py::object(py::str(*r.total)) : py::object(py::none()));
+               failed.append(py::str(r.failed));
+               reasons.append(py::str(r.reasons));
+               missing.append(py::str(r.missing));
+               err.append(py::str(r.error));
+               data_errors.append(py::str(r.data_errors));
+               if (decisions) decision.append(py::str(r.decision));
+             }
+             out["verdict"] = verdict;
+             out["total"] = total;
+             out["failed"] = failed;
+             out["reasons"] = reasons;
+             out["missing"] = missing;
+             out["error"] = err;
+             out["data_errors"] = data_errors;
+             if (decisions) out["decision"] = decision;
+             // One column per indicator's points and per output; None where the decision has none.
+             py::dict pts, outs;
+             for (std::size_t k = 0; k < indicator_ids.size(); ++k) {
+               py::list col;
+               for (auto& r : rows) col.append(r.points[k] ? py::object(py::str(*r.points[k])) : py::object(py::none()));
+               pts[py::str(indicator_ids[k])] = col;
+             }
+             for (std::size_t k = 0; k < output_names.size(); ++k) {
+               py::list col;
+               for (auto& r : rows) col.append(r.outputs[k] ? py::object(py::str(*r.outputs[k])) : py::object(py::none()));
+               outs[py::str(output_names[k])] = col;
+             }
+             out["points"] = pts;
+             out["outputs"] = outs;
+             out["ignored"] = layout->ignored();
+             return out;
+           },
+           py::arg("names"), py::arg("columns"), py::arg("n"), py::arg("options"), py::arg("threads") = 0,
+           py::arg("decisions") = false)
       // The batch with the summary columns computed natively (no JSON parsing per row in Python):
       // a list of (verdict, total or None, failed, reasons, missing, error code, decision JSON).
       .def("evaluate_rows",
@@ -247,8 +497,9 @@ PYBIND11_MODULE(_eligo, m) {
                auto work = [&](std::size_t b, std::size_t e) {
                  eligo::Decision d;
                  eligo::Input in;
+                 const eligo::BindOptions bo = to_bind_options(o);
                  for (std::size_t i = b; i < e; ++i) {
-                   pack.bind(inputs[i], &in);
+                   pack.bind(inputs[i], &in, bo);
                    pack.evaluate(in, eo, &d);
                    Row& r = rows[i];
                    r.verdict = eligo::verdict_name(d.verdict);

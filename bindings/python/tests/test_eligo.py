@@ -116,8 +116,8 @@ def test_evaluate_batch_over_a_dataframe_matches_one_by_one():
                                           dtype=object, index=[10, 11, 12, 13]),
         "police.hukou_district": ["330106", "330106", "330102", float("nan")],
     }, index=[10, 11, 12, 13])
-    out = pack.evaluate_batch(df, as_of="2024-05-01", lang="en")
-    assert list(out.columns) == eligo.BATCH_COLUMNS
+    out = pack.evaluate_batch(df, as_of="2024-05-01", lang="en", decisions=True)
+    assert list(out.columns)[:len(eligo.BATCH_COLUMNS) + 1] == eligo.BATCH_COLUMNS + ["decision"]
     assert list(out.index) == [10, 11, 12, 13]
     assert list(out["verdict"]) == ["eligible", "ineligible", "ineligible", "needs_evidence"]
     assert out.loc[11, "reasons"] == "under 18"
@@ -169,7 +169,7 @@ def test_pandas_missing_markers_and_small_decimals_are_sent_exactly():
                          ' "outputs": {"n": "a.n ?? -1", "d": "present(a.d)", "s": "a.s ?? \'none\'"}}')
     df = pd.DataFrame({"a.n": pd.array([pd.NA, 2], dtype="Int64"), "a.d": [pd.NaT, pd.Timestamp("2024-01-01")],
                        "a.s": pd.array([pd.NA, "x"], dtype="string")})
-    out = pack.evaluate_batch(df, as_of="2024-05-01")
+    out = pack.evaluate_batch(df, as_of="2024-05-01", decisions=True)
     assert list(out["verdict"]) == ["eligible", "eligible"]
     first = json.loads(out.iloc[0]["decision"])
     assert "data_errors" not in first
@@ -208,3 +208,67 @@ def test_blacklists_are_loaded_checked_and_attached(tmp_path):
     assert r.to_dict()["blacklist"]["hits"][0]["key"] == "610104********6908"
     out = pack.evaluate_batch([applicant, {"a": {"id": "330106195804120220"}}], as_of="2024-05-01", blacklist=bl)
     assert list(out["verdict"]) == ["ineligible", "eligible"]
+
+
+POINTS_FLAT = """{"pack": "py.flat", "version": "1", "record": "p",
+ "inputs": {"p": {"fields": {"id": {"type": "cn_id", "pii": "id_number"}, "born": "date", "income": "number",
+                             "married": "bool", "kids": {"list": {"age": "number"}}}}},
+ "scores": [{"id": "age", "points": "years_between(p.born, as_of)"},
+            {"id": "income", "points": "p.income"},
+            {"id": "married", "points": "if p.married then 10 else 0"},
+            {"id": "kids", "points": "count(p.kids, k -> k.age < 18)"}],
+ "outputs": {"double": "p.income * 2"}}"""
+
+
+def test_a_plain_read_csv_of_strings_binds_through_the_coercions(tmp_path):
+    """docs/python.md's recipe on an ordinary CSV: read_csv(dtype=str) then evaluate_batch."""
+    pack = eligo.compile(POINTS_FLAT)
+    f = tmp_path / "people.csv"
+    f.write_text('id,born,income,married,kids\n'
+                 '110101199003074477,1990/1/1,"1,200元",false,"[{""age"": 3}]"\n'
+                 ',19900101,5,是,[]\n'
+                 ',1990-13-01,x,maybe,[]\n', encoding="utf-8")
+    df = pd.read_csv(f, dtype=str)
+    out = pack.evaluate_batch(df, as_of="2024-05-01", numbers="text")
+    assert list(out["verdict"]) == ["eligible", "eligible", "eligible"]
+    assert list(out["total"]) == ["1235", "49", "0"]
+    assert list(out["points.income"]) == ["1200", "5", "0"]
+    assert list(out["output.double"]) == ["2400", "10", None]
+    assert out.loc[0, "data_errors"] == "" and out.loc[1, "data_errors"] == ""
+    assert out.loc[2, "data_errors"].splitlines() == [
+        "E3001 p.born: '1990-13-01' is not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD, a real calendar day)",
+        "E3001 p.income: 'x' is not a number (digits, an optional '.', grouping commas and '元' allowed)",
+        "E3001 p.married: 'maybe' is not true or false (true/false, 1/0, 是/否, Y/N)"]
+    with pytest.raises(ValueError, match=r"column 2 'birth' is not an input of pack py.flat"):
+        pack.evaluate_batch(df.rename(columns={"born": "birth"}), as_of="2024-05-01")
+
+
+def test_columnar_results_equal_per_row_results_on_a_generated_population():
+    import random
+    rnd = random.Random(7)
+    pack = eligo.compile(POINTS_FLAT)
+    n = 3000
+    df = pd.DataFrame({
+        "born": pd.to_datetime([f"{1950 + rnd.randrange(60)}-0{1 + rnd.randrange(9)}-1{rnd.randrange(9)}" for _ in range(n)]),
+        "income": [rnd.choice([0.1, 2.5, 1000, 12.25, float("nan")]) for _ in range(n)],
+        "married": [rnd.random() < 0.5 for _ in range(n)],
+        "kids": [json.dumps([{"age": rnd.randrange(30)} for _ in range(rnd.randrange(4))]) for _ in range(n)],
+    })
+    out = pack.evaluate_batch(df, as_of="2024-05-01", decisions=True)
+    for i, row in enumerate(df.to_dict("records")):
+        flat = {"born": row["born"].date().isoformat(), "married": bool(row["married"]), "kids": json.loads(row["kids"])}
+        if row["income"] == row["income"]:
+            flat["income"] = decimal.Decimal(repr(row["income"]))
+        one = pack.evaluate(flat, as_of="2024-05-01", group="p")
+        assert one.to_json() == out.iloc[i]["decision"], i
+        assert out.iloc[i]["verdict"] == one.verdict
+
+
+def test_a_flat_dict_binds_with_group_and_unknown_keys_are_rejected():
+    pack = eligo.compile(POINTS_FLAT)
+    r = pack.evaluate({"born": "1990-01-01", "income": 1, "married": True, "kids": [], "extra": 1},
+                      as_of="2024-05-01", group="p")
+    assert r.verdict == "error" and r.error["code"] == "E3004"
+    r = pack.evaluate({"born": "1990-01-01", "income": 1, "married": True, "kids": [], "extra": 1},
+                      as_of="2024-05-01", group="p", unknown_fields="warn")
+    assert r.verdict == "eligible" and json.loads(r.to_json())["data_warnings"][0]["path"] == "p.extra"
