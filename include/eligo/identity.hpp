@@ -377,6 +377,10 @@ struct Identified {
   CreditCodeCheck credit_code;  // kind == credit_code
   BankCardCheck bank_card;      // kind == bank_card
   MobileCheck mobile;           // kind == mobile
+  // Another kind the same text also passes as, for the caller to mention: an 18-digit number whose first six
+  // digits are a known region code is reported as an ID (invalid, with its reason) even when it passes Luhn,
+  // and also == bank_card says so. unknown when there is no other reading.
+  NumberKind also = NumberKind::unknown;
   bool valid() const;
 };
 
@@ -389,6 +393,9 @@ struct IdentifyOptions {
 // Guesses what `text` is and checks it as that. The guess prefers a kind whose check passes; among
 // failing candidates it uses the shape (documented in docs/identity.md, "Detection").
 Identified identify(std::string_view text, const IdentifyOptions& options = {});
+// Checks `text` as the kind the caller says it is (no guessing): for a column known to hold ID numbers, a
+// mistyped one is reported as an invalid ID, never as a valid card. kind == unknown is identify().
+Identified identify_as(NumberKind kind, std::string_view text, const IdentifyOptions& options = {});
 
 // ─── Reasons ────────────────────────────────────────────────────────────────────────────────────────────
 // One-line reason for a result, "valid" when valid. Never contains the full number: only the part at

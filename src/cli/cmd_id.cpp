@@ -32,7 +32,9 @@ constexpr const char* kHelp =
     "  --strict-mobile           check mobile prefixes against the built-in allocation list\n"
     "  --reveal                  print numbers in clear text instead of masked\n"
     "  --mask                    mask each value instead of checking it\n"
-    "  --kind id|card|mobile|name   with --mask: what the values are (default: detected; non-ASCII = name)\n"
+    "  --kind KIND               what the values are, instead of detecting it: to check, id, credit_code,\n"
+    "                            card or mobile; with --mask, id, card, mobile or name (default: detected;\n"
+    "                            non-ASCII = name)\n"
     "  --head N, --tail N        with --mask: kept leading / trailing characters\n"
     "  --hash                    print the keyed hash (HMAC-SHA-256, hex) of each ID instead; the key is\n"
     "                            read from the environment variable ELIGO_HASH_KEY, never from arguments\n"
@@ -192,6 +194,15 @@ std::string echo(const Settings& settings, const id::Identified& r, std::string_
   }
 }
 
+// --kind for checks: the kind to check as; unknown = detect.
+id::NumberKind check_kind(const std::string& kind) {
+  if (kind == "id") return id::NumberKind::id;
+  if (kind == "credit_code") return id::NumberKind::credit_code;
+  if (kind == "card") return id::NumberKind::bank_card;
+  if (kind == "mobile") return id::NumberKind::mobile;
+  return id::NumberKind::unknown;
+}
+
 // Returns true when the value was valid (or masked).
 bool process(const Settings& settings, std::string_view value, Io& io) {
   if (settings.hash) {
@@ -212,7 +223,7 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
     }
     return true;
   }
-  const id::Identified r = id::identify(value, settings.identify);
+  const id::Identified r = id::identify_as(check_kind(settings.mask_kind), value, settings.identify);
   const Answer a = answer(settings, r);
   const std::string input = echo(settings, r, value);
   if (settings.json) {
@@ -226,6 +237,7 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();
     for (const auto& [key, v] : a.fields) fields[key] = v;
     j["fields"] = fields;
+    if (r.also != id::NumberKind::unknown) j["also"] = id::to_string(r.also);
     io.out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else {
     io.out << input << "  " << a.kind;
@@ -246,6 +258,8 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
         io.out << v.dump();
       }
     }
+    if (r.also != id::NumberKind::unknown)
+      io.out << "  also=" << id::to_string(r.also) << (settings.zh ? "（也可读作此类号码）" : " (the other reading)");
     io.out << '\n';
   }
   return a.valid;
@@ -325,8 +339,8 @@ int cmd_id(const Args& args, Io& io) {
       settings.hash = true;
     } else if (arg == "--kind") {
       if (!value(v)) return 2;
-      if (v != "id" && v != "card" && v != "mobile" && v != "name") {
-        io.err << "eligo id: --kind must be id, card, mobile or name\n";
+      if (v != "id" && v != "credit_code" && v != "card" && v != "mobile" && v != "name") {
+        io.err << "eligo id: --kind must be id, credit_code, card, mobile or name\n";
         return 2;
       }
       settings.mask_kind = v;
@@ -349,6 +363,14 @@ int cmd_id(const Args& args, Io& io) {
     }
   }
 
+  if (!settings.mask && settings.mask_kind == "name") {
+    io.err << "eligo id: --kind name is for --mask only (names are not checked)\n";
+    return 2;
+  }
+  if (settings.mask && settings.mask_kind == "credit_code") {
+    io.err << "eligo id: --kind credit_code is for checks only (credit codes are public, not masked)\n";
+    return 2;
+  }
   if (settings.hash) {
     const char* key = std::getenv("ELIGO_HASH_KEY");
     if (key == nullptr || *key == '\0') {

@@ -64,7 +64,14 @@ Identified identify(std::string_view text, const IdentifyOptions& options) {
       r.credit_code = credit;
       return r;
     }
-    // An 18-digit card number: the "birth date" is no date at all, and Luhn passes.
+    // An 18-digit card number: the "birth date" is no date at all, and Luhn passes. But when the first six
+    // digits are a real region code, it is far likelier a mistyped ID: reported as one (invalid, with its
+    // reason), the card reading mentioned (issue 10 item 7).
+    if (all_digits(s) && id.problem != IdProblem::region && find_region(std::stoi(s.substr(0, 6))) && luhn_ok(s)) {
+      as_id();
+      r.also = NumberKind::bank_card;
+      return r;
+    }
     if (all_digits(s) && (id.problem == IdProblem::birth_date || id.problem == IdProblem::region) && luhn_ok(s)) {
       r.kind = NumberKind::bank_card;
       r.bank_card = check_bank_card(s);
@@ -92,6 +99,19 @@ Identified identify(std::string_view text, const IdentifyOptions& options) {
   if (!body.empty() && body.back() == 'X') body.remove_suffix(1);
   if (all_digits(body) && s.size() >= 14 && s.size() <= 19) return as_id();
   r.kind = NumberKind::unknown;
+  return r;
+}
+
+Identified identify_as(NumberKind kind, std::string_view text, const IdentifyOptions& options) {
+  Identified r;
+  r.kind = kind;
+  switch (kind) {
+    case NumberKind::id: r.id = check_id(text, options.id); break;
+    case NumberKind::credit_code: r.credit_code = check_credit_code(text, options.credit_code); break;
+    case NumberKind::bank_card: r.bank_card = check_bank_card(text); break;
+    case NumberKind::mobile: r.mobile = check_mobile(text, options.mobile); break;
+    case NumberKind::unknown: return identify(text, options);
+  }
   return r;
 }
 

@@ -126,3 +126,52 @@ TEST_CASE("eligo id hashes IDs with the key from the environment", "[identity][c
   CHECK(r.out == "ad0f1187f6a95fdfba1ecc6cca1f83c2483064d3ce9e597466c400a66fb26411\n"
                  "ad0f1187f6a95fdfba1ecc6cca1f83c2483064d3ce9e597466c400a66fb26411\n");
 }
+
+TEST_CASE("an 18-digit number with a region code is a mistyped ID first, its card reading mentioned", "[identity]") {
+  const IdentifyOptions options = on("2024-06-01");
+  // Region 110105, month 13, Luhn passes: reported as an invalid ID (birth date), not a valid card.
+  const Identified bad_date = identify("110105194913300002", options);
+  CHECK(bad_date.kind == NumberKind::id);
+  CHECK(bad_date.id.problem == IdProblem::birth_date);
+  CHECK(bad_date.also == NumberKind::bank_card);
+  const Identified bad_check = identify("110105194912310002", options);
+  CHECK(bad_check.kind == NumberKind::id);
+  CHECK(bad_check.id.problem == IdProblem::check_character);
+  CHECK(bad_check.also == NumberKind::bank_card);
+  // No region code in front: still a card (622202 is no region).
+  CHECK(identify("622202123456789012", options).kind == NumberKind::bank_card);
+  CHECK(identify("622202123456789012", options).also == NumberKind::unknown);
+  CHECK(identify("11010519491231002X", options).also == NumberKind::unknown);
+}
+
+TEST_CASE("identify_as checks a value as the kind the caller names", "[identity]") {
+  const IdentifyOptions options = on("2024-06-01");
+  const Identified card_shaped = identify_as(NumberKind::id, "6222021234567890128", options);
+  CHECK(card_shaped.kind == NumberKind::id);
+  CHECK_FALSE(card_shaped.valid());
+  CHECK(identify_as(NumberKind::bank_card, "110105194912310021", options).kind == NumberKind::bank_card);
+  CHECK(identify_as(NumberKind::mobile, "18012341999", options).valid());
+  CHECK(identify_as(NumberKind::credit_code, "9144030071526726XG", options).valid());
+  CHECK(identify_as(NumberKind::unknown, "18012341999", options).kind == NumberKind::mobile);
+}
+
+TEST_CASE("eligo id --kind checks a column as one kind", "[identity][cli]") {
+  const Run ids = run_id({"--as-of", "2024-06-01", "--kind", "id", "11010519491231002X", "6222021234567890128"});
+  CHECK(ids.status == 1);
+  CHECK(ids.out ==
+        "110105********002X  id:resident  valid  birth_date=1949-12-31  age=74  sex=female  region=110105  "
+        "region_name=\"北京市 朝阳区\"\n"
+        "622202*********0128  id:unknown  invalid: length is 19 characters, expected 18 (or 15 for a legacy "
+        "number)\n");
+  const Run detected = run_id({"--as-of", "2024-06-01", "110105194913300002"});
+  CHECK(detected.status == 1);
+  CHECK(detected.out.find("110105********0002  id:resident  invalid: ") == 0);
+  CHECK(detected.out.find("also=bank_card (the other reading)\n") != std::string::npos);
+  const Run json = run_id({"--as-of", "2024-06-01", "--format", "json", "110105194913300002"});
+  CHECK(json.out.find("\"also\":\"bank_card\"") != std::string::npos);
+  CHECK(run_id({"--kind", "card", "6222021234567890128"}).status == 0);
+  CHECK(run_id({"--kind", "credit_code", "9144030071526726XG"}).status == 0);
+  CHECK(run_id({"--kind", "mobile", "18012341999"}).status == 0);
+  CHECK(run_id({"--kind", "name", "x"}).status == 2);  // names are masked, not checked
+  CHECK(run_id({"--kind", "passport", "x"}).status == 2);
+}
