@@ -6,7 +6,7 @@ A test that writes clear text on purpose (inputs it generated, output made with 
 marks it: a file named `.r8-clear` in the same folder lists shell patterns, one a line, of the names there
 that are clear by intent ("*" for the whole folder, subfolders included).
 
-Files written since the test run started (the "Start testing" line of Testing/Temporary/LastTest.log,
+Files written since the test run started (the "Start testing" line of the run's log, LastTest.log.tmp,
 to the minute) are scanned; build outputs (objects, libraries, executables, the assembled Python package)
 are not test output and are skipped.
 
@@ -22,7 +22,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "pii
 import r8_check  # noqa: E402
 
 build = os.path.abspath(sys.argv[1])
+# While CTest runs, the run's log is LastTest.log.tmp (renamed LastTest.log at the end); LastTest.log is then
+# the previous run's, not scanned again.
 log = os.path.join(build, "Testing", "Temporary", "LastTest.log")
+stale_log = None
+if os.path.exists(log + ".tmp"):
+    stale_log, log = log, log + ".tmp"
 since = 0.0
 try:
     with open(log, encoding="utf-8", errors="replace") as f:
@@ -91,6 +96,8 @@ for root, dirs, files in os.walk(build):
             if os.path.getmtime(path) < since:
                 continue
         except OSError:
+            continue
+        if path == stale_log:
             continue
         is_log = os.path.join("Testing", "Temporary") in path
         if not is_log and marked_clear(path):
