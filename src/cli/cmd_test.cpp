@@ -122,14 +122,14 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
   }
   if (expect.contains("points")) {
     for (const auto& [id, want] : expect["points"].items()) {
-      auto it = std::find_if(d.items.begin(), d.items.end(), [&](const ItemResult& r) { return r.id == id; });
+      auto it = std::find_if(d.items.begin(), d.items.end(), [&id = id](const ItemResult& r) { return r.id == id; });
       if (it == d.items.end()) diff("points of " + id, as_text(want), "(no such indicator)");
       else if (!same_number(want, it->points.to_string())) diff("points of " + id, as_text(want), it->points.to_string() + "  (" + item_status_name(it->status) + ")");
     }
   }
   if (expect.contains("outputs")) {
     for (const auto& [name, want] : expect["outputs"].items()) {
-      auto it = std::find_if(d.outputs.begin(), d.outputs.end(), [&](const OutputResult& o) { return o.name == name; });
+      auto it = std::find_if(d.outputs.begin(), d.outputs.end(), [&name = name](const OutputResult& o) { return o.name == name; });
       const std::string got = it == d.outputs.end() ? "(not computed)" : (it->missing.empty() ? it->value : "(missing)");
       const bool same = want.is_null() ? (it == d.outputs.end() || !it->missing.empty()) : (as_text(want) == got);
       if (!same) diff("output " + name, want.is_null() ? "null" : as_text(want), got);
