@@ -1,3 +1,4 @@
+#include "eligo/records.hpp"
 #include "load/loader.hpp"
 
 #include <filesystem>
@@ -186,80 +187,38 @@ void load_pack_text(std::string text, const std::string& virtual_path, std::uint
 }
 
 bool read_csv(const std::string& path, std::size_t max_bytes, CsvTable* out, std::string* error) {
+  // The bytes are kept for the pack hash; the rows come from the common record reader (src/records), so a
+  // pack table is read by the same rules as every other CSV file. A table is all or nothing: any bad row
+  // is an error.
   out->file = path;
   if (!read_file(path, max_bytes, &out->bytes, error)) return false;
-  const std::string& s = out->bytes;
-  std::size_t i = s.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  std::uint32_t line = 1;
-  std::vector<std::string> row;
-  std::string field;
-  bool in_quotes = false, any = false;
-  std::uint32_t row_line = 1;
-  auto end_row = [&]() {
-    row.push_back(std::move(field));
-    field.clear();
-    if (!(row.size() == 1 && row[0].empty())) {  // blank lines are skipped
-      if (out->header.empty()) {
-        out->header = std::move(row);
-      } else {
-        out->rows.push_back(std::move(row));
-        out->row_lines.push_back(row_line);
-      }
-    }
-    row.clear();
-    any = false;
-  };
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (!any) {
-      row_line = line;
-      any = true;
-    }
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < s.size() && s[i + 1] == '"') {
-          field.push_back('"');
-          ++i;
-        } else {
-          in_quotes = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field.push_back(c);
-      }
-      continue;
-    }
-    if (c == '"') {
-      if (!field.empty()) {
-        *error = "line " + std::to_string(line) + ": a quote inside an unquoted field";
-        return false;
-      }
-      in_quotes = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      end_row();
-      ++line;
-    } else if (c != '\r') {
-      field.push_back(c);
-    }
-  }
-  if (in_quotes) {
-    *error = "line " + std::to_string(row_line) + ": unterminated quoted field";
+  records::RecordReader reader;
+  records::ReadOptions options;
+  options.format = records::Format::csv;
+  const std::string prefix = path + ": ";
+  const auto strip = [&](std::string e) { return e.rfind(prefix, 0) == 0 ? e.substr(prefix.size()) : e; };
+  if (!reader.open_text(out->bytes, path, options, error)) {
+    *error = strip(*error);
+    if (*error == "the file is empty (a CSV file needs a header row)") *error = "the file is empty (a header row is needed)";
     return false;
   }
-  if (any) end_row();
-  if (out->header.empty()) {
-    *error = "the file is empty (a header row is needed)";
-    return false;
-  }
-  for (std::size_t r = 0; r < out->rows.size(); ++r) {
-    if (out->rows[r].size() != out->header.size()) {
-      *error = "line " + std::to_string(out->row_lines[r]) + ": " + std::to_string(out->rows[r].size()) +
-               " fields, the header has " + std::to_string(out->header.size());
+  out->header = reader.header();
+  for (;;) {
+    const records::Next n = reader.next();
+    if (n == records::Next::end) break;
+    if (n == records::Next::error) {
+      *error = strip(reader.error());
       return false;
     }
+    if (n == records::Next::bad_row) {
+      std::string why = reader.problem();
+      if (why.rfind("has ", 0) == 0) why = why.substr(4);  // "3 fields, the header has 2"
+      if (why == "a quoted cell is not closed before the end of the file") why = "unterminated quoted field";
+      *error = "line " + std::to_string(reader.line()) + ": " + why;
+      return false;
+    }
+    out->rows.emplace_back(reader.cells().begin(), reader.cells().end());
+    out->row_lines.push_back(static_cast<std::uint32_t>(reader.line()));
   }
   return true;
 }
