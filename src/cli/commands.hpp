@@ -24,6 +24,8 @@ int cmd_test(const Args& args, Io& io);   // cmd_test.cpp — run a pack's test 
 int cmd_id(const Args& args, Io& io);     // cmd_id.cpp — identity checks and masking
 int cmd_blacklist(const Args& args, Io& io);  // cmd_blacklist.cpp — import, check, stats of credit blacklists
 int cmd_reconcile(const Args& args, Io& io);  // cmd_reconcile.cpp — payout orders against bank records
+int cmd_rank(const Args& args, Io& io);       // cmd_rank.cpp — school places by points (admission)
+int cmd_diff(const Args& args, Io& io);       // cmd_diff.cpp — two packs over one population
 
 // Shared by the commands (common.cpp).
 // Reads a whole file, or standard input for "-". false and *error when it cannot.

@@ -25,6 +25,8 @@ constexpr const char* kUsage =
     "  id CHECK...       validate and explain Chinese ID numbers, credit codes, cards, mobiles\n"
     "  blacklist import|check|stats ...   credit blacklists (SQLite store)\n"
     "  reconcile --orders O --bank B --out DIR ...   payout orders against bank payment records\n"
+    "  rank --spec S --input A --out P ...   school places by points: rank, allocate, reasons\n"
+    "  diff OLD NEW --input P --as-of D ...  who changes verdict, points or outputs between two packs\n"
     "\n"
     "eligo <command> --help shows the options of one command; eligo --version the build.\n";
 
@@ -65,6 +67,8 @@ int main(int argc, char** argv) {
   if (command == "id") return eligo::cli::cmd_id(args, io);
   if (command == "blacklist") return eligo::cli::cmd_blacklist(args, io);
   if (command == "reconcile") return eligo::cli::cmd_reconcile(args, io);
+  if (command == "rank") return eligo::cli::cmd_rank(args, io);
+  if (command == "diff") return eligo::cli::cmd_diff(args, io);
   std::cerr << "eligo: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

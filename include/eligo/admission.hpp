@@ -1,0 +1,198 @@
+// eligo/admission.hpp — school places by points (seed 003): rank applicants, allocate places over their
+// preferences (志愿), and say for each applicant what decided their place.
+//
+//   eligo::admission::RankSpec spec;
+//   std::string error;
+//   if (!eligo::admission::parse_rank_spec(spec_json, "spec.json", &spec, &error)) { ... }  // file:line:col /pointer
+//   eligo::admission::Table table{{"key", "total", "si_months", "permit_since", "preferences"}, {}, {}};
+//   table.rows.push_back({"A001", "112", "36", "2015-04-01", "S03;S01"});
+//   table.row_numbers.push_back(2);
+//   eligo::admission::RankResult r = eligo::admission::rank(spec, table);
+//   r.placements[0].reason_zh   // "第 1 志愿录取（S03）"
+//   r.schools[0].cutoff         // "112" — the points of the last applicant the school took
+//
+// The order (documented in docs/admission.md, spec version 1):
+//   1. the spec's `order` keys in turn — usually total points descending, then tie-breaks such as months of
+//      social insurance (descending) or the permit date (ascending, earlier first);
+//   2. then the lottery: the lowercase hex SHA-256 of the UTF-8 text `seed + "|" + key`, ascending. Anyone
+//      can recompute it:  python3 -c 'import hashlib;print(hashlib.sha256("2021-yuexiu-g1|A001".encode()).hexdigest())'
+// Allocation is serial dictatorship on that one order: each applicant, best first, gets the highest of their
+// preferences with a place left. With one priority order this is the student-optimal stable matching (deferred
+// acceptance gives the same result), so it is stable — nobody loses a school to someone ranked below them —
+// and strategy-proof — listing schools in any order other than one's true preference never gets a better
+// school. Without `preferences` there is one pool of `places` places taken in order.
+// Same spec (seed included) and same rows, in any row order → the same result, byte for byte once written.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "eligo/date.hpp"
+#include "eligo/decimal.hpp"
+#include "eligo/pack.hpp"
+
+namespace eligo::admission {
+
+constexpr int kRankSpecVersion = 1;
+
+enum class KeyType : std::uint8_t { number, date, text };
+
+struct OrderKey {
+  std::string by;          // column name
+  bool desc = false;       // descending (more is better); ascending by default (earlier / smaller first)
+  KeyType type = KeyType::number;  // number: exact decimal; date: YYYY-MM-DD; text: by bytes
+  std::string label_zh;    // how reasons name it ("社保月数"); the column name when not given
+  std::string label_en;
+};
+
+struct School {
+  std::string id;
+  std::int64_t places = 0;
+  std::string name;        // optional, shown in reports
+};
+
+struct RankSpec {
+  int version = kRankSpecVersion;
+  std::string seed;                 // the published lottery seed (required, non-empty)
+  std::string key = "key";          // column holding each applicant's ID (unique)
+  std::string points;               // column shown as points and used for cut-offs; default order[0].by
+  std::vector<OrderKey> order;      // at least one
+  std::string preferences;          // column of ordered school IDs; "" = one pool
+  std::string separator = ";";
+  std::vector<School> schools;      // with preferences
+  std::int64_t places = 0;          // one pool
+};
+
+// Parses and checks a spec (JSON). Unknown members, a missing seed, duplicate school IDs, negative places,
+// schools without preferences (or the reverse) are errors with file:line:col and the JSON pointer.
+bool parse_rank_spec(std::string_view json, const std::string& name, RankSpec* out, std::string* error);
+
+// Rows in memory: a header and the rows' cells aligned with it (from any reader), with where each row was.
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::uint64_t> row_numbers;  // line or sheet row of each row, for rejections (may be empty)
+};
+
+// The lottery value: lowercase hex SHA-256 of `seed + "|" + key`.
+std::string lottery_value(std::string_view seed, std::string_view key);
+
+struct Placement {
+  std::uint64_t rank = 0;          // 1-based position in the priority order
+  std::string key;
+  std::string points;              // as written in the input
+  std::string school;              // "" when no place
+  int preference = 0;              // 1-based index of the preference admitted; 0 = none (or one pool)
+  std::string lottery;             // the hex value
+  std::uint64_t lottery_number = 0;  // 1-based position by lottery value among all ranked applicants
+  std::string reason_zh, reason_en;  // the deciding reason(s), several joined by "；" / "; "
+};
+
+struct SchoolResult {
+  std::string id, name;
+  std::int64_t places = 0;
+  std::int64_t admitted = 0;
+  bool full = false;
+  std::string cutoff;              // points of the last admitted applicant ("" when none admitted)
+  std::int64_t tied_admitted = 0;  // admitted with points equal to the cut-off
+  std::int64_t tied_refused = 0;   // refused here (when it was full) with points equal to the cut-off
+  std::string settled_by;          // "" (no tie at the line), a key's column name, or "lottery"
+  std::string settled_zh, settled_en;  // in words
+};
+
+struct Rejection {
+  std::uint64_t row = 0;           // from Table::row_numbers (or the 1-based index when absent)
+  std::string column;
+  std::string reason;
+};
+
+struct RankResult {
+  bool ok = false;
+  std::string error;               // !ok: the table cannot be ranked at all (a column the spec names is missing)
+  std::vector<Placement> placements;   // in rank order
+  std::vector<SchoolResult> schools;   // in spec order (one entry named "pool" for one pool)
+  std::vector<Rejection> rejections;   // rows not ranked, and why; rows in = placements + rejections
+  std::uint64_t placed = 0;
+};
+
+RankResult rank(const RankSpec& spec, const Table& table);
+
+// Writes the placements ("csv", "jsonl") or the whole result ("xlsx": placements, schools, rejected rows).
+// Columns: rank, key, points, school, preference, lottery_number, lottery, reason_zh, reason_en.
+bool write_placements(const RankResult& result, const std::string& format, const std::string& path, std::string* error);
+bool write_schools(const RankResult& result, const std::string& format, const std::string& path, std::string* error);
+// Rows not ranked: row, column, reason ("csv" or "jsonl").
+bool write_rejections(const RankResult& result, const std::string& format, const std::string& path, std::string* error);
+
+}  // namespace eligo::admission
+
+// ---- Policy diff: who changes verdict, points or outputs when a pack changes (eligo diff) ----
+//
+//   eligo::admission::Differ d(old_pack, new_pack, options);
+//   for (each applicant JSON, with its line) d.add(line, json);
+//   eligo::admission::DiffResult r = d.finish();
+//   r.verdict_changed, r.indicators[i].changed, r.movers[0].delta
+// Both packs evaluate the same applicant text, each on its own date (a pack refuses a date outside its
+// effective period, so the 2018 and 2021 Guangzhou tables are compared on 2021-11-15 and 2021-11-16).
+// Memory stays flat in the population: only counts, sums and the top movers are kept. A decision that is an
+// error (E2xxx) is counted in old_errors / new_errors with its first message; its points count as 0.
+namespace eligo::admission {
+
+struct DiffOptions {
+  Date old_as_of, new_as_of;                    // evaluation dates (each pack must be in force on its own; for a
+                                                // change of rules: the last day of the old, the first of the new)
+  std::size_t top = 10;                         // movers kept (largest change in total points first)
+  std::string key;                              // input path naming each applicant in movers ("" = line only)
+  bool clear_pii = false;                       // movers' keys are masked like ID numbers (6+4) unless set
+  const blacklist::Snapshot* blacklist = nullptr;
+};
+
+struct IndicatorChange {
+  std::string id, label;
+  bool in_old = false, in_new = false;
+  std::uint64_t changed = 0, up = 0, down = 0;  // applicants whose points for it changed
+  Decimal old_sum, new_sum;                     // points over the population
+};
+
+struct Mover {
+  std::uint64_t line = 0;
+  std::string key;
+  std::string old_verdict, new_verdict;
+  Decimal old_total, new_total, delta;
+  std::vector<std::pair<std::string, Decimal>> items;  // indicator id → change, the non-zero ones
+};
+
+struct DiffResult {
+  std::string old_pack, new_pack;               // "id version"
+  std::uint64_t applicants = 0;
+  std::uint64_t verdict_changed = 0, points_up = 0, points_down = 0, points_same = 0, outputs_changed = 0;
+  std::map<std::string, std::uint64_t> transitions;  // "eligible → ineligible" → count (changed ones only)
+  std::uint64_t old_errors = 0, new_errors = 0;
+  std::string first_error;                      // "old, line 3: E2002 …"
+  Decimal old_total_sum, new_total_sum;
+  std::vector<IndicatorChange> indicators;      // old pack's order, then those only in the new one
+  std::vector<Mover> movers;
+};
+
+class Differ {
+ public:
+  Differ(const Pack& old_pack, const Pack& new_pack, DiffOptions options);
+  ~Differ();
+  void add(std::uint64_t line, std::string_view applicant_json);
+  DiffResult finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+std::string diff_text(const DiffResult& r);
+std::string diff_json(const DiffResult& r);
+bool write_diff_workbook(const DiffResult& r, const std::string& path, std::string* error);
+
+}  // namespace eligo::admission
+

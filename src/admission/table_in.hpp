@@ -1,0 +1,28 @@
+// Tables in: the columns an admission command needs, read from a CSV, JSON Lines or xlsx file through the
+// shared readers (payout's RowReader for CSV/JSON Lines until the common record reader of src/records/
+// replaces it; records::XlsxReader for workbooks). Not a parser of its own.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "eligo/admission.hpp"
+
+namespace eligo::admission::detail {
+
+struct ReadOptions {
+  std::string format = "auto";   // auto (by extension), csv, jsonl, xlsx
+  std::string encoding = "utf-8";
+  std::string sheet;             // xlsx: "" = the first
+};
+
+// The output format a path's extension names (.csv, .jsonl/.ndjson/.json, .xlsx); "" for anything else.
+std::string format_of(const std::string& path);
+
+// Reads `columns` into `out` (header = columns, cells aligned; an optional column absent from the file reads
+// as ""); rows the reader cannot read are added to `bad` with their line or sheet row. false and *error
+// (naming the file) when the file is unusable or lacks a required column. `optional` may be shorter.
+bool read_table(const std::string& path, const ReadOptions& options, const std::vector<std::string>& columns,
+                Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional = {});
+
+}  // namespace eligo::admission::detail

@@ -1,0 +1,28 @@
+// Tables out: one sheet of columns and rows written as CSV, JSON Lines or xlsx (the admission commands' reports).
+// Files appear atomically (payout's AtomicFile); xlsx goes through the shared SheetWriter with a fixed creation
+// time, so the same tables give the same bytes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace eligo::admission::detail {
+
+struct Sheet {
+  std::string name;                          // xlsx sheet name
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int> numeric;                  // columns written as numbers (xlsx numbers, JSON numbers)
+};
+
+// "csv" (RFC 4180, quoted where needed, LF) or "jsonl" (one object per row, columns in order).
+bool write_table(const Sheet& sheet, const std::string& format, const std::string& path, std::string* error);
+// One workbook, a sheet per table (header in bold).
+bool write_sheets(const std::vector<Sheet>& sheets, const std::string& path, const std::string& title, std::string* error);
+// Any text, atomically.
+bool write_text_file(const std::string& path, const std::string& text, std::string* error);
+// The same as text, for standard output.
+std::string csv_text(const Sheet& sheet);
+std::string jsonl_text(const Sheet& sheet);
+
+}  // namespace eligo::admission::detail
