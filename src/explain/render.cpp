@@ -84,8 +84,9 @@ std::string render_for_reason(const Value& v, std::string_view lang, Pii pii, bo
     case VKind::null: return zh ? "无" : "none";
     case VKind::boolean: return v.b ? (zh ? "是" : "yes") : (zh ? "否" : "no");
     case VKind::number: {
-      // A number with the shape of an ID, card or mobile is written masked and ungrouped.
-      if (!clear_pii) {
+      // A whole number with the shape of an ID, card or mobile is written masked and ungrouped. Fraction
+      // digits are never PII: 0.000000000000000001 is an amount, not an ID number.
+      if (!clear_pii && v.num.scale() == 0) {
         const std::string exact = v.num.to_string();
         if (std::string masked = identity::mask_pii_runs(exact); masked != exact) return masked;
       }
@@ -109,7 +110,8 @@ std::string render_plain(const Value& v, Pii pii, bool clear_pii) {
     case VKind::missing: return "(missing)";
     case VKind::null: return "null";
     case VKind::boolean: return v.b ? "true" : "false";
-    case VKind::number: return clear_pii ? v.num.to_string() : identity::mask_pii_runs(v.num.to_string());
+    case VKind::number:
+      return clear_pii || v.num.scale() != 0 ? v.num.to_string() : identity::mask_pii_runs(v.num.to_string());
     case VKind::string: return mask_pii(v.sv(), pii, clear_pii);
     case VKind::date: return v.as_date().to_string();
     case VKind::list: return "[" + std::to_string(v.n) + (v.n == 1 ? " item]" : " items]");

@@ -230,3 +230,18 @@ TEST_CASE("CSV cells with doubled quotes and text after the closing quote keep t
   CHECK(entries[0].reason_text == "失信\"被执行\"人 tail");
   CHECK(entries[0].source == "法\"院ok");
 }
+
+TEST_CASE("fraction digits of an amount are never masked as an ID number or a card", "[evaluate][regression][pii]") {
+  // 18 zeros are a Luhn-valid run and 000000000000000001 has a valid GB 11643 check character: masking by
+  // shape took them for a card and an ID inside 0.000000000000000000 and 0.000000000000000001.
+  const Pack pack = compile_ok(R"J({"pack": "t.f", "version": "1", "inputs": {"a": {"fields": {"x": "number"}}},
+    "checks": [{"id": "c", "require": "a.x > 1", "reason": "x is {a.x}"}],
+    "outputs": {"x": "a.x"}})J");
+  const Decision small = pack.evaluate(R"J({"a": {"x": "0.000000000000000001"}})J", on("2024-01-01"));
+  REQUIRE(small.checks.size() == 1);
+  CHECK(small.checks[0].reason == "x is 0.000000000000000001");
+  const Decision d = pack.evaluate(R"J({"a": {"x": "2.000000000000000000"}})J", on("2024-01-01"));
+  REQUIRE(d.outputs.size() == 1);
+  CHECK(d.outputs[0].value == "2.000000000000000000");
+  CHECK(d.outputs[0].json == "\"2.000000000000000000\"");
+}
