@@ -1,4 +1,5 @@
 #include "load/json_tree.hpp"
+#include "records/utf8.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -228,24 +229,7 @@ class Parser {
     }
   }
 
-  static void put_utf8(std::string* out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
+  
   std::uint32_t hex4() {
     if (i_ + 4 > s_.size()) fail("incomplete \\u escape");
     std::uint32_t v = 0;
@@ -302,7 +286,7 @@ class Parser {
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
               fail("unpaired surrogate in \\u escape");
             }
-            put_utf8(out, cp);
+            records::detail::append_utf8(out, cp);
             break;
           }
           default: --i_; fail(std::string("unknown escape '\\") + e + "'");

@@ -1,4 +1,5 @@
 #include "records/json_cursor.hpp"
+#include "records/utf8.hpp"
 
 #include <cstring>
 
@@ -14,23 +15,6 @@ int hex(char c) {
   return -1;
 }
 
-void put_utf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 }  // namespace
 
@@ -127,7 +111,7 @@ bool JsonCursor::string(std::string_view* out, std::string* scratch) {
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
           return fail_at(j - 6, "a \\u escape of a lone surrogate");
         }
-        put_utf8(cp, scratch);
+        append_utf8(scratch, cp);
         break;
       }
       default: return fail_at(j - 2, "an unknown escape in a string");

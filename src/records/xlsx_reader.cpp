@@ -2,6 +2,7 @@
 // relationships, the styles and the shared strings are read whole (they are small or must be indexed); the
 // sheet is inflated and parsed in 64 KiB chunks, complete rows queued as they close.
 #include "records/xlsx_reader.hpp"
+#include "records/utf8.hpp"
 
 #include <expat.h>
 #include <minizip/unzip.h>
@@ -17,6 +18,7 @@
 #include "eligo/date.hpp"
 
 namespace eligo::records {
+using detail::append_utf8;
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
@@ -37,23 +39,6 @@ const char* attr(const char** atts, std::string_view wanted) {
   return nullptr;
 }
 
-void append_utf8(std::string* out, unsigned cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // OOXML escapes characters XML cannot hold as _xHHHH_ (and a literal "_x" followed by hex as _x005F_x...).
 std::string decode_ooxml_escapes(std::string text) {
