@@ -1,0 +1,174 @@
+#include "server/pack_registry.hpp"
+
+#include "compile/program.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace eligo::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_pack_file(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name.size() > 10 && name.compare(name.size() - 10, 10, ".pack.json") == 0;
+}
+
+}  // namespace
+
+std::string utc_now_iso() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+const PackInfo* PackSnapshot::info_of(const Pack* pack) const {
+  for (const auto& i : info)
+    if (i.pack == pack) return &i;
+  return nullptr;
+}
+
+// A root that is a file is that pack; a folder contributes its *.pack.json files and those of its
+// subfolders one level down (so `--packs rules` serves rules/<pack>/*.pack.json).
+std::vector<std::string> PackRegistry::pack_files() const {
+  std::vector<std::string> files;
+  for (const auto& root : roots_) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+      files.push_back(root);
+      continue;
+    }
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(root, ec)) entries.push_back(e.path());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& e : entries) {
+      if (fs::is_regular_file(e, ec) && is_pack_file(e)) files.push_back(e.string());
+      else if (fs::is_directory(e, ec)) {
+        std::vector<fs::path> inner;
+        for (const auto& f : fs::directory_iterator(e, ec))
+          if (f.is_regular_file(ec) && is_pack_file(f.path())) inner.push_back(f.path());
+        std::sort(inner.begin(), inner.end());
+        for (const auto& f : inner) files.push_back(f.string());
+      }
+    }
+  }
+  return files;
+}
+
+std::string PackRegistry::fingerprint() const {
+  std::string fp;
+  for (const auto& root : roots_) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+    std::vector<std::string> parts;
+    if (ec) {  // a file root
+      const auto t = fs::last_write_time(root, ec);
+      parts.push_back(root + "|" + std::to_string(ec ? -1 : static_cast<long long>(t.time_since_epoch().count())) +
+                      "|" + std::to_string(ec ? 0 : fs::file_size(root, ec)));
+    }
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it.depth() > 2) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      std::error_code e2;
+      if (!it->is_regular_file(e2)) continue;
+      const auto t = it->last_write_time(e2);
+      parts.push_back(it->path().string() + "|" + std::to_string(static_cast<long long>(t.time_since_epoch().count())) +
+                      "|" + std::to_string(it->file_size(e2)));
+    }
+    std::sort(parts.begin(), parts.end());
+    for (const auto& p : parts) fp += p + "\n";
+  }
+  return fp;
+}
+
+bool PackRegistry::reload(const std::string& trigger) {
+  std::lock_guard<std::mutex> one(reload_mu_);
+  auto next = std::make_shared<PackSnapshot>();
+  Diagnostics diags;
+  bool ok = true;
+  next->files = pack_files();
+  if (next->files.empty()) {
+    Diagnostic d;
+    d.code = "E1002";
+    d.file = roots_.empty() ? std::string("(no packs configured)") : roots_.front();
+    d.message = "no *.pack.json file to serve";
+    diags.items.push_back(d);
+    ok = false;
+  }
+  for (const auto& f : next->files) {
+    CompileResult r = compile_file(f);
+    diags.items.insert(diags.items.end(), r.diagnostics.items.begin(), r.diagnostics.items.end());
+    if (r.pack) next->set.add(std::move(*r.pack));
+    else ok = false;
+  }
+  // Two files claiming the same id and version would make select() ambiguous.
+  const auto& packs = next->set.packs();
+  for (std::size_t i = 0; i < packs.size(); ++i)
+    for (std::size_t k = i + 1; k < packs.size(); ++k)
+      if (packs[i].id() == packs[k].id() && packs[i].version() == packs[k].version()) {
+        Diagnostic d;
+        d.code = "E1003";
+        d.file = packs[k].file();
+        d.message = "pack " + packs[k].id() + " version " + packs[k].version() + " is also in " + packs[i].file();
+        diags.items.push_back(d);
+        ok = false;
+      }
+  if (ok) {
+    for (const auto& p : next->set.packs()) {
+      PackInfo info;
+      info.pack = &p;
+      std::ifstream f(p.file(), std::ios::binary);
+      std::ostringstream ss;
+      ss << f.rdbuf();
+      const nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+      if (j.is_object()) {
+        if (j.contains("title")) info.title = j["title"];
+        if (j.contains("inputs")) info.inputs = j["inputs"];
+      }
+      for (const auto& g : p.program().groups)  // in the pack's order
+        if (!g.source.empty() && std::find(info.sources.begin(), info.sources.end(), g.source) == info.sources.end())
+          info.sources.push_back(g.source);
+      next->info.push_back(std::move(info));
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.at = utc_now_iso();
+  status_.trigger = trigger;
+  status_.diagnostics = diags;
+  status_.ok = ok;
+  ++status_.attempts;
+  if (!ok) {
+    ++status_.failures;
+    return false;
+  }
+  next->generation = current_ ? current_->generation + 1 : 1;
+  next->loaded_at = status_.at;
+  current_ = std::move(next);
+  return true;
+}
+
+std::shared_ptr<const PackSnapshot> PackRegistry::current() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+ReloadStatus PackRegistry::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+}  // namespace eligo::server
