@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eligo/audit.hpp"
+#include "eligo/records.hpp"
 
 namespace eligo::server {
 
@@ -295,7 +296,7 @@ Reply Service::status(const RequestContext& ctx) {
 
 struct Service::EvalRequest {
   EvalOptions options;
-  std::string group;
+  BindOptions bind;
 };
 
 bool Service::parse_eval_options(const RequestContext& ctx, EvalRequest* out, Reply* error) {
@@ -336,9 +337,15 @@ bool Service::parse_eval_options(const RequestContext& ctx, EvalRequest* out, Re
       else return bad("mode is first_failure or all");
     } else if (name == "group") {
       if (!valid_pack_id(value)) return bad("group names an input group of the pack");
-      out->group = value;
+      out->bind.group = value;
+    } else if (name == "unknown_fields") {
+      if (value == "error") out->bind.unknown_fields = UnknownFields::error;
+      else if (value == "warn") out->bind.unknown_fields = UnknownFields::warn;
+      else if (value == "ignore") out->bind.unknown_fields = UnknownFields::ignore;
+      else return bad("unknown_fields is error, warn or ignore");
     } else {
-      return bad("unknown option '" + name.substr(0, 40) + "' (as_of, lang, explain, mode, clear_pii, group)");
+      return bad("unknown option '" + name.substr(0, 40) +
+                 "' (as_of, lang, explain, mode, clear_pii, group, unknown_fields)");
     }
   }
   if (out->options.clear_pii && !(ctx.key && ctx.key->clear_pii)) {
@@ -350,77 +357,74 @@ bool Service::parse_eval_options(const RequestContext& ctx, EvalRequest* out, Re
 
 namespace {
 
-// An applicant given as one group's flat record is wrapped as {"<group>": record}. The record must be one
-// JSON object on its own, so the wrapping cannot smuggle other groups in.
-bool wrap_flat(std::string_view group, std::string_view record, std::string* out) {
-  const std::size_t first = record.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || record[first] != '{' || !json::accept(record)) return false;
-  out->clear();
-  out->append("{\"").append(group).append("\":").append(record).append("}");
-  return true;
-}
-
+// evaluate-batch: the body is read by the one record reader (JSON Lines, or a JSON array streamed element by
+// element); each row is bound and evaluated as it is streamed out, one decision line per row.
 class EvalBatch final : public BatchStream {
  public:
-  EvalBatch(std::shared_ptr<const PackSnapshot> packs, const Pack* pack, EvalOptions options, std::string group,
+  EvalBatch(std::shared_ptr<const PackSnapshot> packs, const Pack* pack, EvalOptions options, BindOptions bind,
             std::string body, Metrics* metrics, audit::Writer* audit, std::string request_id)
-      : packs_(std::move(packs)), pack_(pack), options_(std::move(options)), group_(std::move(group)),
-        body_(std::move(body)), metrics_(metrics), audit_(audit), request_id_(std::move(request_id)) {
-    const std::size_t first = body_.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && body_[first] == '[') {
-      // A JSON array of applicants: each element becomes one row.
-      json arr = json::parse(body_, nullptr, false);
-      if (arr.is_discarded() || !arr.is_array()) {
-        array_error_ = true;
-        rows_.emplace_back();
-      } else {
-        for (auto& e : arr) owned_.push_back(e.dump());
-        for (const auto& s : owned_) rows_.emplace_back(s);
-      }
-    } else {
-      std::string_view rest(body_);
-      while (!rest.empty()) {
-        const std::size_t nl = rest.find('\n');
-        std::string_view line = rest.substr(0, nl);
-        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        rows_.push_back(line);
-      }
-    }
+      : packs_(std::move(packs)), pack_(pack), options_(std::move(options)), bind_(std::move(bind)),
+        metrics_(metrics), audit_(audit), request_id_(std::move(request_id)) {
+    const std::size_t first = body.find_first_not_of(" \t\r\n");
+    records::ReadOptions ro;
+    ro.format = first != std::string::npos && body[first] == '[' ? records::Format::json : records::Format::jsonl;
+    std::string error;
+    if (!reader_.open_text(std::move(body), "the request body", ro, &error)) failed_ = error;
   }
 
   bool next(std::string* out) override {
-    const std::size_t end = std::min(rows_.size(), at_ + 64);
-    std::string wrapped;
-    for (; at_ < end; ++at_) {
-      std::string_view text = rows_[at_];
-      if (array_error_) text = "[";  // reported by bind as malformed JSON, one row out
-      if (!group_.empty()) {
-        if (wrap_flat(group_, text, &wrapped)) text = wrapped;
-        else text = "{";  // not one JSON object: a malformed-JSON data error for this row
+    if (done_) return false;
+    for (int n = 0; n < 64; ++n) {
+      if (!failed_.empty()) return stop(out);
+      const records::Next next = reader_.next();
+      if (next == records::Next::end) return stop(out);
+      if (next == records::Next::error) {
+        failed_ = reader_.error();
+        return stop(out);
       }
-      Input input = pack_->bind(text);
-      pack_->evaluate(input, options_, &decision_);
+      ++rows_;
+      if (next == records::Next::bad_row) {
+        // A row the reader cannot hand out still gets its line, so rows in = lines out.
+        out->append("{\"row\":" + std::to_string(rows_) + ",\"line\":" + std::to_string(reader_.line()) +
+                    ",\"code\":\"bad_row\",\"message\":" + json(reader_.problem()).dump() + "}\n");
+        continue;
+      }
+      pack_->bind(reader_.json(), &input_, bind_);
+      pack_->evaluate(input_, options_, &decision_);
       metrics_->decision(pack_->id(), verdict_name(decision_.verdict));
-      if (audit_) audit_->append(decision_, text, request_id_ + "#" + std::to_string(at_ + 1), options_.clear_pii);
+      if (audit_ && !audit_->append(decision_, reader_.json(), request_id_ + "#" + std::to_string(rows_),
+                                    options_.clear_pii)) {
+        failed_ = "the decision of row " + std::to_string(rows_) + " could not be written to the decision log";
+        return stop(out);
+      }
       out->append(decision_.to_json()).push_back('\n');
     }
-    return at_ < rows_.size();
+    return true;
   }
 
  private:
+  // The end of the stream. A body that stops being readable ends with one error line (the status line has
+  // long been sent): {"code":"invalid_batch","message":…,"rows":N}.
+  bool stop(std::string* out) {
+    done_ = true;
+    if (!failed_.empty())
+      out->append("{\"code\":\"invalid_batch\",\"message\":" + json(failed_).dump() + ",\"rows\":" +
+                  std::to_string(rows_) + "}\n");
+    return false;
+  }
+
   std::shared_ptr<const PackSnapshot> packs_;
   const Pack* pack_;
   EvalOptions options_;
-  std::string group_;
-  std::string body_;
+  BindOptions bind_;
   Metrics* metrics_;
   audit::Writer* audit_;
   std::string request_id_;
-  std::vector<std::string> owned_;
-  std::vector<std::string_view> rows_;
-  bool array_error_ = false;
-  std::size_t at_ = 0;
+  records::RecordReader reader_;
+  std::string failed_;
+  bool done_ = false;
+  std::uint64_t rows_ = 0;
+  Input input_;
   Decision decision_;
 };
 
@@ -436,25 +440,19 @@ Reply Service::evaluate(RequestContext& ctx, std::string&& body, std::unique_ptr
   const Pack* pack = ctx.packs->set.select(ctx.route.pack_id, as_of, &why);
   if (!pack) return error_reply(422, "no_version_in_force", why, ctx.request_id);
   const PackInfo* info = ctx.packs->info_of(pack);
-  if (!req.group.empty() && !(info && info->inputs.is_object() && info->inputs.contains(req.group)))
-    return error_reply(400, "bad_option", "group '" + req.group + "' is not an input group of " + pack->id(),
+  const std::string& group = req.bind.group;
+  if (!group.empty() && !(info && info->inputs.is_object() && info->inputs.contains(group)))
+    return error_reply(400, "bad_option", "group '" + group + "' is not an input group of " + pack->id(),
                        ctx.request_id);
   if (ctx.route.id == RouteId::evaluate_batch) {
-    *batch = std::make_unique<EvalBatch>(ctx.packs, pack, req.options, req.group, std::move(body), &metrics_,
+    *batch = std::make_unique<EvalBatch>(ctx.packs, pack, req.options, req.bind, std::move(body), &metrics_,
                                          audit_.get(), ctx.request_id);
     Reply r;
     r.content_type = "application/x-ndjson; charset=utf-8";
     return r;
   }
-  std::string wrapped;
-  std::string_view text = body;
-  if (!req.group.empty()) {
-    if (!wrap_flat(req.group, body, &wrapped))
-      return error_reply(400, "invalid_json", "with group=, the body is one JSON object (a flat record)",
-                         ctx.request_id);
-    text = wrapped;
-  }
-  Input input = pack->bind(text);
+  const std::string_view text = body;
+  Input input = pack->bind(text, req.bind);
   Decision d;
   pack->evaluate(input, req.options, &d);
   metrics_.decision(pack->id(), verdict_name(d.verdict));

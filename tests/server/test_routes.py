@@ -73,9 +73,16 @@ def test_a_flat_record_names_its_group(rules_server):
     a = rules_server.request("POST", f"/v1/packs/{POINTS}/evaluate?as_of=2024-05-01&group=applicant", flat)
     b = rules_server.request("POST", f"/v1/packs/{POINTS}/evaluate?as_of=2024-05-01", json.dumps(nested, ensure_ascii=False))
     assert a[0] == b[0] == 200 and a[2] == b[2]
-    # A flat record must be one JSON object: it cannot smuggle other groups in.
-    status, err = rules_server.json("POST", f"/v1/packs/{POINTS}/evaluate?as_of=2024-05-01&group=applicant", '{"a":1}, "x": {')
-    assert status == 400 and err["code"] == "invalid_json"
+    # A body that is not one JSON object is a data error of the decision, as everywhere else.
+    status, d = rules_server.json("POST", f"/v1/packs/{POINTS}/evaluate?as_of=2024-05-01&group=applicant",
+                                  '{"a":1}, "x": {')
+    assert status == 200 and d["verdict"] != "eligible" and d["data_errors"][0]["code"].startswith("E3")
+    # Unknown fields are errors unless the request says otherwise.
+    extra = json.dumps(dict(nested["applicant"], favourite_colour="red"), ensure_ascii=False)
+    q = f"/v1/packs/{POINTS}/evaluate?as_of=2024-05-01&group=applicant"
+    strict = json.loads(rules_server.request("POST", q, extra)[2])
+    assert any("favourite_colour" in e["path"] + e["message"] for e in strict["data_errors"])
+    assert rules_server.request("POST", q + "&unknown_fields=ignore", extra)[2] == a[2]
     status, err = rules_server.json("POST", f"/v1/packs/{POINTS}/evaluate?as_of=2024-05-01&group=nope", flat)
     assert status == 400 and err["code"] == "bad_option"
 
@@ -89,14 +96,16 @@ def test_evaluate_batch_streams_one_line_per_row_for_jsonl_and_arrays(rules_serv
     assert headers["content-type"].startswith("application/x-ndjson")
     assert data.decode().splitlines() == expected
     array = "[" + ",".join(lines) + "]"
-    assert rules_server.request("POST", path, array)[2].decode().splitlines() == [
-        json.dumps(json.loads(e), ensure_ascii=False, separators=(",", ":")) for e in expected]
+    assert rules_server.request("POST", path, array)[2].decode().splitlines() == expected
     # A broken row is answered in its place (data error E3xxx): rows in = lines out.
     rows = [lines[0], "{not json", lines[1]]
     out = rules_server.request("POST", path, "\n".join(rows))[2].decode().splitlines()
     assert len(out) == 3 and out[0] == expected[0] and out[2] == expected[1]
+    # An array that stops being JSON ends the stream with one error line after the rows before it.
+    cut = rules_server.request("POST", path, "[" + lines[0] + ", {]")[2].decode().splitlines()
+    assert cut[0] == expected[0] and json.loads(cut[-1])["code"] == "invalid_batch"
     bad = json.loads(out[1])
-    assert out[1] == cli_decisions(RULES / "major-illness", ["{not json"], "--as-of", "2024-05-01")[0]
+    assert out == cli_decisions(RULES / "major-illness", rows, "--as-of", "2024-05-01")
     assert bad["verdict"] != "eligible" and bad["data_errors"][0]["code"].startswith("E3")
 
 
