@@ -4,6 +4,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import pathlib
 import shutil
 import signal
@@ -111,10 +112,12 @@ def applicants(name):
 
 
 def cli_decisions(pack_dir, lines, *extra):
-    """What `eligo eval --format json` prints for these applicants (the server must answer the same bytes)."""
+    """What `eligo eval --format json` prints for these applicants: the server answers the same decision
+    bytes (Decision::to_json()); the CLI only puts the row's input line in front ({"line":N,…})."""
     r = subprocess.run([CLI, "eval", str(pack_dir), "--input", "-", "--format", "json"] + list(extra),
-                       input="\n".join(lines) + "\n", capture_output=True, text=True, check=True)
-    return r.stdout.splitlines()
+                       input="\n".join(lines) + "\n", capture_output=True, text=True)
+    assert r.returncode in (0, 1), r.stderr
+    return [re.sub(r'^\{"line":[0-9]+,', "{", l) for l in r.stdout.splitlines()]
 
 
 def copy_pack(src, dst):
