@@ -52,8 +52,8 @@ class Session : public std::enable_shared_from_this<Session> {
     ctx_.start = std::chrono::steady_clock::now();
     if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset) return;
     if (ec == beast::error::timeout) {
-      // Idle keep-alive connections time out too; only a half-sent request counts as a slow client.
-      if (parser_->got_some() || buffer_.size()) service_.metrics().dropped_timeouts.fetch_add(1);
+      // A client too slow with its headers, or a keep-alive connection idle past the header timeout.
+      service_.metrics().dropped_timeouts.fetch_add(1);
       return;
     }
     if (ec) {

@@ -105,7 +105,7 @@ std::string Metrics::render() const {
   o += "# HELP eligo_http_overload_rejections_total Requests answered 503 because the server was full.\n";
   o += "# TYPE eligo_http_overload_rejections_total counter\n";
   o += "eligo_http_overload_rejections_total " + std::to_string(rejected_overload.load()) + "\n";
-  o += "# HELP eligo_http_timeouts_total Connections dropped because a client was too slow.\n";
+  o += "# HELP eligo_http_timeouts_total Connections closed by a timeout (slow headers, body or reading; idle keep-alive).\n";
   o += "# TYPE eligo_http_timeouts_total counter\n";
   o += "eligo_http_timeouts_total " + std::to_string(dropped_timeouts.load()) + "\n";
   {
