@@ -102,6 +102,10 @@ Pii Compiler::pii_of(std::uint32_t node, int depth) const {
     case Op::Call:
       // A normalised name is still the name; derived facts (sex, region, birth date) and masked text are not.
       if (static_cast<Builtin>(n.sub) == Builtin::normalize_name) return pii_of(p_->args[n.b], depth + 1);
+      // Text built from a name or an ID number carries it: the whole text is masked as that kind.
+      if (static_cast<Builtin>(n.sub) == Builtin::concat)
+        for (std::uint32_t i = 0; i < n.c; ++i)
+          if (const Pii p = pii_of(p_->args[n.b + i], depth + 1); p != Pii::none) return p;
       return Pii::none;
     case Op::Quant:
       if (static_cast<Quantifier>(n.sub) == Quantifier::min || static_cast<Quantifier>(n.sub) == Quantifier::max ||

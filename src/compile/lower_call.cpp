@@ -264,6 +264,24 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       {"blacklist_reasons", {Builtin::blacklist_reasons, {TKind::string, TKind::string}, kStr}},
   };
   if (f == "param" || f == "scale") return lower_parameter(a, ctx, f == "scale");
+  if (f == "concat") {
+    if (!arity(1, 1000)) return {0, kErr};
+    std::vector<std::uint32_t> nodes;
+    bool optional = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      Lowered x = lower(args[i].get(), ctx);
+      if (!x.ok()) return x;
+      const TKind k = kind(x.type);
+      if (k == TKind::list || k == TKind::record) {
+        err(ctx, args[i].get(), "E1206", tr("concat() joins strings, numbers, dates and true/false, not " + type_name(x.type),
+                                            "concat() 只能连接字符串、数字、日期和 true/false，不能连接 " + type_name(x.type)));
+        return {0, kErr};
+      }
+      optional |= p_->types[x.type].optional || k == TKind::null;
+      nodes.push_back(x.node);
+    }
+    return call(Builtin::concat, nodes, optional ? kStrOpt : kStr);
+  }
   if (f == "date") {
     if (!arity(1, 1)) return {0, kErr};
     const Ast* arg = args[0].get();
@@ -282,7 +300,7 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   }
   auto si = kSigs.find(f);
   if (si == kSigs.end()) {
-    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask", "param", "scale"};
+    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask", "param", "scale", "concat"};
     for (auto& [k, v] : kSigs) names.push_back(k);
     for (auto& [k, v] : kQuant) names.push_back(k);
     std::string msg = tr("unknown function '" + f + "'", "未知的函数 '" + f + "'");

@@ -94,6 +94,7 @@ enum class Builtin : std::uint8_t {
   cn_id_valid, cn_id_birth_date, cn_id_sex, cn_id_region, cn_id_age, uscc_valid, normalize_name, names_match, mask,
   blacklisted, blacklist_reasons,
   param, scale,  // n.d = index into Program::parameters; args: (date) and (amount, date)
+  concat,        // any number of strings, numbers, dates, bools → their text joined
 };
 
 enum class Quantifier : std::uint8_t { any, all, count, sum, min, max, filter, map, covered_months };

@@ -455,6 +455,24 @@ Value Evaluator::call(const Node& n) {
       }
       return num(amount);
     }
+    case Builtin::concat: {
+      // Plain text of each part: exact numbers, YYYY-MM-DD dates, true/false. The first four arguments are
+      // already evaluated (and not missing or null); the rest are evaluated here.
+      std::string s;
+      for (std::uint32_t i = 0; i < argc; ++i) {
+        const Value x = i < 4 ? v[i] : eval(args[i]);
+        if (x.is_missing()) return x;
+        switch (x.kind) {
+          case VKind::null: return Value::null();
+          case VKind::string: s.append(x.sv()); break;
+          case VKind::number: s += x.num.to_string(); break;
+          case VKind::date: s += x.as_date().to_string(); break;
+          case VKind::boolean: s += x.b ? "true" : "false"; break;
+          default: break;
+        }
+      }
+      return Value::string(scratch_.copy(s), static_cast<std::uint32_t>(s.size()));
+    }
     case Builtin::year: return num(v[0].as_date().year());
     case Builtin::month: return num(v[0].as_date().month());
     case Builtin::day: return num(v[0].as_date().day());

@@ -49,3 +49,26 @@ TEST_CASE("a list literal holds constants of one kind", "[compile][lists]") {
         "E1206 a list written in the rule holds values written in the rule, like ['a', 'b'] or [1, 2]");
   CHECK(first_message("count([1, 'a'])") == "E1206 list items differ: number and string");
 }
+
+TEST_CASE("concat() builds text from strings, exact numbers and dates", "[evaluate][concat]") {
+  const eligo::Pack pack = compile_ok(R"J({
+    "pack": "t.concat", "version": "1",
+    "inputs": {"a": {"fields": {"district": "string", "amount": "number", "since": "date", "note": "string?",
+                                "name": {"type": "string", "pii": "name"}}}},
+    "outputs": {
+      "code": "concat(a.district, '-', year(as_of), '-', a.amount, '@', a.since, ':', true)",
+      "constant": "concat('a', 1.50, date('2024-02-29'))",
+      "with_null": "concat('x', a.note)",
+      "who": "concat(a.name, '（', a.district, '）')"
+    }
+  })J");
+  const eligo::Decision d = pack.evaluate(
+      R"J({"a": {"district": "440104", "amount": 5000.00, "since": "2023-06-01", "note": null, "name": "陈秀英"}})J",
+      on("2024-05-01"));
+  std::map<std::string, std::string> out;
+  for (const auto& o : d.outputs) out[std::string(o.name)] = std::string(o.value);
+  CHECK(out["code"] == "440104-2024-5000.00@2023-06-01:true");
+  CHECK(out["constant"] == "a1.502024-02-29");
+  CHECK(out["with_null"] == "null");
+  CHECK(out["who"].find("秀英") == std::string::npos);  // a name inside the text is masked with it
+}
