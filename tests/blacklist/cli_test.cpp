@@ -112,3 +112,52 @@ TEST_CASE("eligo blacklist with a hash key stores and checks keyed lists", "[bla
   CHECK(by_hash.status == 0);
   CHECK(by_hash.out.find(h.substr(0, 12) + "…: listed") == 0);
 }
+
+TEST_CASE("eligo blacklist import --replace makes the file the whole list", "[blacklist][cli]") {
+  TempDir dir;
+  const std::string db = dir.file("list.sqlite");
+  write(dir.file("first.csv"), "id_number,scopes,reason_code,source,listed_on\n"
+                               "11010519491231002X,points,SX01,法院,2024-01-05\n"
+                               "610104620927690,points,SW02,税务,2024-01-05\n");
+  write(dir.file("second.csv"), "id_number,scopes,reason_code,source,listed_on\n"
+                                "610104620927690,housing,SW03,税务,2024-02-01\n");
+  REQUIRE(run({"import", dir.file("first.csv"), "--db", db}).status == 0);
+  const Run merged = run({"import", dir.file("second.csv"), "--db", db});
+  CHECK(merged.status == 0);
+  CHECK(merged.out.find("list: 3 entries, revision 2, sha256 ") != std::string::npos);
+  const Run replaced = run({"import", dir.file("second.csv"), "--db", db, "--replace"});
+  CHECK(replaced.status == 0);
+  CHECK(replaced.out.find("1 rows: 1 loaded, 0 rejected, 0 merged\nlist: 1 entries, revision 3, sha256 ") !=
+        std::string::npos);
+  const Run gone = run({"check", "11010519491231002X", "--scope", "points", "--as-of", "2024-06-01", "--db", db});
+  CHECK(gone.out.find("110105********002X: not listed for scope points on 2024-06-01 (list revision 3") == 0);
+  const Run kept = run({"check", "610104196209276908", "--scope", "housing", "--as-of", "2024-06-01", "--db", db});
+  CHECK(kept.out.find("610104********6908: listed for scope housing on 2024-06-01, 1 entry") == 0);
+}
+
+TEST_CASE("eligo blacklist stats counts an entry starting or ending today as in effect today", "[blacklist][cli]") {
+  TempDir dir;
+  const std::string db = dir.file("list.sqlite");
+  const Date today = identity::today_in_china();
+  const std::string t = today.to_string(), yesterday = add_days(today, -1).to_string(),
+                    tomorrow = add_days(today, 1).to_string(), long_ago = add_days(today, -400).to_string();
+  // from today / until today: in effect; until yesterday: expired; from tomorrow: not yet;
+  // no from (listed today): in effect.
+  write(dir.file("list.csv"), "id_number,scopes,reason_code,source,listed_on,from,until\n"
+                              "11010519491231002X,points,A1,法院," + long_ago + "," + t + ",\n" +
+                              "11010519491231002X,points,A2,法院," + long_ago + ",," + t + "\n" +
+                              "11010519491231002X,points,A3,法院," + long_ago + ",," + yesterday + "\n" +
+                              "11010519491231002X,points,A4,法院," + long_ago + "," + tomorrow + ",\n" +
+                              "11010519491231002X,points,A5,法院," + t + ",,\n");
+  REQUIRE(run({"import", dir.file("list.csv"), "--db", db}).status == 0);
+  const Run stats = run({"stats", "--db", db});
+  CHECK(stats.status == 0);
+  CHECK(stats.out.find("today: 3 in effect, 1 expired, 1 not yet in effect\n") != std::string::npos);
+  std::string error;
+  auto store = blacklist::Store::open(db, &error);
+  REQUIRE(store);
+  const blacklist::StoreStats st = store->stats();
+  CHECK(st.in_effect_today == 3);
+  CHECK(st.expired == 1);
+  CHECK(st.not_yet == 1);
+}

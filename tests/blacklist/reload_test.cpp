@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "blacklist/helpers.hpp"
@@ -46,7 +47,13 @@ TEST_CASE("readers see the old or the new list while it is reloaded, never a hal
       }
     });
   }
-  for (int round = 0; round < 200; ++round) holder.replace(generations[static_cast<std::size_t>(round % 10)]);
+  // Each swap waits until the readers have read again, so swaps and reads interleave instead of the writer
+  // finishing before the readers start.
+  for (int round = 0; round < 2000; ++round) {
+    const long before = reads.load();
+    holder.replace(generations[static_cast<std::size_t>(round % 10)]);
+    while (reads.load() < before + 4) std::this_thread::yield();
+  }
   holder.replace(nullptr);  // an empty list
   CHECK(holder.current()->size() == 0);
   holder.replace(generations[9]);
@@ -55,4 +62,64 @@ TEST_CASE("readers see the old or the new list while it is reloaded, never a hal
   for (auto& r : readers) r.join();
   CHECK(inconsistent.load() == 0);
   CHECK(holder.current()->version() == "10");
+}
+
+namespace {
+
+// Marks its token when the last holder of one swapped-in pointer lets go. Each swap gets a pointer with its
+// own control block, so a pointer copied while the writer replaces it (a non-atomic swap) can be one whose
+// count already reached zero: the reader then holds a released snapshot.
+struct Release {
+  std::atomic<bool>* released;
+  std::shared_ptr<const Snapshot> keep;
+  void operator()(const Snapshot*) {
+    released->store(true);
+    keep.reset();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("reload: readers running while the writer swaps 20000 times never hold a released snapshot",
+          "[blacklist][concurrent]") {
+  BuildOptions options;
+  options.version = "a";
+  Builder a(options);
+  REQUIRE_FALSE(a.add(entry(id18("11010519491231002"), {"points"}, "2024-01-01")));
+  const std::shared_ptr<const Snapshot> base = a.build();
+  constexpr int kSwaps = 20000;
+  std::vector<std::atomic<bool>> released(kSwaps + 1);
+  const auto swap_in = [&](int i) {
+    return std::shared_ptr<const Snapshot>(base.get(), Release{&released[static_cast<std::size_t>(i)], base});
+  };
+  Blacklist holder(swap_in(0));
+  std::atomic<bool> stop{false};
+  std::atomic<long> reads{0}, bad{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        const std::shared_ptr<const Snapshot> held = holder.current();
+        const Release* r = std::get_deleter<Release>(held);
+        if (r == nullptr || r->released->load() || !held->listed("11010519491231002X", "points", day("2024-06-01")))
+          ++bad;
+        reads.fetch_add(1);
+      }
+    });
+  }
+  for (int i = 1; i <= kSwaps; ++i) {
+    const long before = reads.load();
+    holder.replace(swap_in(i));
+    if (i % 8 == 0)
+      while (reads.load() < before + 2) std::this_thread::yield();
+  }
+  stop = true;
+  for (auto& r : readers) r.join();
+  CHECK(bad.load() == 0);
+  CHECK(reads.load() >= kSwaps / 4);
+  // Every pointer but the current one was released once its readers let go.
+  int still_held = 0;
+  for (int i = 0; i <= kSwaps; ++i) still_held += released[static_cast<std::size_t>(i)].load() ? 0 : 1;
+  CHECK(still_held == 1);
+  CHECK_FALSE(released[kSwaps].load());
 }

@@ -1,5 +1,6 @@
 /* The C API tested from C (C99), as an integrator's program would use it. Also run under valgrind by CTest.
  * Usage: capi_test SOURCE_DIR */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,89 @@ static void test_reconcile_errors(void) {
   CHECK(eligo_reconcile(NULL, &out) == ELIGO_ERROR_INVALID_ARGUMENT && out == NULL);
 }
 
+static void write_file(const char* path, const char* text) {
+  FILE* f = fopen(path, "wb");
+  if (f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+static char* read_file(const char* path) {
+  FILE* f = fopen(path, "rb");
+  char* text;
+  long n;
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  text = (char*)calloc((size_t)n + 1, 1);
+  if (text && fread(text, 1, (size_t)n, f) != (size_t)n) text[0] = 0;
+  fclose(f);
+  return text;
+}
+
+/* eligo_reconcile's success path: counts and classes in the result, personal data masked by default in the
+ * result and in the files, in clear only on request. */
+static void test_reconcile_masks_by_default(void) {
+  char dir[] = "/tmp/eligo-capi-reconcile-XXXXXX";
+  char orders[128], bank[128], out_dir[128], orders_csv[160], request[1024];
+  char *out = NULL, *file = NULL;
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(orders, sizeof orders, "%s/orders.csv", dir);
+  snprintf(bank, sizeof bank, "%s/bank.csv", dir);
+  snprintf(out_dir, sizeof out_dir, "%s/out", dir);
+  snprintf(orders_csv, sizeof orders_csv, "%s/orders.csv", out_dir);
+  write_file(orders, "order_no,policy,period,payee_id,payee_name,account,amount,created\n"
+                     "PO1,major-illness,2024-03,11010519491231002X,\xe6\xae\xb5\xe6\xad\xa3\xe6\xb7\xb3,6214832018989180,5000.00,2024-03-01\n"
+                     "PO2,major-illness,2024-03,610104196209276908,,6214832018989181,300.00,2024-03-01\n");
+  write_file(bank, "serial_no,order_no,account,name,amount,status,value_date\n"
+                   "B1,PO1,6222020000000001,,5000.00,success,2024-03-05\n"
+                   "B2,PO2,6214832018989181,,300.00,success,2024-03-31\n"
+                   "B3,PO2,6214832018989181,,300.00,success,2024-04-01\n");
+  snprintf(request, sizeof request,
+           "{\"orders\": \"%s\", \"bank\": \"%s\", \"out\": \"%s\", \"cutoff\": \"2024-03-31\", \"workbook\": false}",
+           orders, bank, out_dir);
+  CHECK(eligo_reconcile(request, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"payee_mismatch\":{\"count\":1,\"amount\":\"5000.00\"}") != NULL);
+  CHECK(out && strstr(out, "\"paid\":{\"count\":1,\"amount\":\"300.00\"}") != NULL);
+  CHECK(out && strstr(out, "\"after_cutoff\":{\"count\":1,\"amount\":\"300.00\"}") != NULL);
+  CHECK(out && strstr(out, "110105********002X") != NULL);
+  CHECK(out && strstr(out, "11010519491231002X") == NULL);
+  eligo_free(out);
+  file = read_file(orders_csv);
+  CHECK(file && strstr(file, "110105********002X") != NULL && strstr(file, "622202******0001") != NULL);
+  CHECK(file && strstr(file, "11010519491231002X") == NULL && strstr(file, "6222020000000001") == NULL &&
+        strstr(file, "6214832018989180") == NULL && strstr(file, "\xe6\xad\xa3\xe6\xb7\xb3") == NULL);
+  free(file);
+  snprintf(request, sizeof request,
+           "{\"orders\": \"%s\", \"bank\": \"%s\", \"out\": \"%s\", \"clear_pii\": true, \"workbook\": false}",
+           orders, bank, out_dir);
+  CHECK(eligo_reconcile(request, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "11010519491231002X") != NULL);
+  eligo_free(out);
+  file = read_file(orders_csv);
+  CHECK(file && strstr(file, "11010519491231002X") != NULL && strstr(file, "6222020000000001") != NULL);
+  free(file);
+  {
+    const char* names[] = {"orders.csv", "orders.jsonl", "records.csv", "records.jsonl", "rejected.csv",
+                           "summary.json", "summary.txt", "unclaimed.csv"};
+    char path[256];
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; ++i) {
+      snprintf(path, sizeof path, "%s/%s", out_dir, names[i]);
+      remove(path);
+    }
+    remove(out_dir);
+    remove(orders);
+    remove(bank);
+    remove(dir);
+  }
+}
+
 int main(int argc, char** argv) {
   test_compile_errors();
   test_evaluate_with_source();
@@ -254,6 +338,7 @@ int main(int argc, char** argv) {
   test_misuse_and_identity();
   test_blacklist();
   test_reconcile_errors();
+  test_reconcile_masks_by_default();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

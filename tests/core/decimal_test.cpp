@@ -100,3 +100,32 @@ TEST_CASE("comparison aligns scales without overflow", "[core][decimal]") {
   CHECK(D("12.00").is_integer());
   CHECK(*D("-12.9").to_int64() == -12);
 }
+
+TEST_CASE("a product past 18 fractional digits rounds an exact tie half_even", "[core][decimal]") {
+  Decimal r;
+  // 0.000000000000000005 × 0.5 = 0.0000000000000000025: a tie at the 18th digit, kept even (2, not 3).
+  REQUIRE(Decimal::mul(D("0.000000000000000005"), D("0.5"), &r));
+  CHECK(r.to_string() == "0.000000000000000002");
+  // 0.0000000000000000035 → 4: the odd neighbour rounds up to the even one.
+  REQUIRE(Decimal::mul(D("0.000000000000000007"), D("0.5"), &r));
+  CHECK(r.to_string() == "0.000000000000000004");
+  REQUIRE(Decimal::mul(D("-0.000000000000000005"), D("0.5"), &r));
+  CHECK(r.to_string() == "-0.000000000000000002");
+  // Just above the tie rounds away from zero.
+  REQUIRE(Decimal::mul(D("0.000000000000000005"), D("0.51"), &r));
+  CHECK(r.to_string() == "0.000000000000000003");
+}
+
+TEST_CASE("rounding just off the tie and negative ties go the way each mode says", "[core][decimal]") {
+  CHECK(rounded("2.51", 0, Rounding::half_down) == "3");
+  CHECK(rounded("2.49", 0, Rounding::half_up) == "2");
+  CHECK(rounded("-2.5", 0, Rounding::half_even) == "-2");
+  CHECK(rounded("-3.5", 0, Rounding::half_even) == "-4");
+  CHECK(rounded("-2.5", 0, Rounding::half_down) == "-2");
+  CHECK(rounded("-2.9", 0, Rounding::down) == "-2");
+  CHECK(rounded("2.1", 0, Rounding::ceiling) == "3");
+  CHECK(rounded("2.9", 0, Rounding::floor) == "2");
+  CHECK(rounded("0.005", 2, Rounding::half_up) == "0.01");
+  CHECK(rounded("0.015", 2, Rounding::half_even) == "0.02");
+  CHECK(rounded("0.025", 2, Rounding::half_even) == "0.02");
+}

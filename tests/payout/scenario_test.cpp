@@ -466,3 +466,210 @@ TEST_CASE("periods give their first day for the exclusion list", "[payout]") {
   CHECK_FALSE(period_start("spring 2024"));
   CHECK_FALSE(period_start("2024-Q5"));
 }
+
+// ─── Boundaries stated in docs/payout.md, each tested on the day or amount itself and its neighbour ───────
+
+TEST_CASE("a record dated on the cut-off day itself counts and the day after is after_cutoff", "[payout][boundary]") {
+  RecordSpec on_day = base_record("B1", "PO1");
+  on_day.value_date = "2024-03-31";
+  RecordSpec day_after = base_record("B2", "PO2");
+  day_after.value_date = "2024-04-01";
+  Options options;
+  options.cutoff = Date::parse("2024-03-31");
+  const Report r = run({base_order("PO1"), base_order("PO2", kId2)}, {on_day, day_after}, options);
+  CHECK(order_class(r, "PO1") == Class::paid);
+  CHECK(record_class(r, "B1") == Class::paid);
+  CHECK(order_class(r, "PO2") == Class::missing);
+  CHECK(record_class(r, "B2") == Class::after_cutoff);
+}
+
+TEST_CASE("the fallback window includes its first and last day and excludes the days outside", "[payout][boundary]") {
+  // Order created 2024-03-01, window 7 days: value dates 2024-03-01 .. 2024-03-08 match.
+  const auto fallback_record = [](std::string serial, std::string id, std::string date) {
+    RecordSpec s = base_record(std::move(serial), "");
+    s.payee_id = std::move(id);
+    s.value_date = std::move(date);
+    return s;
+  };
+  const Report r = run({base_order("PO1"), base_order("PO2", kId2), base_order("PO3", kId3), base_order("PO4", id_number(4))},
+                       {fallback_record("B1", kId1, "2024-03-01"), fallback_record("B2", kId2, "2024-03-08"),
+                        fallback_record("B3", kId3, "2024-03-09"), fallback_record("B4", id_number(4), "2024-02-29")});
+  CHECK(order_class(r, "PO1") == Class::paid);  // the created day itself
+  CHECK(order_class(r, "PO2") == Class::paid);  // the window's last day
+  CHECK(r.record(*r.find_record("B2")).matched_by == MatchedBy::fallback);
+  CHECK(record_class(r, "B3") == Class::orphan_record);  // one day past the window
+  CHECK(r.record_evidence(*r.find_record("B3")) ==
+        "no order number, and no order of the payee for 5000.00 created 0-7 days before 2024-03-09");
+  CHECK(record_class(r, "B4") == Class::orphan_record);  // the day before the order was created
+  CHECK(order_class(r, "PO3") == Class::missing);
+  CHECK(order_class(r, "PO4") == Class::missing);
+  Options zero;
+  zero.fallback_window_days = 0;
+  const Report z = run({base_order("PO1"), base_order("PO2", kId2)},
+                       {fallback_record("B1", kId1, "2024-03-01"), fallback_record("B2", kId2, "2024-03-02")}, zero);
+  CHECK(order_class(z, "PO1") == Class::paid);
+  CHECK(record_class(z, "B2") == Class::orphan_record);
+}
+
+TEST_CASE("an exclusion from the period's first day makes the payee ineligible and from the next day not",
+          "[payout][boundary]") {
+  Reconciliation rec;
+  REQUIRE(rec.add_order(order_of(base_order("PO1"))));  // period 2024-03: reference date 2024-03-01
+  REQUIRE(rec.add_order(order_of(base_order("PO2", kId2))));
+  OrderSpec free_text = base_order("PO3", kId3);  // no period date: the created date is the reference
+  free_text.period = "spring payout";
+  free_text.created = "2024-03-04";
+  REQUIRE(rec.add_order(order_of(free_text)));
+  OrderSpec other_policy = base_order("PO4", id_number(4));
+  REQUIRE(rec.add_order(order_of(other_policy)));
+  for (const char* b : {"B1", "B2", "B3", "B4"}) {
+    RecordSpec s = base_record(b, std::string("PO") + b[1]);
+    if (b[1] == '2') s.payee_id = kId2;
+    REQUIRE(rec.add_record(record_of(s)));
+  }
+  Exclusion x;
+  x.reason = "deceased";
+  x.payee_id = kId1;
+  x.from = Date::parse("2024-03-01");
+  REQUIRE(rec.add_exclusion(x));
+  x.payee_id = kId2;
+  x.from = Date::parse("2024-03-02");
+  REQUIRE(rec.add_exclusion(x));
+  x.payee_id = kId3;
+  x.from = Date::parse("2024-03-04");
+  REQUIRE(rec.add_exclusion(x));
+  const std::string id4 = id_number(4);
+  x.payee_id = id4;
+  x.from = std::nullopt;  // always, but only for another policy
+  x.policy = "four-seasons";
+  REQUIRE(rec.add_exclusion(x));
+  const Report r = rec.run();
+  CHECK(order_class(r, "PO1") == Class::payee_ineligible);
+  CHECK(record_class(r, "B1") == Class::payee_ineligible);
+  CHECK(order_class(r, "PO2") == Class::paid);
+  CHECK(order_class(r, "PO3") == Class::payee_ineligible);
+  CHECK(order_class(r, "PO4") == Class::paid);
+}
+
+TEST_CASE("a payee_mismatch order is not the first payment of the cross-order duplicate rule", "[payout][boundary]") {
+  // PO2 was paid first but to another account (错发); PO1, paid correctly later, stays paid.
+  RecordSpec wrong = base_record("B2", "PO2");
+  wrong.account = "6222020000000001";
+  wrong.value_date = "2024-03-04";
+  const Report r = run({base_order("PO1"), base_order("PO2")}, {base_record("B1", "PO1"), wrong});
+  CHECK(order_class(r, "PO1") == Class::paid);
+  CHECK(record_class(r, "B1") == Class::paid);
+  CHECK(order_class(r, "PO2") == Class::payee_mismatch);
+  CHECK(record_class(r, "B2") == Class::payee_mismatch);
+  CHECK(r.order(0).duplicate_of == std::nullopt);
+  CHECK(r.summary().orders[Class::duplicate_payment].count == 0);
+}
+
+TEST_CASE("the cross-order duplicate rule counts amount_mismatch and duplicate orders as paid", "[payout][boundary]") {
+  // PO2 was paid the wrong amount first: the payee received money, so PO1 paid later is the duplicate.
+  RecordSpec first = base_record("B2", "PO2");
+  first.amount = "4000.00";
+  first.value_date = "2024-03-04";
+  const Report r = run({base_order("PO1"), base_order("PO2")}, {base_record("B1", "PO1"), first});
+  CHECK(order_class(r, "PO2") == Class::amount_mismatch);
+  CHECK(order_class(r, "PO1") == Class::duplicate_payment);
+  CHECK(r.order(0).duplicate_of == std::optional<std::uint32_t>(1));
+  // Same value date: the smaller serial number is first.
+  RecordSpec same_day = base_record("B0", "PO2");
+  const Report t = run({base_order("PO1"), base_order("PO2")}, {base_record("B1", "PO1"), same_day});
+  CHECK(order_class(t, "PO2") == Class::paid);
+  CHECK(order_class(t, "PO1") == Class::duplicate_payment);
+}
+
+TEST_CASE("a return without an order number goes to the payee's order that has a success", "[payout][boundary]") {
+  // Two orders of equal amount; PO-A (created earlier) was paid by B1. A return without an order number
+  // must cancel that payment, not land on the open PO-B that the latest-created rule would pick.
+  OrderSpec a = base_order("PO-A");
+  a.created = "2024-03-01";
+  OrderSpec b = base_order("PO-B");
+  b.created = "2024-03-03";
+  b.period = "2024-04";
+  RecordSpec paid = base_record("B1", "PO-A");
+  paid.value_date = "2024-03-02";
+  RecordSpec ret = base_record("B2", "");
+  ret.payee_id = kId1;
+  ret.status = Status::returned;
+  ret.value_date = "2024-03-04";
+  const Report r = run({a, b}, {paid, ret});
+  CHECK(r.record(*r.find_record("B2")).order == r.find_order("PO-A"));
+  CHECK(order_class(r, "PO-A") == Class::failed);
+  CHECK(r.record(*r.find_record("B1")).cancelled);
+  CHECK(order_class(r, "PO-B") == Class::missing);
+  // A payment without an order number prefers the open order even when it was created earlier.
+  RecordSpec pay = base_record("B3", "");
+  pay.payee_id = kId1;
+  pay.value_date = "2024-03-05";
+  RecordSpec paid_b = base_record("B1", "PO-B");
+  paid_b.value_date = "2024-03-04";
+  const Report p = run({a, b}, {paid_b, pay});
+  CHECK(p.record(*p.find_record("B3")).order == p.find_order("PO-A"));
+  CHECK(order_class(p, "PO-A") == Class::paid);
+  CHECK(order_class(p, "PO-B") == Class::paid);
+}
+
+TEST_CASE("a return of another amount does not cancel the payment", "[payout][boundary]") {
+  RecordSpec paid = base_record("B1", "PO1");
+  paid.value_date = "2024-03-02";
+  RecordSpec ret = base_record("B2", "PO1");
+  ret.status = Status::returned;
+  ret.amount = "4999.99";
+  ret.value_date = "2024-03-04";
+  const Report r = run({base_order("PO1")}, {paid, ret});
+  CHECK(order_class(r, "PO1") == Class::paid);
+  CHECK(record_class(r, "B1") == Class::paid);
+  CHECK_FALSE(r.record(*r.find_record("B1")).cancelled);
+  CHECK(record_class(r, "B2") == Class::failed);
+  CHECK(r.order(0).paid == *Decimal::parse("5000.00"));
+  // The same amount to another account does not cancel it either; to the same account it does.
+  ret.amount = "5000.00";
+  ret.account = "6222020000000001";
+  const Report other_account = run({base_order("PO1")}, {paid, ret});
+  CHECK(order_class(other_account, "PO1") == Class::paid);
+  ret.account = "6214 8320 1898 9180";
+  const Report same = run({base_order("PO1")}, {paid, ret});
+  CHECK(order_class(same, "PO1") == Class::failed);
+}
+
+TEST_CASE("a return cancels only a success before it and on the same day the success comes first",
+          "[payout][boundary]") {
+  RecordSpec ret = base_record("B1", "PO1");  // B1 sorts before B2 but the success is taken first
+  ret.status = Status::returned;
+  ret.value_date = "2024-03-05";
+  RecordSpec paid = base_record("B2", "PO1");
+  paid.value_date = "2024-03-05";
+  const Report same_day = run({base_order("PO1")}, {ret, paid});
+  CHECK(order_class(same_day, "PO1") == Class::failed);
+  CHECK(same_day.record(*same_day.find_record("B2")).cancelled);
+  paid.value_date = "2024-03-06";  // a success after the return is not cancelled by it
+  const Report later = run({base_order("PO1")}, {ret, paid});
+  CHECK(order_class(later, "PO1") == Class::paid);
+  CHECK_FALSE(later.record(*later.find_record("B2")).cancelled);
+}
+
+TEST_CASE("one return cancels only the latest earlier success of the order", "[payout][boundary]") {
+  RecordSpec s1 = base_record("B1", "PO1");
+  s1.value_date = "2024-03-02";
+  RecordSpec s2 = base_record("B2", "PO1");
+  s2.value_date = "2024-03-03";
+  RecordSpec ret = base_record("B3", "PO1");
+  ret.status = Status::returned;
+  ret.value_date = "2024-03-04";
+  const Report r = run({base_order("PO1")}, {s1, s2, ret});
+  CHECK(order_class(r, "PO1") == Class::paid);
+  CHECK_FALSE(r.record(*r.find_record("B1")).cancelled);
+  CHECK(r.record(*r.find_record("B2")).cancelled);
+  CHECK(record_class(r, "B1") == Class::paid);
+}
+
+TEST_CASE("an echoed order number that is wrong is an orphan even when the payee matches", "[payout][boundary]") {
+  RecordSpec wrong_echo = base_record("B1", "PO9");
+  wrong_echo.payee_id = kId1;
+  const Report r = run({base_order("PO1")}, {wrong_echo});
+  CHECK(record_class(r, "B1") == Class::orphan_record);
+  CHECK(order_class(r, "PO1") == Class::missing);
+}
