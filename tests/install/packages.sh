@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The Debian packages, installed and used as operations staff and integrators would (CTest install.packages).
+# Usage: packages.sh BUILD_DIR SOURCE_DIR
+# 1. CPack makes the packages from the built tree (no second build) and lintian finds no errors in them.
+# 2. They are unpacked into a throw-away root (dpkg-deb -x: no root rights, no maintainer scripts), and:
+#    no installed ELF file carries a RUNPATH; the dependencies came from dpkg-shlibdeps;
+#    the C example compiles with `pkg-config --cflags --libs eligo` alone and runs;
+#    examples/consumer builds with find_package(eligo) and runs;
+#    /usr/bin/python3 imports eligo from the root and evaluates a bundled pack (a folder: versions by date);
+#    the root's eligo prints --version and passes `eligo test` on every bundled pack.
+# The one concession: the root's library folder is not in the dynamic loader's path, so the C example runs
+# with LD_LIBRARY_PATH pointing at it (an installed package puts the library in /usr/lib, which needs none).
+set -euo pipefail
+build=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+work=$build/package-test
+rm -rf "$work"
+mkdir -p "$work/debs" "$work/root"
+# The installed packs' cases and headers are copies of the sources, with their public sample numbers:
+# clear by intent for the R8 scan (tests/r8_scan.py).
+echo '*' > "$work/.r8-clear"
+fail() { echo "install.packages: $*" >&2; exit 1; }
+
+(cd "$build" && cpack --config CPackConfig.cmake -B "$work/debs" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack failed"; }
+debs=("$work"/debs/*.deb)
+names=$(for d in "${debs[@]}"; do dpkg-deb -f "$d" Package; done | sort | tr '\n' ' ')
+[ "$names" = "eligo eligo-rules libeligo libeligo-dev python3-eligo " ] || fail "packages made: $names"
+command -v lintian >/dev/null || fail "lintian is missing (scripts/bootstrap installs it)"
+lintian --fail-on error "${debs[@]}" || fail "lintian reports errors"
+
+for d in "${debs[@]}"; do dpkg-deb -x "$d" "$work/root"; done
+root=$work/root
+# shlibdeps: the CLI's dependencies name the Debian libraries it links.
+deps=$(dpkg-deb -f "$work"/debs/eligo_*.deb Depends)
+for lib in libc6 libicu72 libsqlite3-0 libssl3 libstdc++6; do
+  [[ "$deps" == *"$lib "* ]] || fail "eligo's Depends lacks $lib: $deps"
+done
+# No RUNPATH/RPATH in any installed ELF file.
+while IFS= read -r f; do
+  if file -b "$f" | grep -q '^ELF' && readelf -d "$f" | grep -qE 'RPATH|RUNPATH'; then
+    fail "$f carries a RUNPATH: $(readelf -d "$f" | grep -E 'RPATH|RUNPATH')"
+  fi
+done < <(find "$root" -type f)
+
+# C example with pkg-config alone.
+libdir=$(dirname "$(find "$root" -name eligo.pc)")
+export PKG_CONFIG_LIBDIR=$libdir
+flags=$(pkg-config --cflags --libs eligo)
+cc -std=c99 "$src/examples/c/evaluate.c" $flags -o "$work/evaluate"
+rules=$root/usr/share/eligo/rules
+out=$(LD_LIBRARY_PATH=$(pkg-config --variable=libdir eligo) "$work/evaluate" \
+        "$rules/major-illness/major-illness.pack.json" "$src/examples/c/applicant.json" 2024-05-01)
+[[ "$out" == *'"verdict":"eligible"'* ]] || fail "the C example printed: $out"
+unset PKG_CONFIG_LIBDIR
+
+# CMake consumer with find_package.
+cmake -S "$src/examples/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$root/usr" -DCMAKE_BUILD_TYPE=Release \
+      >"$work/consumer.log" 2>&1 || { cat "$work/consumer.log"; fail "configuring the consumer failed"; }
+cmake --build "$work/consumer" >>"$work/consumer.log" 2>&1 || { cat "$work/consumer.log"; fail "building the consumer failed"; }
+"$work/consumer/consumer" && "$work/consumer/consumer_c" >/dev/null || fail "the consumer failed"
+grep -q "$root/usr" "$work/consumer/CMakeCache.txt" || fail "the consumer did not use the root's eligo"
+
+# Python: Debian's python3 imports the root's module and evaluates a bundled pack folder.
+PYTHONPATH=$root/usr/lib/python3/dist-packages /usr/bin/python3 - "$root" "$src" <<'PY'
+import json, sys
+root, src = sys.argv[1], sys.argv[2]
+import eligo
+assert eligo.__file__.startswith(root), eligo.__file__
+rules = eligo.load(root + "/usr/share/eligo/rules/gz-points")
+with open(src + "/examples/applicants/gz-points.jsonl", encoding="utf-8") as f:
+    applicant = json.loads(f.readline())
+old, new = rules.evaluate(applicant, as_of="2020-06-01"), rules.evaluate(applicant, as_of="2024-05-01")
+assert old.to_dict()["pack"]["version"] == "2018.1" and new.to_dict()["pack"]["version"] == "2021.1"
+assert new.score is not None
+print("python3-eligo:", new.verdict, new.score)
+PY
+
+# The CLI on the installed packs.
+"$root/usr/bin/eligo" --version | grep -q '^eligo [0-9]' || fail "eligo --version"
+"$root/usr/bin/eligo" test "$rules"/*/ || fail "eligo test on the installed packs"
+
+# eligo-server (issue 14): once its target is installed into the eligo package, this test must start it
+# from /etc/eligo on a loopback port. Until src/server lands there is no eligo-server to start.
+if [ -e "$root/usr/bin/eligo-server" ]; then
+  fail "eligo-server is packaged but not tested yet: extend tests/install/packages.sh"
+fi
+echo "install.packages: ok"
