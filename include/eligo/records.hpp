@@ -1,4 +1,5 @@
-// eligo/records.hpp — the one reader for record files: CSV, JSON Lines and JSON arrays (and xlsx), streamed.
+// eligo/records.hpp — the one reader for record files: CSV, JSON Lines and JSON arrays, xlsx sheets and SQLite
+// tables, streamed.
 //
 //   eligo::records::RecordReader r;
 //   std::string error;
@@ -8,7 +9,7 @@
 //     if (next == eligo::records::Next::end) break;
 //     if (next == eligo::records::Next::error) { std::cerr << r.error(); return 2; }  // the file is unusable
 //     if (next == eligo::records::Next::bad_row) { report(r.line(), r.problem()); continue; }   // counted
-//     if (r.tabular()) use(r.header(), r.cells());   // CSV, xlsx: cells aligned with the header
+//     if (r.tabular()) use(r.header(), r.cells());   // CSV, xlsx, SQLite: cells aligned with the header
 //     else use(r.json());                             // JSON Lines, JSON array: one value's text
 //   }
 //
@@ -25,13 +26,22 @@
 //   - JSON Lines: one value per line; blank lines skipped and counted; each line is its own row whatever
 //     happens to the others (a malformed line is for the caller's parser to report with its line number).
 //   - JSON: one array of values (each element a row) or one value (one row), streamed element by element.
-//   - Memory stays flat in the number of rows: the file is read in chunks of about 1 MiB.
+//   - SQLite: "db.sqlite:table" (a .sqlite, .sqlite3, .db or .db3 file, then the table or view); the file alone
+//     reads its only table. Opened read-only. The column names are the header (trimmed; two that are the
+//     same after trimming are refused as in CSV); INTEGER and REAL cells are their exact decimal text, NULL
+//     is an empty cell, TEXT as stored; a BLOB (or text that is not UTF-8) makes the row a bad row naming
+//     the column. line() is the row's ordinal (rowid order for tables). A missing table, a file that is not
+//     a database: the open fails naming the file and the table (src/records/sqlite_reader.hpp).
+//   - Memory stays flat in the number of rows: the file is read in chunks of about 1 MiB (SQLite: one row
+//     at a time).
 // Options and their defaults:
 //   ReadOptions::format     detect      by extension: .csv/.tsv → csv, .jsonl/.ndjson → jsonl, .json → json,
-//                                       .xlsx → xlsx; anything else (and stdin "-") → jsonl
+//                                       .xlsx → xlsx, .sqlite/.sqlite3/.db/.db3 (with ":table") → sqlite;
+//                                       anything else (and stdin "-") → jsonl
 //   ReadOptions::encoding   "utf-8"     or "gb18030", "gbk", any ICU converter name
 //   ReadOptions::delimiter  ','         CSV only ('\t' for .tsv when detected)
 //   ReadOptions::sheet      ""          xlsx: the sheet by name (default the first)
+//   ReadOptions::table      ""          SQLite: the table, when the path does not name it ("db.sqlite:t")
 #pragma once
 
 #include <cstdint>
@@ -44,9 +54,9 @@
 
 namespace eligo::records {
 
-enum class Format : std::uint8_t { detect, csv, jsonl, json, xlsx };
+enum class Format : std::uint8_t { detect, csv, jsonl, json, xlsx, sqlite };
 const char* format_name(Format f);
-// "csv", "jsonl", "json", "xlsx" (and "auto"); nullopt for anything else.
+// "csv", "jsonl", "json", "xlsx", "sqlite" (and "auto"); nullopt for anything else.
 std::optional<Format> parse_format(std::string_view name);
 // The format a path's extension names (detect rules above).
 Format detect_format(std::string_view path);
@@ -56,6 +66,7 @@ struct ReadOptions {
   std::string encoding = "utf-8";
   char delimiter = 0;         // 0: ',' (or '\t' for a .tsv file)
   std::string sheet;          // xlsx
+  std::string table;          // SQLite, when the path is the database file alone (else the ":table" in it)
 };
 
 enum class Next : std::uint8_t {
@@ -81,7 +92,7 @@ class RecordReader {
   Next next();
 
   Format format() const { return format_; }
-  bool tabular() const { return format_ == Format::csv || format_ == Format::xlsx; }
+  bool tabular() const { return format_ == Format::csv || format_ == Format::xlsx || format_ == Format::sqlite; }
   const std::string& name() const { return name_; }
   // Tabular: the column names (trimmed), and the cells of the current row in header order (trimmed).
   const std::vector<std::string>& header() const { return header_; }
@@ -89,7 +100,8 @@ class RecordReader {
   // JSON Lines / JSON: the text of the current row's value.
   std::string_view json() const { return json_; }
 
-  std::uint64_t line() const { return row_line_; }        // where the current row starts (1-based)
+  std::uint64_t line() const { return row_line_; }        // where the current row starts (1-based; xlsx: the
+                                                          // sheet row; SQLite: the row's ordinal)
   std::uint64_t row_number() const { return rows_; }      // rows (good and bad) handed out so far
   std::uint64_t blank_lines() const { return blank_; }
   const std::string& problem() const { return problem_; }  // bad_row: why
@@ -110,6 +122,8 @@ class RecordReader {
   Next next_jsonl();
   Next next_json();
   Next next_xlsx();
+  Next next_sqlite();
+  bool check_header(std::string* error);
   bool read_header(std::string* error);
   enum class Parse { ok, need_more, blank };
   Parse parse_csv(std::size_t* pos, std::uint64_t* newlines, bool* unclosed);

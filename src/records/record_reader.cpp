@@ -1,10 +1,14 @@
 // RecordReader: CSV (RFC 4180), JSON Lines and JSON arrays, streamed in chunks so memory does not grow
-// with the file. The one reader every surface uses (include/eligo/records.hpp).
+// with the file; xlsx sheets and SQLite tables through their readers. The one reader every surface uses
+// (include/eligo/records.hpp).
 #include <algorithm>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "eligo/records.hpp"
 #include "records/json_cursor.hpp"
+#include "records/sqlite_reader.hpp"
 #include "records/text_reader.hpp"
 #include "records/xlsx_reader.hpp"
 
@@ -13,8 +17,9 @@ namespace eligo::records {
 class RecordReader::Source {
  public:
   detail::TextReader text;
-  std::unique_ptr<XlsxReader> xlsx;  // a workbook's sheet: rows of cells, no text stream
-  std::vector<std::string> row;      // the current xlsx row's cells (cells_ views them)
+  std::unique_ptr<XlsxReader> xlsx;      // a workbook's sheet: rows of cells, no text stream
+  std::unique_ptr<SqliteReader> sqlite;  // a database's table: rows of cells, no text stream
+  std::vector<std::string> row;          // the current xlsx or SQLite row's cells (cells_ views them)
 };
 
 namespace {
@@ -52,6 +57,7 @@ const char* format_name(Format f) {
     case Format::jsonl: return "jsonl";
     case Format::json: return "json";
     case Format::xlsx: return "xlsx";
+    case Format::sqlite: return "sqlite";
   }
   return "?";
 }
@@ -62,6 +68,7 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "jsonl" || name == "ndjson") return Format::jsonl;
   if (name == "json") return Format::json;
   if (name == "xlsx") return Format::xlsx;
+  if (name == "sqlite") return Format::sqlite;
   return std::nullopt;
 }
 
@@ -69,6 +76,8 @@ Format detect_format(std::string_view path) {
   if (ends_with(path, ".csv") || ends_with(path, ".tsv") || ends_with(path, ".txt")) return Format::csv;
   if (ends_with(path, ".json")) return Format::json;
   if (ends_with(path, ".xlsx")) return Format::xlsx;
+  std::string file, table;
+  if (SqliteReader::split(path, &file, &table)) return Format::sqlite;
   return Format::jsonl;
 }
 
@@ -79,8 +88,10 @@ bool valid_utf8(std::string_view text) {
 RecordReader::RecordReader() = default;
 RecordReader::~RecordReader() = default;
 
-std::uint64_t RecordReader::bytes_read() const { return source_ && !source_->xlsx ? source_->text.bytes_read() : 0; }
-std::uint64_t RecordReader::size() const { return source_ && !source_->xlsx ? source_->text.size() : 0; }
+std::uint64_t RecordReader::bytes_read() const {
+  return source_ && !source_->xlsx && !source_->sqlite ? source_->text.bytes_read() : 0;
+}
+std::uint64_t RecordReader::size() const { return source_ && !source_->xlsx && !source_->sqlite ? source_->text.size() : 0; }
 
 int RecordReader::column(std::string_view name) const {
   for (std::size_t i = 0; i < header_.size(); ++i)
@@ -104,6 +115,30 @@ bool RecordReader::open(const std::string& path, const ReadOptions& options, std
       return false;
     }
     return true;
+  }
+  if (f == Format::sqlite) {
+    // "db.sqlite:table"; with --input-format sqlite any file name, the table after its last ':' (or
+    // ReadOptions::table).
+    std::string file, table;
+    if (!SqliteReader::split(path, &file, &table)) {
+      file = path;
+      const std::size_t colon = path.rfind(':');
+      struct stat st {};
+      if (colon != std::string::npos && ::stat(path.c_str(), &st) != 0) {
+        file = path.substr(0, colon);
+        table = path.substr(colon + 1);
+      }
+    }
+    if (table.empty()) table = options.table;
+    source_->sqlite = std::make_unique<SqliteReader>();
+    format_ = Format::sqlite;
+    rows_ = blank_ = 0;
+    header_.clear();
+    error_.clear();
+    if (!source_->sqlite->open(file, table, error)) return false;
+    name_ = file + ":" + source_->sqlite->table();
+    for (const auto& h : source_->sqlite->header()) header_.push_back(std::string(trim(h)));
+    return check_header(error);
   }
   if (!source_->text.open(path, options.encoding, error)) return false;
   source_->text.set_check_utf8(false);
@@ -306,6 +341,7 @@ Next RecordReader::next() {
     case Format::csv: return next_csv();
     case Format::json: return next_json();
     case Format::xlsx: return next_xlsx();
+    case Format::sqlite: return next_sqlite();
     default: return next_jsonl();
   }
 }
@@ -347,6 +383,44 @@ Next RecordReader::next_xlsx() {
     for (const auto& c : cells) cells_.push_back(trim(c));
     return Next::row;
   }
+}
+
+// A table's column names as the header: SQLite keeps "a" and "a " apart, and neither may be empty, but read
+// as a header they are the same column, as in a CSV file.
+bool RecordReader::check_header(std::string* error) {
+  for (std::size_t c = 0; c < header_.size(); ++c) {
+    if (header_[c].empty()) {
+      *error = name_ + ": column " + std::to_string(c + 1) + " has no name";
+      return false;
+    }
+    for (std::size_t k = 0; k < c; ++k)
+      if (header_[k] == header_[c]) {
+        *error = name_ + ": the table names '" + header_[c] + "' twice: columns " + std::to_string(k + 1) + " and " +
+                 std::to_string(c + 1) + "; which one holds the value is ambiguous";
+        return false;
+      }
+  }
+  return true;
+}
+
+Next RecordReader::next_sqlite() {
+  SqliteReader& s = *source_->sqlite;
+  const SqliteReader::Next n = s.next(&source_->row);
+  if (n == SqliteReader::Next::end) return Next::end;
+  if (n == SqliteReader::Next::error) {
+    error_ = s.error();
+    return Next::error;
+  }
+  row_line_ = s.row();
+  ++rows_;
+  if (n == SqliteReader::Next::bad_row) {
+    problem_ = s.problem();
+    problem_column_ = s.problem_column();
+    return Next::bad_row;
+  }
+  cells_.clear();
+  for (const auto& c : source_->row) cells_.push_back(trim(c));
+  return Next::row;
 }
 
 Next RecordReader::next_csv() {
