@@ -378,6 +378,9 @@ struct FilesRequest {
   WriteOptions write;
   // Called while each input is read (bytes done, total): for a progress bar. May be empty.
   std::function<void(std::uint64_t, std::uint64_t)> orders_progress, bank_progress;
+  // Called with the finished report once out_dir is written, for more views of it (the CLI writes the
+  // dashboard's dashboard.json and --html page this way). false and *error fail reconcile_files. May be empty.
+  std::function<bool(const Report&, std::string* error)> on_report;
 };
 
 struct FilesResult {

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "dashboard/page.hpp"
+#include "dashboard/payout_view.hpp"
 #include "eligo/payout.hpp"
 
 namespace eligo::cli {
@@ -15,7 +17,8 @@ constexpr const char* kHelp =
     "Classifies every payout order and every bank record exactly once (paid, repaid, amount_mismatch,\n"
     "payee_mismatch, duplicate_payment, payee_ineligible, failed, missing, orphan_record, after_cutoff),\n"
     "assigns orders to communities, and writes the report into DIR: summary.txt, summary.json, orders.csv,\n"
-    "orders.jsonl, records.csv, records.jsonl, rejected.csv, unclaimed.csv, reconciliation.xlsx.\n"
+    "orders.jsonl, records.csv, records.jsonl, rejected.csv, unclaimed.csv, reconciliation.xlsx, and\n"
+    "dashboard.json (the dashboard's view of it, read by eligo-server --reports; docs/dashboard.md).\n"
     "Input files are CSV or JSON Lines (by extension, or the mapping's \"format\"), UTF-8 or GB18030.\n"
     "\n"
     "options:\n"
@@ -31,8 +34,15 @@ constexpr const char* kHelp =
     "  --id-hash-key-env VAR  HMAC key (from environment variable VAR) for banks that send keyed ID hashes\n"
     "  --clear-pii           write ID numbers, cards and names in clear (default: masked)\n"
     "  --no-workbook         skip reconciliation.xlsx\n"
+    "  --html FILE           also write the payout dashboard as one self-contained HTML page (Chinese, with an\n"
+    "                        English toggle; Apache ECharts inlined from the installed package, payees masked)\n"
     "\n"
     "exit status: 0 reconciled (bad rows are reported in rejected.csv), 2 unusable input or usage error\n";
+
+std::string base_name(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
 
 class ProgressBar {
  public:
@@ -59,7 +69,7 @@ int cmd_reconcile(const Args& args, Io& io) {
   Options opts;
   std::string error;
   if (!parse_options(args,
-                     {"orders", "bank", "out", "mapping", "cutoff", "registry", "exclude", "window", "id-hash-key-env"},
+                     {"orders", "bank", "out", "mapping", "cutoff", "registry", "exclude", "window", "id-hash-key-env", "html"},
                      {"clear-pii", "no-fallback", "no-workbook", "help"}, &opts, &error)) {
     io.err << "eligo reconcile: " << error << "\n\n" << kHelp;
     return 2;
@@ -109,6 +119,19 @@ int cmd_reconcile(const Args& args, Io& io) {
     }
   }
 
+  // ECharts is read before any work, so a missing install is said at once, not after a long run.
+  dashboard::Echarts echarts;
+  if (opts.has("html")) {
+    if (opts.get("html").empty()) {
+      io.err << "eligo reconcile: --html needs a file name\n";
+      return 2;
+    }
+    if (!dashboard::load_echarts(&echarts, &error)) {
+      io.err << "eligo reconcile: --html: " << error << "\n";
+      return 2;
+    }
+  }
+
   payout::FilesRequest request;
   request.orders = opts.get("orders");
   request.bank = opts.get("bank");
@@ -121,6 +144,23 @@ int cmd_reconcile(const Args& args, Io& io) {
   ProgressBar orders_bar(io, "orders"), bank_bar(io, "bank  ");
   request.orders_progress = std::ref(orders_bar);
   request.bank_progress = std::ref(bank_bar);
+  const std::string out_dir = opts.get("out"), html_path = opts.get("html");
+  request.on_report = [&](const payout::Report& report, std::string* err) {
+    dashboard::PayoutViewOptions view_options;
+    view_options.source = base_name(request.orders) + " + " + base_name(request.bank);
+    nlohmann::ordered_json view;
+    if (!dashboard::payout_view(report, view_options, &view, err)) return false;
+    if (!dashboard::write_file_atomically(out_dir + "/dashboard.json",
+                                          view.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                                          err))
+      return false;
+    if (html_path.empty()) return true;
+    if (!dashboard::write_file_atomically(html_path, dashboard::offline_page(view, echarts), err)) {
+      *err = "--html: " + *err;
+      return false;
+    }
+    return true;
+  };
   payout::FilesResult result;
   if (!payout::reconcile_files(request, &result, &error)) {
     io.err << "eligo reconcile: " << error << "\n";
@@ -133,6 +173,7 @@ int cmd_reconcile(const Args& args, Io& io) {
   if (opts.has("registry")) io.out << ", registry " << registry.rows;
   if (opts.has("exclude")) io.out << ", exclusions " << exclusions.rows;
   io.out << "\nreport written to " << opts.get("out") << "\n";
+  if (opts.has("html")) io.out << "dashboard page written to " << html_path << " (ECharts from " << echarts.path << ")\n";
   return 0;
 }
 

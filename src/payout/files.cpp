@@ -21,6 +21,7 @@ bool reconcile_files(const FilesRequest& request, FilesResult* result, std::stri
     return false;
   const Report report = rec.run();
   if (!write_report(report, request.out_dir, request.write, error)) return false;
+  if (request.on_report && !request.on_report(report, error)) return false;
   result->summary_text = summary_text(report);
   std::ifstream f(request.out_dir + "/summary.json", std::ios::binary);
   std::ostringstream ss;
