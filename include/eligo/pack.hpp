@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,14 @@ struct SourceRequest {
 // The host's lazy data sources. fetch() is called on the evaluating thread the first time an expression
 // reads a group declared with "source", at most once per group and evaluation. Return the group's JSON
 // object, or nullopt when the source holds no record for this applicant (its facts are then missing). An
-// exception thrown here is caught and reported in the decision as a failed source.
+// exception thrown here is caught and reported in the decision as a failed source: a SourceError's message
+// is shown ("failed: timed out after 2000 ms"), any other exception's is not (it may quote a lookup key).
+class SourceError : public std::runtime_error {
+ public:
+  // `why` must not hold personal data: it goes into decisions, logs and metrics as it is.
+  explicit SourceError(const std::string& why) : std::runtime_error(why) {}
+};
+
 class DataSource {
  public:
   virtual ~DataSource() = default;

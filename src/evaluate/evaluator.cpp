@@ -83,6 +83,10 @@ void Evaluator::fetch(std::uint32_t g) {
   std::optional<std::string> json;
   try {
     json = sources_->fetch(req);
+  } catch (const SourceError& e) {
+    call.outcome = std::string("failed: ") + e.what();
+    calls.push_back(std::move(call));
+    return;
   } catch (const std::exception& e) {
     // The host's message is not repeated: it may quote the applicant's ID number or name (a lookup key).
     call.outcome = "failed: the data source raised an error";

@@ -67,7 +67,7 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
   Reader r{name, error};
   if (j.is_discarded()) return r.fail("", "not valid JSON");
   if (!r.keys(j, "", {"listen", "packs", "api_keys", "threads", "metrics_need_key", "access_log", "limits",
-                      "reload", "decision_log", "sources"}))
+                      "reload", "decision_log", "sources", "source_threads"}))
     return false;
   Config& c = *out;
   if (!r.text(j, "listen", "", &c.listen)) return false;
@@ -85,6 +85,7 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
     }
   }
   if (!r.text(j, "api_keys", "", &c.api_keys) || !r.uint(j, "threads", "", &c.threads) ||
+      !r.uint(j, "source_threads", "", &c.source_threads, 1) ||
       !r.boolean(j, "metrics_need_key", "", &c.metrics_need_key) || !r.boolean(j, "access_log", "", &c.access_log))
     return false;
   if (j.contains("limits")) {
@@ -127,7 +128,7 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
       const std::string p = "/sources/" + it.key();
       const json& v = it.value();
       if (!r.keys(v, p, {"url", "method", "headers_from_env", "timeout_ms", "retries", "backoff_ms", "concurrency",
-                         "breaker"}))
+                         "breaker", "body_keys"}))
         return false;
       HttpSourceConfig h;
       h.name = it.key();
@@ -145,6 +146,16 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
           if (!h2.value().is_string()) return r.fail(p + "/headers_from_env/" + h2.key(), "expected a variable name");
           h.headers_from_env[h2.key()] = h2.value().get<std::string>();
         }
+      }
+      if (v.contains("body_keys")) {
+        const json& ks = v["body_keys"];
+        if (!ks.is_array()) return r.fail(p + "/body_keys", "expected a list of inputs as \"group.field\"");
+        for (std::size_t i = 0; i < ks.size(); ++i) {
+          if (!ks[i].is_string() || ks[i].get<std::string>().find('.') == std::string::npos)
+            return r.fail(p + "/body_keys/" + std::to_string(i), "expected an input as \"group.field\"");
+          h.body_keys.push_back(ks[i].get<std::string>());
+        }
+        if (h.method != "POST") return r.fail(p + "/body_keys", "only a POST source sends a body");
       }
       if (v.contains("breaker")) {
         const json& b = v["breaker"];

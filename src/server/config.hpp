@@ -35,7 +35,8 @@ struct DecisionLogConfig {
 struct HttpSourceConfig {
   std::string name;                 // the source named in packs ("hrss")
   std::string url;                  // http://host:port/path/{applicant.id_number}
-  std::string method = "GET";       // GET, or POST (the group's key fields as a JSON body)
+  std::string method = "GET";       // GET, or POST (the lookup keys as a JSON object body)
+  std::vector<std::string> body_keys;  // POST: the inputs sent ("applicant.id_number"); default the URL's placeholders
   std::map<std::string, std::string> headers_from_env;  // header → environment variable
   std::uint32_t timeout_ms = 2'000; // per attempt, connect to last byte
   std::uint32_t retries = 1;        // extra attempts after a failure (not after 404)
@@ -50,6 +51,7 @@ struct Config {
   std::vector<std::string> packs;   // folders (and their subfolders one level down) or .pack.json files
   std::string api_keys;             // keys file; "" = no keys (only on a loopback address)
   std::uint32_t threads = 0;        // 0 = the number of cores
+  std::uint32_t source_threads = 32;  // with "sources": threads that evaluate while waiting on them
   bool metrics_need_key = false;    // /metrics behind an API key too
   bool access_log = false;          // one line per request on stderr
   Limits limits;

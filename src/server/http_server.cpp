@@ -24,7 +24,9 @@ bool is_http_error(const beast::error_code& ec) { return ec.category() == http::
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Service& service) : stream_(std::move(socket)), service_(service) {
+  // `work`: where requests are evaluated when they may block on HTTP data sources (null: on the I/O thread).
+  Session(tcp::socket&& socket, Service& service, net::thread_pool* work)
+      : stream_(std::move(socket)), service_(service), work_(work) {
     service_.metrics().connections.fetch_add(1);
   }
   ~Session() {
@@ -108,8 +110,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     auto& req = parser_->get();
     const bool keep = req.keep_alive();
-    std::unique_ptr<BatchStream> batch;
-    Reply r = service_.handle(ctx_, std::move(req.body()), &batch);
+    if (!work_) {
+      std::unique_ptr<BatchStream> batch;
+      Reply r = service_.handle(ctx_, std::move(req.body()), &batch);
+      return answer(std::move(r), std::move(batch), keep);
+    }
+    // An evaluation may wait on a data source for up to its timeouts: it runs on the work pool so the I/O
+    // threads keep serving. The session has no I/O pending meanwhile, so the pool thread has it to itself.
+    net::post(*work_, [self = shared_from_this(), keep] {
+      self->pending_ = self->service_.handle(self->ctx_, std::move(self->parser_->get().body()), &self->pending_batch_);
+      net::post(self->stream_.get_executor(), [self, keep] {
+        self->answer(std::move(self->pending_), std::move(self->pending_batch_), keep);
+      });
+    });
+  }
+
+  void answer(Reply r, std::unique_ptr<BatchStream> batch, bool keep) {
     if (batch && r.status == 200) return start_stream(std::move(r), std::move(batch), keep);
     send(std::move(r), keep);
   }
@@ -136,6 +152,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     status_ = r.status;
+    // Counted as answered now, before the bytes go out: a client that reads /metrics right after its answer
+    // sees its request there.
+    service_.finish(ctx_, status_, false);
     stream_.expires_after(milliseconds(limits().write_timeout_ms));
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       self->on_write(ec, res->need_eof());
@@ -143,7 +162,6 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code ec, bool close) {
-    service_.finish(ctx_, ec ? 499 : status_, false);
     if (ec) return;
     if (close) {
       beast::error_code ignored;
@@ -173,11 +191,26 @@ class Session : public std::enable_shared_from_this<Session> {
       batch_.reset();
       stream_sr_.reset();
       stream_res_.reset();
+      service_.finish(ctx_, ec ? 499 : status_, false);  // a stream is answered once its last chunk is out
       return on_write(ec, !stream_keep_);
     }
+    if (!work_) {
+      fill_chunk();
+      return write_chunk();
+    }
+    net::post(*work_, [self = shared_from_this()] {
+      self->fill_chunk();
+      net::post(self->stream_.get_executor(), [self] { self->write_chunk(); });
+    });
+  }
+
+  void fill_chunk() {
     chunk_.clear();
     bool more = true;
     while (more && chunk_.empty()) more = batch_->next(&chunk_);
+  }
+
+  void write_chunk() {
     stream_.expires_after(milliseconds(limits().write_timeout_ms));
     if (!chunk_.empty()) {
       net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
@@ -191,6 +224,9 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   Service& service_;
+  net::thread_pool* work_;
+  Reply pending_;
+  std::unique_ptr<BatchStream> pending_batch_;
   std::optional<http::request_parser<http::string_body>> parser_;
   RequestContext ctx_;
   int status_ = 0;
@@ -203,7 +239,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, Service& service) : ioc_(ioc), acceptor_(net::make_strand(ioc)), service_(service) {}
+  Listener(net::io_context& ioc, Service& service, net::thread_pool* work)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), service_(service), work_(work) {}
 
   bool open(const tcp::endpoint& endpoint, std::string* error) {
     beast::error_code ec;
@@ -238,7 +275,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
       if (service_.metrics().connections.load() >= static_cast<std::int64_t>(service_.config().limits.max_connections)) {
         refuse(std::move(socket));
       } else {
-        std::make_shared<Session>(std::move(socket), service_)->run();
+        std::make_shared<Session>(std::move(socket), service_, work_)->run();
       }
     }
     if (acceptor_.is_open()) accept();
@@ -261,6 +298,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   Service& service_;
+  net::thread_pool* work_;
 };
 
 }  // namespace
@@ -269,6 +307,7 @@ struct HttpServer::Impl {
   explicit Impl(Service& s) : service(s) {}
   Service& service;
   net::io_context ioc;
+  std::unique_ptr<net::thread_pool> work;  // only when the service has data sources
   std::shared_ptr<Listener> listener;
 };
 
@@ -283,7 +322,9 @@ bool HttpServer::listen(const std::string& host, std::uint16_t port, std::string
     *error = "'" + host + "' is not an IP address";
     return false;
   }
-  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->service);
+  if (impl_->service.has_sources())
+    impl_->work = std::make_unique<net::thread_pool>(std::max<std::uint32_t>(1, impl_->service.config().source_threads));
+  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->service, impl_->work.get());
   return impl_->listener->open(tcp::endpoint(address, port), error);
 }
 
@@ -307,6 +348,7 @@ void HttpServer::run(unsigned threads, std::function<void()> on_sighup) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : pool) t.join();
+  if (impl_->work) impl_->work->join();
 }
 
 void HttpServer::stop() {

@@ -15,6 +15,7 @@
 #include "server/api_keys.hpp"
 #include "server/config.hpp"
 #include "server/http_server.hpp"
+#include "server/http_source.hpp"
 #include "server/pack_registry.hpp"
 #include "server/service.hpp"
 
@@ -159,9 +160,13 @@ int main(int argc, char** argv) {
                  "listen on 127.0.0.1.\n";
     return 2;
   }
+  std::shared_ptr<HttpSources> sources;
   if (!config.sources.empty()) {
-    std::cerr << "eligo-server: \"sources\" is configured, but HTTP data sources are not built yet; the groups they "
-                 "would fetch must be given in the request\n";
+    sources = HttpSources::create(config.sources, &error);
+    if (!sources) {
+      std::cerr << "eligo-server: " << error << "\n";
+      return 2;
+    }
   }
   auto registry = std::make_shared<PackRegistry>(config.packs);
   if (!registry->reload("start")) {
@@ -189,6 +194,7 @@ int main(int argc, char** argv) {
   const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   Service service(config, std::move(keys), registry);
   if (audit) service.set_decision_log(audit);
+  if (sources) service.set_sources(sources);
   HttpServer server(service);
   if (!server.listen(host, port, &error)) {
     std::cerr << "eligo-server: " << error << "\n";

@@ -357,6 +357,19 @@ bool Service::parse_eval_options(const RequestContext& ctx, EvalRequest* out, Re
 
 namespace {
 
+// Decisions by pack and verdict; source calls by source and outcome ("ok", "no_record", "failed", "unavailable":
+// the outcome's detail stays in the decision, out of the metric's labels).
+void count_decision(Metrics* metrics, const Decision& d) {
+  metrics->decision(std::string(d.pack_id), verdict_name(d.verdict));
+  for (const auto& call : d.sources_called) {
+    const std::string& o = call.outcome;
+    metrics->source_call(call.source, o == "ok" ? "ok"
+                                      : o == "no record" ? "no_record"
+                                      : o.rfind("failed", 0) == 0 ? "failed"
+                                                                  : "unavailable");
+  }
+}
+
 // evaluate-batch: the body is read by the one record reader (JSON Lines, or a JSON array streamed element by
 // element); each row is bound and evaluated as it is streamed out, one decision line per row.
 class EvalBatch final : public BatchStream {
@@ -391,7 +404,7 @@ class EvalBatch final : public BatchStream {
       }
       pack_->bind(reader_.json(), &input_, bind_);
       pack_->evaluate(input_, options_, &decision_);
-      metrics_->decision(pack_->id(), verdict_name(decision_.verdict));
+      count_decision(metrics_, decision_);
       if (audit_ && !audit_->append(decision_, reader_.json(), request_id_ + "#" + std::to_string(rows_),
                                     options_.clear_pii)) {
         failed_ = "the decision of row " + std::to_string(rows_) + " could not be written to the decision log";
@@ -436,6 +449,7 @@ Reply Service::evaluate(RequestContext& ctx, std::string&& body, std::unique_ptr
   if (!parse_eval_options(ctx, &req, &err)) return err;
   const Date as_of = req.options.as_of ? *req.options.as_of : today_cst();
   req.options.as_of = as_of;
+  req.options.sources = sources_.get();
   std::string why;
   const Pack* pack = ctx.packs->set.select(ctx.route.pack_id, as_of, &why);
   if (!pack) return error_reply(422, "no_version_in_force", why, ctx.request_id);
@@ -455,7 +469,7 @@ Reply Service::evaluate(RequestContext& ctx, std::string&& body, std::unique_ptr
   Input input = pack->bind(text, req.bind);
   Decision d;
   pack->evaluate(input, req.options, &d);
-  metrics_.decision(pack->id(), verdict_name(d.verdict));
+  count_decision(&metrics_, d);
   // A decision that cannot be logged is not given: the log is the record of every answer.
   if (audit_ && !audit_->append(d, text, ctx.request_id, req.options.clear_pii))
     return error_reply(500, "decision_log_failed", "the decision could not be written to the decision log",

@@ -69,6 +69,10 @@ class Service {
   Service(Config config, ApiKeys keys, std::shared_ptr<PackRegistry> registry);
   ~Service();
   void set_decision_log(std::shared_ptr<audit::Writer> writer);
+  // The HTTP data sources (http_source.hpp) evaluations fetch from; without them a group with a "source"
+  // that the request does not carry is "unavailable".
+  void set_sources(std::shared_ptr<DataSource> sources) { sources_ = std::move(sources); }
+  bool has_sources() const { return sources_ != nullptr; }
 
   // Called with the headers only. Returns a reply when the request is refused or answered without a body
   // (401, 403, 404, 405, 413, 503…); nullopt when its body should now be read, up to ctx->body_limit.
@@ -101,6 +105,7 @@ class Service {
   ApiKeys keys_;
   std::shared_ptr<PackRegistry> registry_;
   std::shared_ptr<audit::Writer> audit_;
+  std::shared_ptr<DataSource> sources_;
   Metrics metrics_;
   std::string id_prefix_;
   std::atomic<std::uint64_t> next_id_{1};
