@@ -1,5 +1,5 @@
 // Writing a ranking: placements and schools as CSV or JSON Lines, or one workbook (libxlsxwriter, through the
-// shared SheetWriter) with the placements, the schools and the rejected rows. Files appear atomically; the
+// shared SheetWriter (core/xlsx_book.hpp)) with the placements, the schools and the rejected rows. Files appear atomically; the
 // workbook has a fixed creation time, so the same result gives the same bytes.
 #include <nlohmann/json.hpp>
 

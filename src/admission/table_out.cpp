@@ -5,27 +5,15 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/text_out.hpp"
 #include "eligo/decimal.hpp"
 #include "payout/atomic_file.hpp"
-#include "payout/sheet_writer.hpp"
+#include "core/xlsx_book.hpp"
 
 namespace eligo::admission::detail {
 namespace {
 
-void csv_cell(std::string* out, const std::string& cell) {
-  const bool quote = cell.find_first_of(",\"\r\n") != std::string::npos ||
-                     (!cell.empty() && (cell.front() == ' ' || cell.back() == ' '));
-  if (!quote) {
-    *out += cell;
-    return;
-  }
-  out->push_back('"');
-  for (const char c : cell) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
+void csv_cell(std::string* out, const std::string& cell) { eligo::detail::append_csv_cell(out, cell); }
 
 bool is_numeric(const Sheet& s, std::size_t c) {
   return std::find(s.numeric.begin(), s.numeric.end(), static_cast<int>(c)) != s.numeric.end();
@@ -84,32 +72,14 @@ bool write_text_file(const std::string& path, const std::string& text, std::stri
 }
 
 bool write_sheets(const std::vector<Sheet>& sheets, const std::string& path, const std::string& title, std::string* error) {
-  payout::detail::AtomicFile target;
-  if (!target.open(path, error)) return false;
-  lxw_workbook_options options = {};
-  options.constant_memory = LXW_TRUE;
-  lxw_workbook* wb = workbook_new_opt(target.temp_path().c_str(), &options);
-  if (!wb) {
-    *error = path + ": cannot create the workbook";
-    return false;
-  }
-  lxw_doc_properties properties = {};
-  properties.title = const_cast<char*>(title.c_str());
-  properties.created = 946684800;  // fixed: identical results give identical bytes
-  workbook_set_properties(wb, &properties);
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
+  eligo::detail::XlsxBook book;
+  if (!book.open(path, title, error)) return false;
   for (const Sheet& s : sheets) {
-    payout::detail::SheetWriter writer(wb, s.name, bold, nullptr);
+    eligo::detail::SheetWriter writer(book, s.name, false);
     writer.header(s.columns);
     for (const auto& r : s.rows) writer.row(r, nullptr, s.numeric);
   }
-  const lxw_error rc = workbook_close(wb);
-  if (rc != LXW_NO_ERROR) {
-    *error = path + ": cannot write the workbook: " + lxw_strerror(rc);
-    return false;
-  }
-  return target.commit_external(error);
+  return book.commit(error);
 }
 
 }  // namespace eligo::admission::detail

@@ -1,5 +1,5 @@
 // Tables out: one sheet of columns and rows written as CSV, JSON Lines or xlsx (the admission commands' reports).
-// Files appear atomically (payout's AtomicFile); xlsx goes through the shared SheetWriter with a fixed creation
+// Files appear atomically (payout's AtomicFile); xlsx goes through the shared SheetWriter (core/xlsx_book.hpp) with a fixed creation
 // time, so the same tables give the same bytes.
 #pragma once
 

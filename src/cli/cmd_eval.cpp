@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
+#include "core/text_out.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
@@ -33,27 +34,7 @@ constexpr const char* kUsage =
     "  --blacklist-db DB  the same from an SQLite store made by 'eligo blacklist import'\n"
     "exit: 0 every row decided, 1 some rows rejected or with data errors (listed on stderr), 2 usage or I/O\n";
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+using eligo::detail::json_string;
 
 struct Tally {
   std::uint64_t rows = 0, rejected = 0, with_errors = 0;
@@ -80,97 +61,24 @@ int cmd_eval(const Args& args, Io& io) {
     return 2;
   }
   EvalOptions eo;
-  if (opt.has("as-of")) {
-    eo.as_of = Date::parse(opt.get("as-of"));
-    if (!eo.as_of) {
-      io.err << "eligo eval: --as-of '" << opt.get("as-of") << "' is not a date (YYYY-MM-DD)\n";
-      return 2;
-    }
-  }
+  BindOptions bo;
+  records::ReadOptions ro;
+  if (!parse_applicant_options(opt, "eval", io, &eo, &bo, &ro)) return 2;
   const Date as_of = eo.as_of ? *eo.as_of : today_cst();
   eo.as_of = as_of;
   eo.explain = opt.has("explain");
   eo.clear_pii = opt.has("clear-pii");
-  eo.lang = opt.get("lang", "zh-CN");
-  if (eo.lang != "zh-CN" && eo.lang != "en") {
-    io.err << "eligo eval: --lang is zh-CN or en\n";
-    return 2;
-  }
   const std::string format = opt.get("format", "text");
   if (format != "text" && format != "json") {
     io.err << "eligo eval: --format is text or json (the input's format is --input-format)\n";
     return 2;
   }
-  if (opt.has("mode")) {
-    const std::string m = opt.get("mode");
-    if (m == "all") eo.mode = CheckMode::all;
-    else if (m == "first_failure") eo.mode = CheckMode::first_failure;
-    else {
-      io.err << "eligo eval: --mode is first_failure or all\n";
-      return 2;
-    }
-  }
-  BindOptions bo;
-  bo.group = opt.get("group");
-  if (opt.has("unknown-fields")) {
-    const std::string u = opt.get("unknown-fields");
-    if (u == "error") bo.unknown_fields = UnknownFields::error;
-    else if (u == "warn") bo.unknown_fields = UnknownFields::warn;
-    else if (u == "ignore") bo.unknown_fields = UnknownFields::ignore;
-    else {
-      io.err << "eligo eval: --unknown-fields is error, warn or ignore\n";
-      return 2;
-    }
-  }
-  records::ReadOptions ro;
-  if (opt.has("input-format")) {
-    const auto f = records::parse_format(opt.get("input-format"));
-    if (!f) {
-      io.err << "eligo eval: --input-format is jsonl, json, csv or xlsx\n";
-      return 2;
-    }
-    ro.format = *f;
-  }
-  ro.encoding = opt.get("encoding", "utf-8");
-  ro.sheet = opt.get("sheet");
-
   std::shared_ptr<const blacklist::Snapshot> snapshot;
-  if (opt.has("blacklist") || opt.has("blacklist-db")) {
-    if (opt.has("blacklist")) {
-      blacklist::Builder builder;
-      const blacklist::LoadReport report = blacklist::load_file(opt.get("blacklist"), builder);
-      if (!report.ok()) {
-        io.err << "eligo eval: " << opt.get("blacklist") << ": " << report.error << "\n";
-        return 2;
-      }
-      for (const auto& e : report.errors) io.err << "eligo eval: " << opt.get("blacklist") << ": " << blacklist::format(e) << "\n";
-      snapshot = builder.build();
-    } else {
-      auto store = blacklist::Store::open(opt.get("blacklist-db"), &error);
-      if (store) snapshot = store->snapshot(std::nullopt, &error);
-      if (!snapshot) {
-        io.err << "eligo eval: " << opt.get("blacklist-db") << ": " << error << "\n";
-        return 2;
-      }
-    }
-    eo.blacklist = snapshot.get();
-  }
+  if (!load_blacklist_option(opt, "eval", io, &snapshot)) return 2;
+  eo.blacklist = snapshot.get();
   PackSet set;
-  Diagnostics diags;
-  if (!set.load(opt.positional[0], &diags, {})) {
-    io.err << diags.to_string();
-    return 2;
-  }
-  if (set.ids().size() != 1) {
-    io.err << "eligo eval: " << opt.positional[0] << " holds more than one pack id; name one pack\n";
-    return 2;
-  }
-  std::string why;
-  const Pack* pack = set.select(set.ids()[0], as_of, &why);
-  if (!pack) {
-    io.err << "eligo eval: " << why << "\n";
-    return 2;
-  }
+  const Pack* pack = load_one_pack(opt.positional[0], as_of, "eval", io, &set);
+  if (!pack) return 2;
 
   records::RecordReader reader;
   if (!reader.open(opt.get("input"), ro, &error)) {

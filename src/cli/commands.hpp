@@ -4,8 +4,12 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "eligo/pack.hpp"
+#include "eligo/records.hpp"
 
 namespace eligo::cli {
 
@@ -14,6 +18,7 @@ struct Io {
   std::ostream& out;
   std::ostream& err;
   bool out_is_terminal = false;
+  bool err_is_terminal = false;
 };
 
 using Args = std::vector<std::string>;
@@ -27,6 +32,7 @@ int cmd_reconcile(const Args& args, Io& io);  // cmd_reconcile.cpp — payout or
 int cmd_rank(const Args& args, Io& io);       // cmd_rank.cpp — school places by points (admission)
 int cmd_diff(const Args& args, Io& io);       // cmd_diff.cpp — two packs over one population
 int cmd_audit(const Args& args, Io& io);      // cmd_audit.cpp — verify a decision log's hash chain
+int cmd_batch(const Args& args, Io& io);      // cmd_batch.cpp — a population: results, summary, payout orders
 
 // Shared by the commands (common.cpp).
 // Reads a whole file, or standard input for "-". false and *error when it cannot.
@@ -37,8 +43,22 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> values;
   bool has(const std::string& name) const;
   std::string get(const std::string& name, const std::string& fallback = "") const;
+  std::vector<std::string> all(const std::string& name) const;  // every value of a repeated option
 };
 bool parse_options(const Args& args, const std::vector<std::string>& with_value, const std::vector<std::string>& flags,
                    Options* out, std::string* error);
+
+// The options eval and batch share, read the same way: --as-of --lang --mode (EvalOptions), --group
+// --unknown-fields (BindOptions), --input-format --encoding --sheet (ReadOptions). false after printing
+// "eligo <command>: why" on io.err.
+bool parse_applicant_options(const Options& opt, const char* command, Io& io, EvalOptions* eval, BindOptions* bind,
+                             records::ReadOptions* read);
+inline const std::vector<std::string> kApplicantOptions = {"as-of", "lang", "mode", "group", "unknown-fields",
+                                                           "input-format", "encoding", "sheet"};
+// PACK: a file or a folder of versions of one pack; the version in force on as_of. nullptr after printing why.
+const Pack* load_one_pack(const std::string& path, Date as_of, const char* command, Io& io, PackSet* set);
+// --blacklist FILE or --blacklist-db DB into *snapshot (left empty when neither is given).
+bool load_blacklist_option(const Options& opt, const char* command, Io& io,
+                           std::shared_ptr<const blacklist::Snapshot>* snapshot);
 
 }  // namespace eligo::cli

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "eligo/blacklist.hpp"
 
 namespace eligo::cli {
 
@@ -32,6 +33,13 @@ std::string Options::get(const std::string& name, const std::string& fallback) c
   for (const auto& v : values)
     if (v.first == name) return v.second;
   return fallback;
+}
+
+std::vector<std::string> Options::all(const std::string& name) const {
+  std::vector<std::string> out;
+  for (const auto& v : values)
+    if (v.first == name) out.push_back(v.second);
+  return out;
 }
 
 bool parse_options(const Args& args, const std::vector<std::string>& with_value, const std::vector<std::string>& flags,
@@ -65,6 +73,94 @@ bool parse_options(const Args& args, const std::vector<std::string>& with_value,
       value = args[++i];
     }
     out->values.emplace_back(name, value);
+  }
+  return true;
+}
+
+bool parse_applicant_options(const Options& opt, const char* command, Io& io, EvalOptions* eo, BindOptions* bo,
+                             records::ReadOptions* ro) {
+  const std::string cmd = std::string("eligo ") + command + ": ";
+  if (opt.has("as-of")) {
+    eo->as_of = Date::parse(opt.get("as-of"));
+    if (!eo->as_of) {
+      io.err << cmd << "--as-of '" << opt.get("as-of") << "' is not a date (YYYY-MM-DD)\n";
+      return false;
+    }
+  }
+  eo->lang = opt.get("lang", "zh-CN");
+  if (eo->lang != "zh-CN" && eo->lang != "en") {
+    io.err << cmd << "--lang is zh-CN or en\n";
+    return false;
+  }
+  if (opt.has("mode")) {
+    const std::string m = opt.get("mode");
+    if (m == "all") eo->mode = CheckMode::all;
+    else if (m == "first_failure") eo->mode = CheckMode::first_failure;
+    else {
+      io.err << cmd << "--mode is first_failure or all\n";
+      return false;
+    }
+  }
+  bo->group = opt.get("group");
+  if (opt.has("unknown-fields")) {
+    const std::string u = opt.get("unknown-fields");
+    if (u == "error") bo->unknown_fields = UnknownFields::error;
+    else if (u == "warn") bo->unknown_fields = UnknownFields::warn;
+    else if (u == "ignore") bo->unknown_fields = UnknownFields::ignore;
+    else {
+      io.err << cmd << "--unknown-fields is error, warn or ignore\n";
+      return false;
+    }
+  }
+  if (opt.has("input-format")) {
+    const auto f = records::parse_format(opt.get("input-format"));
+    if (!f) {
+      io.err << cmd << "--input-format is jsonl, json, csv or xlsx\n";
+      return false;
+    }
+    ro->format = *f;
+  }
+  ro->encoding = opt.get("encoding", "utf-8");
+  ro->sheet = opt.get("sheet");
+  return true;
+}
+
+const Pack* load_one_pack(const std::string& path, Date as_of, const char* command, Io& io, PackSet* set) {
+  Diagnostics diags;
+  if (!set->load(path, &diags, {})) {
+    io.err << diags.to_string();
+    return nullptr;
+  }
+  if (set->ids().size() != 1) {
+    io.err << "eligo " << command << ": " << path << " holds more than one pack id; name one pack\n";
+    return nullptr;
+  }
+  std::string why;
+  const Pack* pack = set->select(set->ids()[0], as_of, &why);
+  if (!pack) io.err << "eligo " << command << ": " << why << "\n";
+  return pack;
+}
+
+bool load_blacklist_option(const Options& opt, const char* command, Io& io,
+                           std::shared_ptr<const blacklist::Snapshot>* snapshot) {
+  const std::string cmd = std::string("eligo ") + command + ": ";
+  std::string error;
+  if (opt.has("blacklist")) {
+    blacklist::Builder builder;
+    const blacklist::LoadReport report = blacklist::load_file(opt.get("blacklist"), builder);
+    if (!report.ok()) {
+      io.err << cmd << opt.get("blacklist") << ": " << report.error << "\n";
+      return false;
+    }
+    for (const auto& e : report.errors) io.err << cmd << opt.get("blacklist") << ": " << blacklist::format(e) << "\n";
+    *snapshot = builder.build();
+  } else if (opt.has("blacklist-db")) {
+    auto store = blacklist::Store::open(opt.get("blacklist-db"), &error);
+    if (store) *snapshot = store->snapshot(std::nullopt, &error);
+    if (!*snapshot) {
+      io.err << cmd << opt.get("blacklist-db") << ": " << error << "\n";
+      return false;
+    }
   }
   return true;
 }

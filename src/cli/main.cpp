@@ -28,6 +28,7 @@ constexpr const char* kUsage =
     "  rank --spec S --input A --out P ...   school places by points: rank, allocate, reasons\n"
     "  diff OLD NEW --input P --as-of D ...  who changes verdict, points or outputs between two packs\n"
     "  audit verify LOG  check a decision log's hash chain (exit 1 on an edited, deleted or moved line)\n"
+    "  batch PACK --input F... --out FILE|DIR ...   a population: results, rejected rows, summary, payout orders\n"
     "\n"
     "eligo <command> --help shows the options of one command; eligo --version the build.\n";
 
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
   for (const auto& a : args) clear |= a == "--clear-pii" || a == "--reveal";
   eligo::cli::MaskingBuf masking(std::cerr);
   std::ostream masked_err(&masking);
-  eligo::cli::Io io{std::cin, std::cout, clear ? std::cerr : masked_err, isatty(STDOUT_FILENO) != 0};
+  eligo::cli::Io io{std::cin, std::cout, clear ? std::cerr : masked_err, isatty(STDOUT_FILENO) != 0, isatty(STDERR_FILENO) != 0};
   if (command == "check") return eligo::cli::cmd_check(args, io);
   if (command == "eval") return eligo::cli::cmd_eval(args, io);
   if (command == "test") return eligo::cli::cmd_test(args, io);
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   if (command == "rank") return eligo::cli::cmd_rank(args, io);
   if (command == "diff") return eligo::cli::cmd_diff(args, io);
   if (command == "audit") return eligo::cli::cmd_audit(args, io);
+  if (command == "batch") return eligo::cli::cmd_batch(args, io);
   std::cerr << "eligo: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

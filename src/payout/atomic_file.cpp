@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,7 +20,9 @@ bool AtomicFile::open(const std::string& path, std::string* error) {
   const std::size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  temp_ = dir + "." + name + ".tmp-" + std::to_string(::getpid());
+  // The counter keeps two files open on one target (a rewrite of a spooled file) apart.
+  static std::atomic<unsigned> counter{0};
+  temp_ = dir + "." + name + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) {
     *error = temp_ + ": cannot create the file: " + std::strerror(errno);
@@ -36,14 +39,20 @@ void AtomicFile::write(std::string_view bytes) {
 
 bool AtomicFile::commit(std::string* error) {
   if (!file_) return commit_external(error);
+  return close(error) && commit_external(error);
+}
+
+bool AtomicFile::close(std::string* error) {
+  if (!file_) return !failed_;
   const bool flushed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (failed_ || !flushed || !closed) {
     *error = path_ + ": write failed: " + std::strerror(errno);
+    failed_ = true;
     return false;
   }
-  return commit_external(error);
+  return true;
 }
 
 bool AtomicFile::commit_external(std::string* error) {

@@ -21,6 +21,9 @@ class AtomicFile {
   bool commit(std::string* error);
   // The temporary name (for writers such as libxlsxwriter that open the file themselves).
   const std::string& temp_path() const { return temp_; }
+  // Flushes, syncs and closes without renaming, so the temporary file can be read back (temp_path());
+  // commit_external() then renames it, or the destructor removes it.
+  bool close(std::string* error);
   // Renames a file already written at temp_path() by someone else.
   bool commit_external(std::string* error);
 

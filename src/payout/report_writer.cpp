@@ -8,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/text_out.hpp"
 #include "payout/atomic_file.hpp"
 #include "payout/store.hpp"
 #include "payout/workbook.hpp"
@@ -17,19 +18,7 @@ namespace {
 
 using detail::AtomicFile;
 
-std::string csv_cell(std::string_view v) {
-  bool quote = false;
-  for (char c : v)
-    if (c == ',' || c == '"' || c == '\n' || c == '\r') quote = true;
-  if (!v.empty() && (v.front() == ' ' || v.back() == ' ')) quote = true;
-  if (!quote) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using eligo::detail::csv_cell;
 
 void csv_row(AtomicFile& f, const std::vector<std::string>& cells) {
   std::string line;
@@ -41,28 +30,7 @@ void csv_row(AtomicFile& f, const std::vector<std::string>& cells) {
   f.write(line);
 }
 
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
+void json_string(std::string& out, std::string_view s) { eligo::detail::append_json_string(&out, s); }
 
 // One JSON object per line, keys in the given order; values are strings.
 void jsonl_row(AtomicFile& f, const std::vector<std::string>& keys, const std::vector<std::string>& values) {

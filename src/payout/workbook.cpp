@@ -6,11 +6,12 @@
 
 #include <cstdlib>
 
-#include "payout/atomic_file.hpp"
-#include "payout/sheet_writer.hpp"
+#include "core/xlsx_book.hpp"
 
 namespace eligo::payout::detail {
 namespace {
+
+using eligo::detail::SheetWriter;
 
 std::vector<int> columns_named(const std::vector<std::string>& columns, std::initializer_list<const char*> names) {
   std::vector<int> out;
@@ -23,27 +24,13 @@ std::vector<int> columns_named(const std::vector<std::string>& columns, std::ini
 }  // namespace
 
 bool write_workbook(const Report& report, const std::string& path, std::string* error) {
-  AtomicFile target;
-  if (!target.open(path, error)) return false;
-  lxw_workbook_options options = {};
-  options.constant_memory = LXW_TRUE;
-  lxw_workbook* wb = workbook_new_opt(target.temp_path().c_str(), &options);
-  if (!wb) {
-    *error = path + ": cannot create the workbook";
-    return false;
-  }
-  lxw_doc_properties properties = {};
-  properties.title = const_cast<char*>("eligo reconcile");
-  properties.created = 946684800;  // fixed (2000-01-01): identical reports give identical bytes
-  workbook_set_properties(wb, &properties);
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  lxw_format* money = workbook_add_format(wb);
-  format_set_num_format(money, "#,##0.00");
+  eligo::detail::XlsxBook book;
+  if (!book.open(path, "eligo reconcile", error)) return false;
+  lxw_format* bold = book.bold();
 
   const Summary& s = report.summary();
   {
-    SheetWriter sheet(wb, "summary 汇总", bold, money);
+    SheetWriter sheet(book, "summary 汇总");
     const Options& o = report.options();
     sheet.row({"eligo reconcile"}, bold);
     sheet.row({"cut-off", o.cutoff ? o.cutoff->to_string() : "none"});
@@ -91,7 +78,7 @@ bool write_workbook(const Report& report, const std::string& path, std::string* 
   const std::vector<int> record_money = columns_named(record_cols, {"amount"});
   for (int c = 0; c < kClassCount; ++c) {
     const Class cls = static_cast<Class>(c);
-    SheetWriter sheet(wb, std::string(to_string(cls)) + " " + label_zh(cls), bold, money);
+    SheetWriter sheet(book, std::string(to_string(cls)) + " " + label_zh(cls));
     if (s.orders[cls].count > 0) {
       sheet.row({"orders 兑付单"}, bold);
       sheet.header(order_cols);
@@ -108,17 +95,12 @@ bool write_workbook(const Report& report, const std::string& path, std::string* 
     if (s.orders[cls].count == 0 && s.records[cls].count == 0) sheet.row({"none 无"});
   }
   {
-    SheetWriter sheet(wb, "rejected 被拒行", bold, money);
+    SheetWriter sheet(book, "rejected 被拒行");
     sheet.header({"side", "row", "field", "reason"});
     for (const Rejection& r : report.rejections())
       sheet.row({to_string(r.side), std::to_string(r.row), r.field, r.reason}, nullptr, {1});
   }
-  const lxw_error rc = workbook_close(wb);
-  if (rc != LXW_NO_ERROR) {
-    *error = path + ": cannot write the workbook: " + lxw_strerror(rc);
-    return false;
-  }
-  return target.commit_external(error);
+  return book.commit(error);
 }
 
 }  // namespace eligo::payout::detail

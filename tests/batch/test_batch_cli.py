@@ -1,0 +1,239 @@
+"""eligo batch through the real binary on generated residents (gen_residents.py, with an answer key): every
+row is a result or a rejected row, in every input format; the summary's counts and sums; the same person
+twice held back; the workbook holds the rows of the CSV; nothing is written when an input breaks."""
+import csv
+import decimal
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+CLI = os.environ["ELIGO_CLI"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACK = os.path.join(HERE, "seasonal.pack.json")
+D = decimal.Decimal
+
+
+def generate(tmp_path, rows=3000, seed=5, bad=6, dups=5, formats="csv,jsonl,xlsx"):
+    out = tmp_path / "data"
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_residents.py"), "--rows", str(rows), "--seed", str(seed),
+                    "--bad", str(bad), "--dups", str(dups), "--formats", formats, "--out", str(out)], check=True)
+    key = json.loads((out / "answer_key.json").read_text(encoding="utf-8"))["rows"]
+    return out, key
+
+
+def batch(*args):
+    p = subprocess.run([CLI, "batch", PACK, "--as-of", "2024-04-01", "--progress", "off", *args], capture_output=True)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def masked(i):
+    return i[:6] + "*" * 8 + i[-4:]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
+def test_rows_in_equal_results_plus_rejected_in_every_input_format(tmp_path, fmt):
+    data, key = generate(tmp_path)
+    args = ["--input", str(data / f"residents.{fmt}"), "--out", str(tmp_path / "out") + "/"]
+    if fmt == "jsonl":
+        args += ["--group", "resident"]
+    rc, _, err = batch(*args)
+    expected = [k for k in key if not (fmt == "xlsx" and k["rejected"])]   # the xlsx leaves the bad rows out
+    results = read_csv(tmp_path / "out/results.csv")
+    rejected = read_csv(tmp_path / "out/rejected.csv")
+    assert len(results) + len(rejected) == len(expected)
+    assert [r["verdict"] for r in results] == [k["verdict"] for k in expected if not k["rejected"]]
+    assert [r["failed_check"] or None for r in results] == [k["failed"] for k in expected if not k["rejected"]]
+    assert [r["output.amount"] or None for r in results if r["verdict"] == "eligible"] == \
+           [k["amount"] for k in expected if k["verdict"] == "eligible"]
+    assert [r["key"] for r in results] == [masked(k["id"]) for k in expected if not k["rejected"]]
+    # lines: the CSV header is line 1; JSON Lines start at 1; xlsx rows as numbered in the sheet
+    first = {"csv": 2, "jsonl": 1, "xlsx": 2}[fmt]
+    lines = {k["index"]: n + first for n, k in enumerate(expected)}
+    assert [int(r["line"]) for r in rejected] == [lines[k["index"]] for k in expected if k["rejected"]]
+    assert [int(r["line"]) for r in results] == [lines[k["index"]] for k in expected if not k["rejected"]]
+    assert all(r["code"] == "E3000" for r in rejected)
+    s = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
+    assert (s["rows"], s["results"], s["rejected"]) == (len(expected), len(results), len(rejected))
+    assert s["with_data_errors"] == sum(1 for k in expected if k.get("data_error"))
+    assert rc == 1   # rejected rows or data errors
+    assert f"{len(expected)} rows read: {len(results)} results, {len(rejected)} rejected" in err or \
+           f"读入 {len(expected)} 行：结果 {len(results)} 行，被拒 {len(rejected)} 行" in err
+
+
+def test_summary_counts_sums_and_groups_match_the_answer_key(tmp_path):
+    data, key = generate(tmp_path, dups=0)
+    rc, _, err = batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "out/"), "--by", "community",
+                       "--lang", "en")
+    s = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
+    decided = [k for k in key if not k["rejected"]]
+    for v in ["eligible", "ineligible", "needs_evidence", "error"]:
+        assert s["verdicts"][v] == sum(1 for k in decided if k["verdict"] == v)
+    assert s["failed_checks"] == {c: sum(1 for k in decided if k["failed"] == c)
+                                  for c in ["certificate", "held_on_first_day"]}
+    total = sum((D(k["amount"]) for k in decided if k["verdict"] == "eligible"), D(0))
+    assert D(s["sums"]["amount"]) == total and s["sums"]["amount"] == f"{total:.2f}"
+    groups = {g["value"]: g for g in s["by"]["groups"]}
+    assert s["by"]["column"] == "community"
+    assert sorted(groups) == sorted({k["community"] for k in decided})
+    for c, g in groups.items():
+        mine = [k for k in decided if k["community"] == c]
+        assert g["results"] == len(mine)
+        assert g["verdicts"]["eligible"] == sum(1 for k in mine if k["verdict"] == "eligible")
+        assert D(g["sums"]["amount"]) == sum((D(k["amount"]) for k in mine if k["verdict"] == "eligible"), D(0))
+    assert "sums over eligible rows: amount " + s["sums"]["amount"] in err
+    assert (tmp_path / "out/summary.txt").read_text(encoding="utf-8") in err
+
+
+@pytest.mark.parametrize("policy", ["hold", "first", "off"])
+def test_the_same_person_twice_is_held_back_with_the_reason(tmp_path, policy):
+    data, key = generate(tmp_path, rows=2000, seed=9, bad=0, dups=8, formats="csv")
+    rc, _, err = batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "out/"), "--lang", "en",
+                       "--duplicates", policy)
+    results = read_csv(tmp_path / "out/results.csv")
+    lines_of = {}
+    for n, k in enumerate(key):
+        lines_of.setdefault(k["id"], []).append(n + 2)
+    dup_ids = {i for i, ls in lines_of.items() if len(ls) > 1}
+    assert len(dup_ids) == 8   # written as 15 digits, lower-case x or full-width: found only by normalising
+    s = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
+    if policy == "off":
+        assert all(r["held_back"] == "" for r in results)
+        assert s["duplicates"]["ids"] == 0
+        return
+    assert s["duplicates"]["ids"] == 8 and s["duplicates"]["rows"] == 16
+    assert sorted(d["key"] for d in s["duplicates"]["list"]) == sorted(masked(i) for i in dup_ids)
+    held = 0
+    seen = set()
+    for r, k in zip(results, key):
+        if k["id"] in dup_ids and r["verdict"] == "eligible":
+            a, b = lines_of[k["id"]]
+            if policy == "first" and k["id"] not in seen:
+                assert r["held_back"] == ""
+            else:
+                assert r["held_back"] == f"the same ID is on lines {a}, {b}: " + \
+                    ("all held back" if policy == "hold" else "only the first is paid")
+                held += 1
+            seen.add(k["id"])
+        else:
+            assert r["held_back"] == ""
+    assert held > 0 and s["duplicates"]["held_back"] == held
+
+
+def test_the_workbook_holds_the_same_rows_as_the_csv(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    data, key = generate(tmp_path, formats="csv")
+    common = ["--input", str(data / "residents.csv"), "--by", "community"]
+    batch(*common, "--out", str(tmp_path / "csv/"))
+    rc, _, err = batch(*common, "--out", str(tmp_path / "book.xlsx"))
+    assert rc == 1, err
+    wb = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert wb.sheetnames == ["results 结果", "rejected 被拒行", "summary 汇总"]
+    for sheet, name in [("results 结果", "results.csv"), ("rejected 被拒行", "rejected.csv")]:
+        ws = wb[sheet]
+        assert ws.freeze_panes == "A2"
+        rows = list(ws.iter_rows(values_only=True))
+        with open(tmp_path / "csv" / name, encoding="utf-8", newline="") as f:
+            expected = list(csv.reader(f))
+        assert len(rows) == len(expected) and len(rows) > 1
+        for got, want in zip(rows, expected):
+            got = list(got) + [None] * (len(want) - len(got))
+            for g, w in zip(got, want):
+                if isinstance(g, (int, float)):
+                    assert D(str(g)) == D(w)
+                else:
+                    assert (g or "") == w
+    ws = wb["results 结果"]
+    header = [c.value for c in ws[1]]
+    amount = ws.cell(row=2 + [k["verdict"] for k in key if not k["rejected"]].index("eligible"),
+                     column=header.index("output.amount") + 1)
+    assert amount.number_format == "#,##0.00" and isinstance(amount.value, float)
+    summary = {r[0]: r[1] for r in wb["summary 汇总"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["读入行数 rows"] == len(key)
+    assert summary["eligible"] == sum(1 for k in key if k["verdict"] == "eligible")
+    assert D(str(summary["amount"])) == sum((D(k["amount"]) for k in key if k["verdict"] == "eligible"), D(0))
+
+
+def test_an_input_that_breaks_midway_writes_nothing(tmp_path):
+    data, key = generate(tmp_path, rows=6000, formats="csv", bad=0, dups=0)
+    text = (data / "residents.csv").read_text(encoding="utf-8")
+    broken = tmp_path / "gb.csv"
+    broken.write_bytes(text.encode("gb18030") + b"110105194912310021,\xff\xfe,C01,dibao,2023-01-01\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.csv").write_text("the previous run\n", encoding="utf-8")
+    rc, _, err = batch("--input", str(broken), "--encoding", "gb18030", "--out", str(out) + "/", "--threads", "2",
+                       "--payout-orders", str(tmp_path / "orders.csv"), "--amount", "amount", "--policy", "p",
+                       "--period", "2024-Q2")
+    assert rc == 2
+    assert "no output written" in err
+    assert sorted(os.listdir(out)) == ["results.csv"]
+    assert (out / "results.csv").read_text(encoding="utf-8") == "the previous run\n"
+    assert not (tmp_path / "orders.csv").exists()
+    assert [n for n in os.listdir(tmp_path) if n.startswith(".")] == []
+
+
+def test_the_key_is_masked_clear_or_a_keyed_hash(tmp_path):
+    data, key = generate(tmp_path, rows=200, bad=0, dups=0, formats="csv")
+    ids = [k["id"] for k in key]
+    batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "m/"))
+    assert [r["key"] for r in read_csv(tmp_path / "m/results.csv")] == [masked(i) for i in ids]
+    batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "c/"), "--clear-pii")
+    assert [r["key"] for r in read_csv(tmp_path / "c/results.csv")] == ids
+    env = dict(os.environ, ELIGO_TEST_KEY="k3y")
+    p = subprocess.run([CLI, "batch", PACK, "--as-of", "2024-04-01", "--progress", "off", "--input",
+                        str(data / "residents.csv"), "--out", str(tmp_path / "h/"), "--id-hash-key-env",
+                        "ELIGO_TEST_KEY"], env=env, capture_output=True)
+    assert p.returncode == 0, p.stderr
+    assert [r["key"] for r in read_csv(tmp_path / "h/results.csv")] == \
+           [hmac.new(b"k3y", i.encode(), hashlib.sha256).hexdigest() for i in ids]
+    for name in ["m", "h"]:
+        text = (tmp_path / name / "results.csv").read_text(encoding="utf-8")
+        assert not any(i in text for i in ids)
+
+
+def test_threads_and_formats_give_the_same_results(tmp_path):
+    data, key = generate(tmp_path, rows=9000, formats="csv")
+    batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "one/"), "--threads", "1")
+    batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "three/"), "--threads", "3")
+    for name in ["results.csv", "rejected.csv"]:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "three" / name).read_bytes()
+    batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "r.jsonl"))
+    rows = [json.loads(l) for l in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    csv_rows = read_csv(tmp_path / "one/results.csv")
+    assert len(rows) == len(csv_rows)
+    for j, c in zip(rows, csv_rows):
+        assert (str(j["line"]), j["key"], j["verdict"], j["outputs"]["amount"] or "", j["held_back"] or "") == \
+               (c["line"], c["key"], c["verdict"], c["output.amount"], c["held_back"])
+    assert len((tmp_path / "r.rejected.jsonl").read_text(encoding="utf-8").splitlines()) == \
+           sum(1 for k in key if k["rejected"])
+
+
+def test_only_writes_one_verdict_and_still_counts_every_row(tmp_path):
+    data, key = generate(tmp_path, rows=1000, formats="csv")
+    rc, _, err = batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "o/"), "--only", "eligible")
+    results = read_csv(tmp_path / "o/results.csv")
+    assert {r["verdict"] for r in results} == {"eligible"}
+    assert len(results) == sum(1 for k in key if k["verdict"] == "eligible")
+    s = json.loads((tmp_path / "o/summary.json").read_text(encoding="utf-8"))
+    assert s["written"] == len(results) and s["results"] + s["rejected"] == s["rows"] == len(key)
+
+
+def test_usage_errors_are_exit_2(tmp_path):
+    assert batch("--input", "x.csv")[0] == 2
+    rc, _, err = batch("--input", "x.csv", "--out", str(tmp_path / "o/"), "--only", "maybe")
+    assert rc == 2 and "--only is" in err
+    rc, _, err = batch("--input", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o/"))
+    assert rc == 2 and "missing.csv" in err
+    rc, _, err = batch("--input", "x.csv", "--out", str(tmp_path / "o/"), "--payout-orders", "o.csv", "--amount", "nope",
+                       "--policy", "p", "--period", "2024-Q2")
+    assert rc == 2 and "the pack has no output 'nope' (outputs: amount)" in err
