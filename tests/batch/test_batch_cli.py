@@ -237,3 +237,71 @@ def test_usage_errors_are_exit_2(tmp_path):
     rc, _, err = batch("--input", "x.csv", "--out", str(tmp_path / "o/"), "--payout-orders", "o.csv", "--amount", "nope",
                        "--policy", "p", "--period", "2024-Q2")
     assert rc == 2 and "the pack has no output 'nope' (outputs: amount)" in err
+
+
+def test_payout_orders_reconcile_to_all_paid_against_a_bank_file_that_pays_each_once(tmp_path):
+    data, key = generate(tmp_path, rows=2500, seed=21, bad=4, dups=6, formats="csv")
+    orders = tmp_path / "orders.csv"
+    args = ["--input", str(data / "residents.csv"), "--out", str(tmp_path / "out/"), "--payout-orders", str(orders),
+            "--amount", "amount", "--policy", "siji-huimin", "--period", "2024-Q2", "--created", "2024-04-02",
+            "--payee-name", "name", "--by", "community"]
+    rc, _, err = batch(*args)
+    assert rc == 1, err   # the generated bad rows
+    assert oct(os.stat(orders).st_mode & 0o777) == "0o600"   # IDs and names in clear: owner only
+    rows = read_csv(orders)
+    assert list(rows[0].keys()) == ["order_no", "policy", "period", "payee_id", "payee_name", "account", "amount",
+                                    "created", "community"]
+    count = {}
+    for k in key:
+        count[k["id"]] = count.get(k["id"], 0) + 1
+    payable = [k for k in key if k["verdict"] == "eligible" and count[k["id"]] == 1]
+    assert [r["payee_id"] for r in rows] == [k["id"] for k in payable]   # canonical 18-character IDs, input order
+    assert [r["amount"] for r in rows] == [k["amount"] for k in payable]
+    assert [r["community"] for r in rows] == [k["community"] for k in payable]
+    assert {r["period"] for r in rows} == {"2024-Q2"} and {r["created"] for r in rows} == {"2024-04-02"}
+    assert len({r["order_no"] for r in rows}) == len(rows)
+    held = [k for k in key if k["verdict"] == "eligible" and count[k["id"]] > 1]
+    assert held and not {k["id"] for k in held} & {r["payee_id"] for r in rows}
+    s = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
+    total = sum((D(k["amount"]) for k in payable), D(0))
+    assert s["payout_orders"] == {"file": str(orders), "orders": len(rows), "amount": f"{total:.2f}",
+                                  "held_back": len(held), "eligible_without_amount": 0}
+    # Re-running gives the same order numbers (policy, period and ID), byte for byte.
+    first = orders.read_bytes()
+    batch(*args, "--threads", "1")
+    assert orders.read_bytes() == first
+    # A bank file that pays each order once, echoing its number, a few days later.
+    bank = tmp_path / "bank.csv"
+    with open(bank, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["serial_no", "order_no", "payee_id", "account", "name", "amount", "status", "value_date"])
+        for i, r in enumerate(rows):
+            w.writerow([f"B{i:07d}", r["order_no"], r["payee_id"], "", r["payee_name"], r["amount"], "success",
+                        "2024-04-05"])
+    p = subprocess.run([CLI, "reconcile", "--orders", str(orders), "--bank", str(bank), "--out", str(tmp_path / "rec"),
+                        "--cutoff", "2024-04-30"], capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    rec = json.loads((tmp_path / "rec/summary.json").read_text(encoding="utf-8"))
+    assert rec["orders"]["total"] == {"count": len(rows), "amount": f"{total:.2f}"}
+    assert rec["orders"]["by_class"]["paid"] == {"count": len(rows), "amount": f"{total:.2f}"}
+    assert rec["records"]["by_class"]["paid"]["count"] == len(rows)
+    assert rec["rejected"] == {"orders": 0, "bank": 0, "registry": 0, "exclusions": 0}
+
+
+def test_order_numbers_are_stable_across_forms_of_one_id(tmp_path):
+    # 110105194912310021's 15-digit form has no century or check character; both must give one number.
+    ident = "11010519491231002X"
+    short = "110105491231002"
+    for n, i in enumerate([ident, short]):
+        (tmp_path / f"in{n}.csv").write_text(
+            "id_number,name,community,certificate,certificate_from\n"
+            f"{i},王芳,C01,dibao,2023-01-01\n", encoding="utf-8")
+        rc, _, err = batch("--input", str(tmp_path / f"in{n}.csv"), "--out", str(tmp_path / f"o{n}/"),
+                           "--payout-orders", str(tmp_path / f"orders{n}.csv"), "--amount", "amount", "--policy", "p",
+                           "--period", "2024-Q2")
+        assert rc == 0, err
+    a, b = read_csv(tmp_path / "orders0.csv"), read_csv(tmp_path / "orders1.csv")
+    assert a[0]["order_no"] == b[0]["order_no"] and a[0]["order_no"].startswith("2024-Q2-")
+    assert a[0]["payee_id"] == b[0]["payee_id"] == ident
+    expected = hashlib.sha256(f"p\x1f2024-Q2\x1f{ident}".encode()).hexdigest()[:16]
+    assert a[0]["order_no"] == "2024-Q2-" + expected
