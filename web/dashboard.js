@@ -322,7 +322,7 @@
         series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), label: { show: true, position: "right" } }]
       });
     }
-    ranked("failing", "chart-failing", p.failing_checks, "check");
+    ranked("failing", "chart-failing", p.failing_checks, "label");
     ranked("missing", "chart-missing", p.missing_facts, "fact");
     chart("points", "chart-points", {
       animation: false, tooltip: {},
@@ -370,13 +370,15 @@
       state.reports = list.reports;
       var sel = $("report-select");
       sel.textContent = "";
-      list.reports.forEach(function (r) { sel.appendChild(el("option", { value: r.id }, r.source)); });
+      list.reports.forEach(function (r) { sel.appendChild(el("option", { value: r.id }, r.id + " (" + r.source + ")")); });
+      list.problems.forEach(function (p) { showNote(p.message); });
       var payouts = list.reports.length
         ? loadReport(list.reports[0].id)
         : Promise.resolve(showNote(t("no_reports")));
       return payouts.then(function () { return api("/v1/dashboard/decisions"); }).then(function (d) {
         state.decisions = d;
         renderDecisions();
+        document.body.setAttribute("data-rendered", "true");
       });
     });
   }
@@ -402,7 +404,7 @@
     applyLang();
     if (state.view) renderPayouts();
     renderDecisions();
-    document.body.setAttribute("data-rendered", "true");  // tests wait for this
+    if (state.mode === "offline") document.body.setAttribute("data-rendered", "true");  // tests wait for this
   }
 
   function start() {
@@ -415,6 +417,20 @@
     $("filter-class").addEventListener("change", renderAnomalies);
     $("pack-select").addEventListener("change", function (e) { state.pack = e.target.value; renderDecisions(); });
     $("report-select").addEventListener("change", function (e) { loadReport(e.target.value).catch(fail); });
+    $("workbook-link").addEventListener("click", function (e) {
+      // The key travels in a header, never in a URL: fetch the workbook, then hand it over as a download.
+      e.preventDefault();
+      var headers = state.key ? { Authorization: "Bearer " + state.key } : {};
+      fetch(state.report.workbook, { headers: headers, credentials: "omit" }).then(function (r) {
+        if (!r.ok) throw new Error("workbook: " + r.status);
+        return r.blob();
+      }).then(function (blob) {
+        var a = el("a", { href: URL.createObjectURL(blob), download: state.report.id + "-reconciliation.xlsx" });
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      }).catch(fail);
+    });
     if (/[?&]lang=en\b/.test(location.search)) state.lang = "en";
     var inline = $("eligo-payouts");
     if (inline) {

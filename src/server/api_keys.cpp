@@ -79,7 +79,8 @@ bool ApiKeys::parse(const std::string& text, const std::string& name, std::strin
     const std::string p = "/keys/" + std::to_string(i);
     if (!k.is_object()) return fail(p, "expected an object");
     for (auto it = k.begin(); it != k.end(); ++it)
-      if (it.key() != "id" && it.key() != "sha256" && it.key() != "packs" && it.key() != "clear_pii")
+      if (it.key() != "id" && it.key() != "sha256" && it.key() != "packs" && it.key() != "clear_pii" &&
+          it.key() != "dashboard")
         return fail(p + "/" + it.key(), "unknown key");
     ApiKey key;
     if (!k.contains("id") || !k["id"].is_string() || k["id"].get<std::string>().empty())
@@ -91,6 +92,10 @@ bool ApiKeys::parse(const std::string& text, const std::string& name, std::strin
     for (const auto& pk : k["packs"]) {
       if (!pk.is_string()) return fail(p + "/packs", "expected pack ids");
       key.packs.push_back(pk.get<std::string>());
+    }
+    if (k.contains("dashboard")) {
+      if (!k["dashboard"].is_boolean()) return fail(p + "/dashboard", "expected true or false");
+      key.dashboard = k["dashboard"].get<bool>();
     }
     if (k.contains("clear_pii")) {
       if (!k["clear_pii"].is_boolean()) return fail(p + "/clear_pii", "expected true or false");

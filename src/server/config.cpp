@@ -67,7 +67,7 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
   Reader r{name, error};
   if (j.is_discarded()) return r.fail("", "not valid JSON");
   if (!r.keys(j, "", {"listen", "packs", "api_keys", "threads", "metrics_need_key", "access_log", "limits",
-                      "reload", "decision_log", "sources", "source_threads"}))
+                      "reload", "decision_log", "sources", "source_threads", "reports"}))
     return false;
   Config& c = *out;
   if (!r.text(j, "listen", "", &c.listen)) return false;
@@ -84,8 +84,8 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
       return r.fail("/packs", "expected a path or a list of paths");
     }
   }
-  if (!r.text(j, "api_keys", "", &c.api_keys) || !r.uint(j, "threads", "", &c.threads) ||
-      !r.uint(j, "source_threads", "", &c.source_threads, 1) ||
+  if (!r.text(j, "api_keys", "", &c.api_keys) || !r.text(j, "reports", "", &c.reports) ||
+      !r.uint(j, "threads", "", &c.threads) || !r.uint(j, "source_threads", "", &c.source_threads, 1) ||
       !r.boolean(j, "metrics_need_key", "", &c.metrics_need_key) || !r.boolean(j, "access_log", "", &c.access_log))
     return false;
   if (j.contains("limits")) {
@@ -173,6 +173,7 @@ bool parse_config(const std::string& text, const std::string& name, Config* out,
   for (auto& p : c.packs) p = resolve(c.base_dir, p);
   c.api_keys = resolve(c.base_dir, c.api_keys);
   c.decision_log.path = resolve(c.base_dir, c.decision_log.path);
+  c.reports = resolve(c.base_dir, c.reports);
   return true;
 }
 

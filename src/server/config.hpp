@@ -50,6 +50,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::vector<std::string> packs;   // folders (and their subfolders one level down) or .pack.json files
   std::string api_keys;             // keys file; "" = no keys (only on a loopback address)
+  std::string reports;              // the dashboard's reconciliation reports folder (docs/dashboard.md); "" = none
   std::uint32_t threads = 0;        // 0 = the number of cores
   std::uint32_t source_threads = 32;  // with "sources": threads that evaluate while waiting on them
   bool metrics_need_key = false;    // /metrics behind an API key too

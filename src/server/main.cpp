@@ -16,6 +16,7 @@
 #include "server/config.hpp"
 #include "server/http_server.hpp"
 #include "server/http_source.hpp"
+#include "server/dashboard.hpp"
 #include "server/pack_registry.hpp"
 #include "server/service.hpp"
 
@@ -28,6 +29,8 @@ constexpr const char* kUsage =
     "  --listen HOST:PORT overrides \"listen\" (port 0 picks a free port; the chosen one is printed)\n"
     "  --packs PATH       overrides \"packs\": a folder of packs (and its subfolders), or a .pack.json file;\n"
     "                     repeat for several\n"
+    "  --reports DIR      overrides \"reports\": the dashboard's reconciliation reports, one subfolder each as\n"
+    "                     written by eligo reconcile --out (docs/dashboard.md)\n"
     "A non-loopback address needs API keys (\"api_keys\").\n";
 
 // Polls the packs folders and reloads on a change, or at once on SIGHUP. A reload that fails leaves the
@@ -98,6 +101,7 @@ int main(int argc, char** argv) {
   Config config;
   std::string config_path, listen;
   std::vector<std::string> packs;
+  std::string reports;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](std::string* out) {
@@ -123,6 +127,8 @@ int main(int argc, char** argv) {
       value(&config_path);
     } else if (a == "--listen") {
       value(&listen);
+    } else if (a == "--reports") {
+      value(&reports);
     } else if (a == "--packs") {
       std::string p;
       value(&p);
@@ -139,6 +145,7 @@ int main(int argc, char** argv) {
   }
   if (!listen.empty()) config.listen = listen;
   if (!packs.empty()) config.packs = packs;
+  if (!reports.empty()) config.reports = reports;
   std::string host;
   std::uint16_t port = 0;
   if (!split_host_port(config.listen, &host, &port)) {
@@ -195,6 +202,7 @@ int main(int argc, char** argv) {
   Service service(config, std::move(keys), registry);
   if (audit) service.set_decision_log(audit);
   if (sources) service.set_sources(sources);
+  std::cerr << "eligo-server: " << service.dashboard().describe() << "\n";
   HttpServer server(service);
   if (!server.listen(host, port, &error)) {
     std::cerr << "eligo-server: " << error << "\n";

@@ -37,6 +37,7 @@ const char* route_name(RouteId r) {
     case RouteId::healthz: return "/healthz";
     case RouteId::readyz: return "/readyz";
     case RouteId::metrics: return "/metrics";
+    case RouteId::dashboard: return "/dashboard";
     default: return "other";
   }
 }

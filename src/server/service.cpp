@@ -10,6 +10,7 @@
 
 #include "eligo/audit.hpp"
 #include "eligo/records.hpp"
+#include "server/dashboard.hpp"
 
 namespace eligo::server {
 
@@ -91,6 +92,8 @@ Route match_route(std::string_view method, std::string_view path) {
   else if (path == "/metrics") r.id = RouteId::metrics, want("GET");
   else if (path == "/v1/status") r.id = RouteId::status, want("GET");
   else if (path == "/v1/packs" || path == "/v1/packs/") r.id = RouteId::packs, want("GET");
+  else if (path == "/dashboard" || path.rfind("/dashboard/", 0) == 0 || path.rfind("/v1/dashboard/", 0) == 0)
+    r.id = RouteId::dashboard, want("GET");
   else if (path.rfind("/v1/packs/", 0) == 0) {
     std::string_view rest = path.substr(10);
     const std::size_t slash = rest.find('/');
@@ -105,7 +108,8 @@ Route match_route(std::string_view method, std::string_view path) {
 }
 
 Service::Service(Config config, ApiKeys keys, std::shared_ptr<PackRegistry> registry)
-    : config_(std::move(config)), keys_(std::move(keys)), registry_(std::move(registry)) {
+    : config_(std::move(config)), keys_(std::move(keys)), registry_(std::move(registry)),
+      dashboard_(std::make_unique<Dashboard>(config_.reports)) {
   unsigned char b[4];
   if (RAND_bytes(b, sizeof b) != 1) b[0] = b[1] = b[2] = b[3] = 0;
   char buf[16];
@@ -140,8 +144,10 @@ std::optional<Reply> Service::admit(std::string_view method, std::string_view ta
     r.headers.emplace_back("Allow", route.allow);
     return r;
   }
+  // The dashboard's page and scripts hold no data: the browser loads them, then sends the key for the data.
+  const bool dashboard_page = route.id == RouteId::dashboard && ctx->path.rfind("/v1/", 0) != 0;
   const bool public_route = route.id == RouteId::healthz || route.id == RouteId::readyz ||
-                            (route.id == RouteId::metrics && !config_.metrics_need_key);
+                            (route.id == RouteId::metrics && !config_.metrics_need_key) || dashboard_page;
   if (!public_route && !keys_.empty()) {
     std::string_view presented = api_key_header;
     if (presented.empty() && auth_header.size() > 7 && (auth_header.substr(0, 7) == "Bearer " || auth_header.substr(0, 7) == "bearer "))
@@ -156,6 +162,8 @@ std::optional<Reply> Service::admit(std::string_view method, std::string_view ta
       return r;
     }
   }
+  if (route.id == RouteId::dashboard && !dashboard_page && ctx->key && !ctx->key->dashboard)
+    return error_reply(403, "dashboard_forbidden", "this API key may not read the dashboard", rid);
   if (!route.pack_id.empty()) {
     if (ctx->key && !ctx->key->allows(route.pack_id))
       return error_reply(403, "pack_forbidden", "this API key may not use pack " + route.pack_id, rid);
@@ -217,6 +225,7 @@ Reply Service::handle(RequestContext& ctx, std::string&& body, std::unique_ptr<B
       return r;
     }
     case RouteId::status: return status(ctx);
+    case RouteId::dashboard: return dashboard_->handle(ctx);
     case RouteId::packs: return list_packs(ctx);
     case RouteId::pack: return show_pack(ctx);
     case RouteId::evaluate:
@@ -375,9 +384,9 @@ void count_decision(Metrics* metrics, const Decision& d) {
 class EvalBatch final : public BatchStream {
  public:
   EvalBatch(std::shared_ptr<const PackSnapshot> packs, const Pack* pack, EvalOptions options, BindOptions bind,
-            std::string body, Metrics* metrics, audit::Writer* audit, std::string request_id)
+            std::string body, Metrics* metrics, DecisionStats* stats, audit::Writer* audit, std::string request_id)
       : packs_(std::move(packs)), pack_(pack), options_(std::move(options)), bind_(std::move(bind)),
-        metrics_(metrics), audit_(audit), request_id_(std::move(request_id)) {
+        metrics_(metrics), stats_(stats), audit_(audit), request_id_(std::move(request_id)) {
     const std::size_t first = body.find_first_not_of(" \t\r\n");
     records::ReadOptions ro;
     ro.format = first != std::string::npos && body[first] == '[' ? records::Format::json : records::Format::jsonl;
@@ -405,6 +414,7 @@ class EvalBatch final : public BatchStream {
       pack_->bind(reader_.json(), &input_, bind_);
       pack_->evaluate(input_, options_, &decision_);
       count_decision(metrics_, decision_);
+      stats_->record(decision_);
       if (audit_ && !audit_->append(decision_, reader_.json(), request_id_ + "#" + std::to_string(rows_),
                                     options_.clear_pii)) {
         failed_ = "the decision of row " + std::to_string(rows_) + " could not be written to the decision log";
@@ -431,6 +441,7 @@ class EvalBatch final : public BatchStream {
   EvalOptions options_;
   BindOptions bind_;
   Metrics* metrics_;
+  DecisionStats* stats_;
   audit::Writer* audit_;
   std::string request_id_;
   records::RecordReader reader_;
@@ -460,7 +471,7 @@ Reply Service::evaluate(RequestContext& ctx, std::string&& body, std::unique_ptr
                        ctx.request_id);
   if (ctx.route.id == RouteId::evaluate_batch) {
     *batch = std::make_unique<EvalBatch>(ctx.packs, pack, req.options, req.bind, std::move(body), &metrics_,
-                                         audit_.get(), ctx.request_id);
+                                         &dashboard_->decisions(), audit_.get(), ctx.request_id);
     Reply r;
     r.content_type = "application/x-ndjson; charset=utf-8";
     return r;
@@ -470,6 +481,7 @@ Reply Service::evaluate(RequestContext& ctx, std::string&& body, std::unique_ptr
   Decision d;
   pack->evaluate(input, req.options, &d);
   count_decision(&metrics_, d);
+  dashboard_->decisions().record(d);
   // A decision that cannot be logged is not given: the log is the record of every answer.
   if (audit_ && !audit_->append(d, text, ctx.request_id, req.options.clear_pii))
     return error_reply(500, "decision_log_failed", "the decision could not be written to the decision log",

@@ -26,6 +26,8 @@ class Writer;
 
 namespace eligo::server {
 
+class Dashboard;  // server/dashboard.hpp
+
 struct Reply {
   int status = 200;
   std::string body;
@@ -90,6 +92,7 @@ class Service {
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
   PackRegistry& registry() { return *registry_; }
+  Dashboard& dashboard() { return *dashboard_; }
   std::atomic<bool> ready{false};
   std::string new_request_id();
 
@@ -107,6 +110,7 @@ class Service {
   std::shared_ptr<audit::Writer> audit_;
   std::shared_ptr<DataSource> sources_;
   Metrics metrics_;
+  std::unique_ptr<Dashboard> dashboard_;  // /dashboard and /v1/dashboard/… (docs/dashboard.md)
   std::string id_prefix_;
   std::atomic<std::uint64_t> next_id_{1};
 };
