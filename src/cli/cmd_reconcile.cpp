@@ -149,11 +149,7 @@ int cmd_reconcile(const Args& args, Io& io) {
     dashboard::PayoutViewOptions view_options;
     view_options.source = base_name(request.orders) + " + " + base_name(request.bank);
     nlohmann::ordered_json view;
-    if (!dashboard::payout_view(report, view_options, &view, err)) return false;
-    if (!dashboard::write_file_atomically(out_dir + "/dashboard.json",
-                                          view.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                                          err))
-      return false;
+    if (!dashboard::write_dashboard_json(report, out_dir, view_options, &view, err)) return false;
     if (html_path.empty()) return true;
     if (!dashboard::write_file_atomically(html_path, dashboard::offline_page(view, echarts), err)) {
       *err = "--html: " + *err;

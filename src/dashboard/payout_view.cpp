@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "dashboard/page.hpp"
 #include "eligo/identity.hpp"
 
 namespace eligo::dashboard {
@@ -211,6 +212,15 @@ bool payout_view(const payout::Report& report, const PayoutViewOptions& options,
   j["anomalies"] = Json{{"total", anomalies}, {"shown", shown}, {"rows", std::move(rows)}};
   *out = std::move(j);
   return true;
+}
+
+bool write_dashboard_json(const payout::Report& report, const std::string& dir, const PayoutViewOptions& options,
+                          Json* view, std::string* error) {
+  Json local;
+  Json& v = view ? *view : local;
+  if (!payout_view(report, options, &v, error)) return false;
+  return write_file_atomically(dir + "/dashboard.json",
+                               v.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", error);
 }
 
 }  // namespace eligo::dashboard

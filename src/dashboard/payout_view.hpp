@@ -35,5 +35,9 @@ const char* label_en(payout::Class c);
 // Builds the view. false and *error only when a money sum overflows (37 digits).
 bool payout_view(const payout::Report& report, const PayoutViewOptions& options, nlohmann::ordered_json* out,
                  std::string* error);
+// Builds the view and writes it as `dir`/dashboard.json (atomically): what `eligo reconcile` and eligo-server's
+// POST /v1/reconcile leave in a report folder. *view (may be null) receives it.
+bool write_dashboard_json(const payout::Report& report, const std::string& dir, const PayoutViewOptions& options,
+                          nlohmann::ordered_json* view, std::string* error);
 
 }  // namespace eligo::dashboard

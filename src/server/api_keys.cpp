@@ -80,7 +80,7 @@ bool ApiKeys::parse(const std::string& text, const std::string& name, std::strin
     if (!k.is_object()) return fail(p, "expected an object");
     for (auto it = k.begin(); it != k.end(); ++it)
       if (it.key() != "id" && it.key() != "sha256" && it.key() != "packs" && it.key() != "clear_pii" &&
-          it.key() != "dashboard")
+          it.key() != "dashboard" && it.key() != "reconcile")
         return fail(p + "/" + it.key(), "unknown key");
     ApiKey key;
     if (!k.contains("id") || !k["id"].is_string() || k["id"].get<std::string>().empty())
@@ -92,6 +92,10 @@ bool ApiKeys::parse(const std::string& text, const std::string& name, std::strin
     for (const auto& pk : k["packs"]) {
       if (!pk.is_string()) return fail(p + "/packs", "expected pack ids");
       key.packs.push_back(pk.get<std::string>());
+    }
+    if (k.contains("reconcile")) {
+      if (!k["reconcile"].is_boolean()) return fail(p + "/reconcile", "expected true or false");
+      key.reconcile = k["reconcile"].get<bool>();
     }
     if (k.contains("dashboard")) {
       if (!k["dashboard"].is_boolean()) return fail(p + "/dashboard", "expected true or false");

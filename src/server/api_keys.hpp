@@ -14,6 +14,7 @@ struct ApiKey {
   std::string sha256;               // 32 bytes, raw
   std::vector<std::string> packs;   // pack ids this key may evaluate; "*" = all
   bool clear_pii = false;           // may ask for unmasked PII
+  bool reconcile = false;           // may POST /v1/reconcile (writes a report into the reports folder)
   bool dashboard = false;           // may read /v1/dashboard/… (docs/dashboard.md); "packs": [] + this = dashboard only
   bool allows(std::string_view pack_id) const;
 };

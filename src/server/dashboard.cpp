@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "dashboard/page.hpp"
+#include "dashboard/payout_view.hpp"
+#include "eligo/payout.hpp"
 #include "server/service.hpp"
 
 namespace eligo::server {
@@ -289,6 +292,127 @@ Reply Dashboard::handle(const RequestContext& ctx) {
     return r;
   }
   return error_reply(404, "not_found", "no such route", ctx.request_id);
+}
+
+// ─── POST /v1/reconcile ─────────────────────────────────────────────────────────────────────────────────
+
+namespace {
+
+// Removes a folder on every path out (the uploaded inputs hold PII in clear; a failed report is not kept).
+struct TempDir {
+  fs::path path;
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+};
+
+bool write_text(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(text.data(), static_cast<std::streamsize>(text.size()));
+  return static_cast<bool>(f);
+}
+
+Json stats_json(const payout::LoadStats& s) {
+  return Json{{"rows", s.rows}, {"accepted", s.accepted}, {"rejected", s.rejected}};
+}
+
+}  // namespace
+
+Reply Dashboard::reconcile(const RequestContext& ctx, const std::string& body) {
+  const std::string& rid = ctx.request_id;
+  const auto bad = [&](const std::string& m) { return error_reply(400, "bad_request", m, rid); };
+  if (!reports_)
+    return error_reply(404, "no_reports_folder", "the server has no reports folder (--reports DIR or \"reports\")", rid);
+  const Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("the body is not a JSON object");
+  static const char* kKeys[] = {"report", "orders", "bank", "registry", "exclusions", "mapping", "cutoff", "window",
+                                "fallback"};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return it.key() == k; }) ==
+        std::end(kKeys))
+      return bad("unknown key '" + it.key().substr(0, 40) +
+                 "' (report, orders, bank, registry, exclusions, mapping, cutoff, window, fallback)");
+  if (!j.contains("report") || !j["report"].is_string() || !valid_report_id(j["report"].get<std::string>()))
+    return bad("report: a name for the new report folder, of letters, digits, '-', '_' and '.'");
+  const std::string id = j["report"].get<std::string>();
+  for (const char* k : {"orders", "bank"})
+    if (!j.contains(k) || !j[k].is_string()) return bad(std::string(k) + ": the file's text (UTF-8) is required");
+  for (const char* k : {"registry", "exclusions"})
+    if (j.contains(k) && !j[k].is_string()) return bad(std::string(k) + ": the file's text (UTF-8)");
+  payout::FilesRequest request;
+  std::string error;
+  if (j.contains("mapping")) {
+    if (!j["mapping"].is_object()) return bad("mapping: a column mapping object (docs/payout.md)");
+    if (!payout::parse_mapping(j["mapping"].dump(), &request.mapping, &error)) return bad("mapping: " + error);
+  }
+  if (j.contains("cutoff")) {
+    request.options.cutoff = j["cutoff"].is_string() ? Date::parse(j["cutoff"].get<std::string>()) : std::nullopt;
+    if (!request.options.cutoff) return bad("cutoff: a date YYYY-MM-DD");
+  }
+  if (j.contains("window")) {
+    if (!j["window"].is_number_integer() || j["window"].get<long long>() < 0 || j["window"].get<long long>() > 3660)
+      return bad("window: a number of days from 0 to 3660");
+    request.options.fallback_window_days = static_cast<int>(j["window"].get<long long>());
+  }
+  if (j.contains("fallback")) {
+    if (!j["fallback"].is_boolean()) return bad("fallback: true or false");
+    request.options.fallback = j["fallback"].get<bool>();
+  }
+  const fs::path root(reports_->dir()), target = root / id;
+  std::error_code ec;
+  if (fs::exists(target, ec))
+    return error_reply(409, "report_exists", "the reports folder already has a report '" + id + "'", rid);
+  // Inputs and the report are written under hidden names (the scan skips names starting with '.') and the
+  // report renamed into place when whole.
+  static std::atomic<std::uint64_t> serial{0};
+  const std::string unique = rid + "-" + std::to_string(serial.fetch_add(1));
+  TempDir in{root / (".in-" + unique)}, out{root / (".out-" + unique)};
+  if (!fs::create_directories(in.path, ec) || !fs::create_directories(out.path, ec))
+    return error_reply(500, "report_write_failed", "cannot create a folder in the reports folder", rid);
+  fs::permissions(in.path, fs::perms::owner_all, ec);
+  request.orders = (in.path / "orders.csv").string();
+  request.bank = (in.path / "bank.csv").string();
+  bool ok = write_text(request.orders, j["orders"].get<std::string>()) &&
+            write_text(request.bank, j["bank"].get<std::string>());
+  if (j.contains("registry")) {
+    request.registry = (in.path / "registry.csv").string();
+    ok = ok && write_text(request.registry, j["registry"].get<std::string>());
+  }
+  if (j.contains("exclusions")) {
+    request.exclusions = (in.path / "exclusions.csv").string();
+    ok = ok && write_text(request.exclusions, j["exclusions"].get<std::string>());
+  }
+  if (!ok) return error_reply(500, "report_write_failed", "cannot write the uploaded files", rid);
+  request.out_dir = out.path.string();
+  Json view;
+  request.on_report = [&](const payout::Report& report, std::string* err) {
+    dashboard::PayoutViewOptions options;
+    options.source = "POST /v1/reconcile";
+    return dashboard::write_dashboard_json(report, request.out_dir, options, &view, err);
+  };
+  payout::FilesResult result;
+  if (!payout::reconcile_files(request, &result, &error)) {
+    // The loaders name files, lines and columns, never an ID: the temporary paths are replaced by the names.
+    for (const auto& [path, name] : {std::pair<std::string, std::string>{request.orders, "orders"},
+                                     {request.bank, "bank"}, {request.registry, "registry"},
+                                     {request.exclusions, "exclusions"}, {request.out_dir, "the report"}}) {
+      if (path.empty()) continue;
+      for (std::size_t at; (at = error.find(path)) != std::string::npos;) error.replace(at, path.size(), name);
+    }
+    return error_reply(422, "unusable_input", error, rid);
+  }
+  fs::rename(out.path, target, ec);
+  if (ec) return error_reply(409, "report_exists", "the report '" + id + "' could not be put in place: " + ec.message(), rid);
+  out.path.clear();
+  Reply r{201, Json{{"report", id},
+                    {"payouts", "/v1/dashboard/payouts?report=" + id},
+                    {"rows", {{"orders", stats_json(result.orders)}, {"bank", stats_json(result.bank)},
+                              {"registry", stats_json(result.registry)}, {"exclusions", stats_json(result.exclusions)}}},
+                    {"totals", view["totals"]},
+                    {"anomalies", view["anomalies"]["total"]}}
+                   .dump()};
+  return r;
 }
 
 }  // namespace eligo::server

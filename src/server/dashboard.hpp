@@ -79,6 +79,8 @@ class Dashboard {
   explicit Dashboard(std::string reports_dir);
   // GET /dashboard… and /v1/dashboard/…: the reply (ctx has passed authentication already).
   Reply handle(const RequestContext& ctx);
+  // POST /v1/reconcile: the uploaded files reconciled into a new report of the reports folder.
+  Reply reconcile(const RequestContext& ctx, const std::string& body);
   DecisionStats& decisions() { return decisions_; }
   // Said once at start-up: where the page's ECharts and the reports come from, or why they are missing.
   std::string describe() const;

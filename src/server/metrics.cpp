@@ -38,6 +38,7 @@ const char* route_name(RouteId r) {
     case RouteId::readyz: return "/readyz";
     case RouteId::metrics: return "/metrics";
     case RouteId::dashboard: return "/dashboard";
+    case RouteId::reconcile: return "/v1/reconcile";
     default: return "other";
   }
 }

@@ -13,7 +13,7 @@
 
 namespace eligo::server {
 
-enum class RouteId : int { evaluate, evaluate_batch, packs, pack, status, healthz, readyz, metrics, dashboard, other, count };
+enum class RouteId : int { evaluate, evaluate_batch, packs, pack, status, healthz, readyz, metrics, dashboard, reconcile, other, count };
 const char* route_name(RouteId r);
 
 class Metrics {

@@ -94,6 +94,7 @@ Route match_route(std::string_view method, std::string_view path) {
   else if (path == "/v1/packs" || path == "/v1/packs/") r.id = RouteId::packs, want("GET");
   else if (path == "/dashboard" || path.rfind("/dashboard/", 0) == 0 || path.rfind("/v1/dashboard/", 0) == 0)
     r.id = RouteId::dashboard, want("GET");
+  else if (path == "/v1/reconcile") r.id = RouteId::reconcile, want("POST"), r.has_body = true;
   else if (path.rfind("/v1/packs/", 0) == 0) {
     std::string_view rest = path.substr(10);
     const std::size_t slash = rest.find('/');
@@ -164,6 +165,8 @@ std::optional<Reply> Service::admit(std::string_view method, std::string_view ta
   }
   if (route.id == RouteId::dashboard && !dashboard_page && ctx->key && !ctx->key->dashboard)
     return error_reply(403, "dashboard_forbidden", "this API key may not read the dashboard", rid);
+  if (route.id == RouteId::reconcile && ctx->key && !ctx->key->reconcile)
+    return error_reply(403, "reconcile_forbidden", "this API key may not run reconciliations", rid);
   if (!route.pack_id.empty()) {
     if (ctx->key && !ctx->key->allows(route.pack_id))
       return error_reply(403, "pack_forbidden", "this API key may not use pack " + route.pack_id, rid);
@@ -176,7 +179,9 @@ std::optional<Reply> Service::admit(std::string_view method, std::string_view ta
         if (p.id() == route.pack_id) known = true;
     if (!known) return error_reply(404, "pack_not_found", "no pack " + route.pack_id + " is served", rid);
   }
-  ctx->body_limit = route.id == RouteId::evaluate_batch ? config_.limits.batch_body_bytes : config_.limits.body_bytes;
+  ctx->body_limit = route.id == RouteId::evaluate_batch || route.id == RouteId::reconcile
+                        ? config_.limits.batch_body_bytes
+                        : config_.limits.body_bytes;
   if (!route.has_body) ctx->body_limit = 0;
   if (content_length && *content_length > ctx->body_limit)
     return error_reply(413, "body_too_large",
@@ -184,6 +189,7 @@ std::optional<Reply> Service::admit(std::string_view method, std::string_view ta
                                       : "this route takes no body",
                        rid);
   const bool admitted_route = route.id == RouteId::evaluate || route.id == RouteId::evaluate_batch ||
+                              route.id == RouteId::reconcile ||
                               route.id == RouteId::pack || route.id == RouteId::packs || route.id == RouteId::status;
   if (admitted_route) {
     const std::int64_t now = metrics_.in_flight.fetch_add(1) + 1;
@@ -226,6 +232,7 @@ Reply Service::handle(RequestContext& ctx, std::string&& body, std::unique_ptr<B
     }
     case RouteId::status: return status(ctx);
     case RouteId::dashboard: return dashboard_->handle(ctx);
+    case RouteId::reconcile: return dashboard_->reconcile(ctx, body);
     case RouteId::packs: return list_packs(ctx);
     case RouteId::pack: return show_pack(ctx);
     case RouteId::evaluate:

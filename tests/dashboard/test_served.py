@@ -18,7 +18,8 @@ from conftest import ORDER_CLASSES, SERVER, SOURCE, clear_ids, money, require_ec
 RULES = SOURCE / "rules"
 APPLICANTS = SOURCE / "examples/applicants"
 PACKS = {"cn.minsheng.major-illness": "major-illness.jsonl", "cn.gz.points": "gz-points.jsonl"}
-KEYS = {"dash": ("dash-secret-1", [], True), "eval": ("eval-secret-2", ["*"], False)}
+KEYS = {"dash": ("dash-secret-1", [], True, False), "eval": ("eval-secret-2", ["*"], False, False),
+        "rec": ("rec-secret-3", [], True, True)}
 
 
 class Server:
@@ -67,7 +68,8 @@ def served(payouts, tmp_path_factory):
     expected = payouts.expected(reports / "2024-03-district")
     keys = work / "keys.json"
     keys.write_text(json.dumps({"keys": [
-        {"id": k, "sha256": hashlib.sha256(v[0].encode()).hexdigest(), "packs": v[1], "dashboard": v[2]}
+        {"id": k, "sha256": hashlib.sha256(v[0].encode()).hexdigest(), "packs": v[1], "dashboard": v[2],
+         "reconcile": v[3]}
         for k, v in KEYS.items()]}))
     config = work / "server.json"
     config.write_text(json.dumps({"listen": "127.0.0.1:0", "packs": [str(RULES)], "api_keys": str(keys),
@@ -227,3 +229,42 @@ def test_the_page_draws_payouts_and_decisions_from_loopback_only(served, browser
         assert clear_ids(t) == []
         assert [i for i in ids | applicant_ids if i in t] == []
         assert [n for n in names if n in t] == []
+
+
+def test_post_reconcile_makes_a_report_the_dashboard_serves(served):
+    server, reports, e, _, payouts = served
+    g = payouts.gen
+    body = {"report": "2024-03-uploaded", "orders": (g / "orders.csv").read_text(encoding="utf-8"),
+            "bank": (g / "bank.csv").read_text(encoding="utf-8"),
+            "registry": (g / "registry.csv").read_text(encoding="utf-8"),
+            "exclusions": (g / "exclusions.csv").read_text(encoding="utf-8"),
+            "mapping": json.loads((g / "mapping.json").read_text(encoding="utf-8")), "cutoff": payouts.key["cutoff"]}
+    status, _, data = server.request("POST", "/v1/reconcile", json.dumps(body), key="dash")
+    assert status == 403 and json.loads(data)["code"] == "reconcile_forbidden"
+    status, _, data = server.request("POST", "/v1/reconcile", json.dumps(dict(body, extra=1)), key="rec")
+    assert status == 400 and "unknown key 'extra'" in json.loads(data)["message"]
+    status, _, data = server.request("POST", "/v1/reconcile", json.dumps(body), key="rec")
+    assert status == 201, data
+    answer = json.loads(data)
+    assert answer["report"] == "2024-03-uploaded"
+    assert answer["totals"]["orders"]["count"] == e["count"]
+    assert answer["totals"]["orders"]["amount"] == str(e["amount"])
+    assert answer["anomalies"] == e["anomaly_rows"]
+    assert answer["rows"]["orders"]["rejected"] == sum(1 for r in payouts.key["rejected"] if r["file"] == "orders")
+    # The same view as `eligo reconcile` wrote for the same files, but for where it came from.
+    cli = json.loads((reports / "2024-03-district" / "dashboard.json").read_text(encoding="utf-8"))
+    served_view = server.json("/v1/dashboard/payouts?report=2024-03-uploaded")
+    assert served_view["source"] == "POST /v1/reconcile"
+    assert dict(served_view, source=cli["source"]) == cli
+    assert server.json("/v1/dashboard/reports")["reports"][0]["id"] == "2024-03-uploaded"
+    # Nothing of the upload is left behind but the report; the uploaded inputs are gone.
+    assert sorted(p.name for p in reports.iterdir()) == ["2024-03-district", "2024-03-uploaded"]
+    assert clear_ids((reports / "2024-03-uploaded" / "orders.csv").read_text(encoding="utf-8")) == []
+    status, _, data = server.request("POST", "/v1/reconcile", json.dumps(body), key="rec")
+    assert status == 409 and json.loads(data)["code"] == "report_exists"
+    status, _, data = server.request("POST", "/v1/reconcile", json.dumps(dict(body, report="bad", bank="x,y\n1,2\n")),
+                                     key="rec")
+    assert status == 422 and json.loads(data)["code"] == "unusable_input"
+    assert str(reports) not in json.loads(data)["message"]
+    assert sorted(p.name for p in reports.iterdir()) == ["2024-03-district", "2024-03-uploaded"]
+    subprocess.run(["rm", "-rf", str(reports / "2024-03-uploaded")], check=True)
