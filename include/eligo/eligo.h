@@ -63,7 +63,8 @@ typedef enum eligo_status {
   ELIGO_ERROR_EVALUATION = 3,       /* the result JSON has verdict "error" and an "error" object: E2xxx, or an
                                        input rejected whole (E3000 malformed, E3004 unknown key, E3005 twice) */
   ELIGO_ERROR_OUT_OF_MEMORY = 4,
-  ELIGO_ERROR_INTERNAL = 5          /* a bug in eligo: please report it with the input */
+  ELIGO_ERROR_INTERNAL = 5,         /* a bug in eligo: please report it with the input */
+  ELIGO_ERROR_NOT_FOUND = 6         /* eligo_packset_select: no version of that pack is in force on that date */
 } eligo_status;
 
 /* "ok", "invalid_argument", … ; never NULL. */
@@ -119,6 +120,29 @@ ELIGO_API void eligo_pack_destroy(eligo_pack* pack);
 ELIGO_API const char* eligo_pack_id(const eligo_pack* pack);
 ELIGO_API const char* eligo_pack_version(const eligo_pack* pack);
 ELIGO_API const char* eligo_pack_hash(const eligo_pack* pack);
+
+/* ---- pack sets: the version in force on a date, reloaded while in use ---------------------------------------- */
+
+typedef struct eligo_packset eligo_packset; /* thread-safe, reloads included; destroy with eligo_packset_destroy */
+
+/* Compiles `count` files and folders (a folder's *.pack.json files and those of its subfolders one level down,
+ * e.g. "rules"). `lang` as eligo_pack_compile_file_lang. *out_diagnostics is always set (destroy it);
+ * *out_set is NULL unless ELIGO_OK: ELIGO_ERROR_COMPILE when a file does not compile, none is found (E1002) or
+ * two files hold the same id and version (E1005). */
+ELIGO_API eligo_status eligo_packset_open(const char* const* paths, size_t count, const char* lang,
+                                         eligo_packset** out_set, eligo_diagnostics** out_diagnostics);
+/* Compiles the same paths again (a pack changed, was added or removed). Only when every pack compiles does the
+ * new set replace the one in use; otherwise ELIGO_ERROR_COMPILE, the set in use stays, and the diagnostics say
+ * why. Packs selected before stay valid and unchanged. Safe to call while other threads select and evaluate. */
+ELIGO_API eligo_status eligo_packset_reload(eligo_packset* set, eligo_diagnostics** out_diagnostics);
+/* The version of pack `id` in force on `as_of` ("YYYY-MM-DD"; NULL: today in China Standard Time), as a pack of
+ * its own (destroy it with eligo_pack_destroy; a reload does not change it). ELIGO_ERROR_NOT_FOUND when no
+ * version is in force: *out_why (may be NULL; release with eligo_free) names the versions there are. */
+ELIGO_API eligo_status eligo_packset_select(const eligo_packset* set, const char* id, const char* as_of,
+                                           eligo_pack** out_pack, char** out_why);
+/* 1 after open, +1 per successful reload. */
+ELIGO_API unsigned long long eligo_packset_generation(const eligo_packset* set);
+ELIGO_API void eligo_packset_destroy(eligo_packset* set);
 
 /* ---- evaluation options and data sources ----------------------------------------------------------------- */
 

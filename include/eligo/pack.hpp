@@ -310,11 +310,18 @@ CompileResult compile_file(const std::string& path, const CompileOptions& option
 CompileResult compile_text(std::string_view json, const std::string& virtual_path = "<memory>",
                            const CompileOptions& options = {});
 
+// The pack files under `roots`: a file as it is; a folder's *.pack.json files and those of its subfolders one
+// level down (rules/ → rules/gz-points/gz-points.pack.json), each folder's sorted by name.
+std::vector<std::string> pack_files(const std::vector<std::string>& roots);
+
 // Several packs, and several versions of one pack: select() returns the version in force on a date.
 class PackSet {
  public:
-  // A file, or a folder whose *.pack.json files are all compiled. Diagnostics of every file are appended.
+  // Files and folders (pack_files above), every file compiled; diagnostics of every file are appended.
+  // false when a file does not compile, none is found (E1002), or two files hold the same id and version
+  // (E1005: select() could not choose); the packs that compiled are added all the same.
   bool load(const std::string& path, Diagnostics* diagnostics, const CompileOptions& options = {});
+  bool load(const std::vector<std::string>& paths, Diagnostics* diagnostics, const CompileOptions& options = {});
   void add(Pack pack);
   const std::vector<Pack>& packs() const { return packs_; }
   std::vector<std::string> ids() const;
@@ -323,6 +330,26 @@ class PackSet {
 
  private:
   std::vector<Pack> packs_;
+};
+
+// A PackSet read from files and folders that can be reloaded while it is in use — what eligo-server does on
+// SIGHUP, for hosts without the server. current() is an immutable snapshot: a caller holding it (or a Pack
+// copied from it) keeps evaluating on it while a reload installs the next one. Thread-safe.
+class LivePackSet {
+ public:
+  explicit LivePackSet(std::vector<std::string> paths, CompileOptions options = {});
+  // Compiles every pack again. Only when all compile (PackSet::load is true) does the new set replace the
+  // current one; otherwise the current one stays and *diagnostics says why. One reload runs at a time.
+  bool reload(Diagnostics* diagnostics);
+  std::shared_ptr<const PackSet> current() const;  // null until a reload has succeeded
+  std::uint64_t generation() const;                // 0 before the first success, +1 per successful reload
+  const std::vector<std::string>& paths() const { return paths_; }
+
+ private:
+  std::vector<std::string> paths_;
+  CompileOptions options_;
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 // Today in China Standard Time (UTC+8), the default as_of.

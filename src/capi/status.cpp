@@ -11,6 +11,7 @@ ELIGO_API const char* eligo_status_name(eligo_status status) {
     case ELIGO_ERROR_EVALUATION: return "evaluation";
     case ELIGO_ERROR_OUT_OF_MEMORY: return "out_of_memory";
     case ELIGO_ERROR_INTERNAL: return "internal";
+    case ELIGO_ERROR_NOT_FOUND: return "not_found";
   }
   return "unknown";
 }

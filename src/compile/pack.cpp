@@ -1,6 +1,7 @@
 // The public face of compilation: compile_file / compile_text, Pack accessors, Input, PackSet.
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include "compile/compiler.hpp"
 #include "eligo/pack.hpp"
@@ -148,37 +149,107 @@ std::string Input::text(std::string_view path) const {
   return "";
 }
 
-bool PackSet::load(const std::string& path, Diagnostics* diagnostics, const CompileOptions& options) {
+std::vector<std::string> pack_files(const std::vector<std::string>& roots) {
   namespace fs = std::filesystem;
+  auto is_pack = [](const fs::path& p) {
+    const std::string name = p.filename().string();
+    return name.size() > 10 && name.compare(name.size() - 10, 10, ".pack.json") == 0;
+  };
   std::vector<std::string> files;
-  std::error_code ec;
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+      files.push_back(root);
+      continue;
+    }
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(root, ec)) entries.push_back(e.path());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& e : entries) {
+      if (fs::is_regular_file(e, ec) && is_pack(e)) {
+        files.push_back(e.string());
+      } else if (fs::is_directory(e, ec)) {
+        std::vector<fs::path> inner;
+        for (const auto& f : fs::directory_iterator(e, ec))
+          if (f.is_regular_file(ec) && is_pack(f.path())) inner.push_back(f.path());
+        std::sort(inner.begin(), inner.end());
+        for (const auto& f : inner) files.push_back(f.string());
+      }
+    }
+  }
+  return files;
+}
+
+bool PackSet::load(const std::string& path, Diagnostics* diagnostics, const CompileOptions& options) {
+  return load(std::vector<std::string>{path}, diagnostics, options);
+}
+
+bool PackSet::load(const std::vector<std::string>& paths, Diagnostics* diagnostics, const CompileOptions& options) {
   diagnostics->lang = diagnostics_lang(options.lang);
-  if (fs::is_directory(path, ec)) {
-    for (const auto& e : fs::directory_iterator(path, ec)) {
-      const std::string name = e.path().filename().string();
-      if (e.is_regular_file() && name.size() > 10 && name.compare(name.size() - 10, 10, ".pack.json") == 0)
-        files.push_back(e.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) {
-      Diagnostic d;
-      d.code = "E1002";
-      d.file = path;
-      d.message = diagnostics->lang == "zh-CN" ? "这个文件夹里没有 *.pack.json 文件" : "no *.pack.json file in this folder";
-      diagnostics->items.push_back(d);
-      return false;
-    }
-  } else {
-    files.push_back(path);
+  const bool zh = diagnostics->lang == "zh-CN";
+  const std::vector<std::string> files = pack_files(paths);
+  if (files.empty()) {
+    Diagnostic d;
+    d.code = "E1002";
+    d.file = paths.empty() ? std::string("(no path)") : paths.front();
+    d.message = zh ? "这个文件夹里没有 *.pack.json 文件" : "no *.pack.json file in this folder";
+    diagnostics->items.push_back(d);
+    return false;
   }
   bool ok = true;
+  const std::size_t first = packs_.size();
   for (const auto& f : files) {
     CompileResult r = compile_file(f, options);
     diagnostics->items.insert(diagnostics->items.end(), r.diagnostics.items.begin(), r.diagnostics.items.end());
     if (r.pack) add(std::move(*r.pack));
     else ok = false;
   }
+  // Two files claiming one id and version would leave select() to choose by file order.
+  for (std::size_t i = 0; i < packs_.size(); ++i)
+    for (std::size_t k = std::max(i + 1, first); k < packs_.size(); ++k)
+      if (packs_[i].id() == packs_[k].id() && packs_[i].version() == packs_[k].version()) {
+        Diagnostic d;
+        d.code = "E1005";
+        d.file = packs_[k].file();
+        d.message = zh ? "包 " + packs_[k].id() + " 的版本 " + packs_[k].version() + " 也在 " + packs_[i].file() + " 中"
+                       : "pack " + packs_[k].id() + " version " + packs_[k].version() + " is also in " +
+                             packs_[i].file();
+        diagnostics->items.push_back(d);
+        ok = false;
+      }
   return ok;
+}
+
+struct LivePackSet::State {
+  std::mutex mu;         // guards current and generation
+  std::mutex reload_mu;  // one reload at a time
+  std::shared_ptr<const PackSet> current;
+  std::uint64_t generation = 0;
+};
+
+LivePackSet::LivePackSet(std::vector<std::string> paths, CompileOptions options)
+    : paths_(std::move(paths)), options_(std::move(options)), state_(std::make_shared<State>()) {}
+
+bool LivePackSet::reload(Diagnostics* diagnostics) {
+  std::lock_guard<std::mutex> one(state_->reload_mu);
+  auto next = std::make_shared<PackSet>();
+  Diagnostics local;
+  Diagnostics* d = diagnostics ? diagnostics : &local;
+  if (!next->load(paths_, d, options_)) return false;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->current = std::move(next);
+  ++state_->generation;
+  return true;
+}
+
+std::shared_ptr<const PackSet> LivePackSet::current() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->current;
+}
+
+std::uint64_t LivePackSet::generation() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->generation;
 }
 
 void PackSet::add(Pack pack) { packs_.push_back(std::move(pack)); }

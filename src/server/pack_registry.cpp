@@ -12,15 +12,6 @@ namespace eligo::server {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-bool is_pack_file(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return name.size() > 10 && name.compare(name.size() - 10, 10, ".pack.json") == 0;
-}
-
-}  // namespace
-
 std::string utc_now_iso() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -42,31 +33,6 @@ const PackInfo* PackSnapshot::info_of(const Pack* pack) const {
 
 // A root that is a file is that pack; a folder contributes its *.pack.json files and those of its
 // subfolders one level down (so `--packs rules` serves rules/<pack>/*.pack.json).
-std::vector<std::string> PackRegistry::pack_files() const {
-  std::vector<std::string> files;
-  for (const auto& root : roots_) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
-      files.push_back(root);
-      continue;
-    }
-    std::vector<fs::path> entries;
-    for (const auto& e : fs::directory_iterator(root, ec)) entries.push_back(e.path());
-    std::sort(entries.begin(), entries.end());
-    for (const auto& e : entries) {
-      if (fs::is_regular_file(e, ec) && is_pack_file(e)) files.push_back(e.string());
-      else if (fs::is_directory(e, ec)) {
-        std::vector<fs::path> inner;
-        for (const auto& f : fs::directory_iterator(e, ec))
-          if (f.is_regular_file(ec) && is_pack_file(f.path())) inner.push_back(f.path());
-        std::sort(inner.begin(), inner.end());
-        for (const auto& f : inner) files.push_back(f.string());
-      }
-    }
-  }
-  return files;
-}
-
 std::string PackRegistry::fingerprint() const {
   std::string fp;
   for (const auto& root : roots_) {
@@ -99,34 +65,8 @@ bool PackRegistry::reload(const std::string& trigger) {
   std::lock_guard<std::mutex> one(reload_mu_);
   auto next = std::make_shared<PackSnapshot>();
   Diagnostics diags;
-  bool ok = true;
-  next->files = pack_files();
-  if (next->files.empty()) {
-    Diagnostic d;
-    d.code = "E1002";
-    d.file = roots_.empty() ? std::string("(no packs configured)") : roots_.front();
-    d.message = "no *.pack.json file to serve";
-    diags.items.push_back(d);
-    ok = false;
-  }
-  for (const auto& f : next->files) {
-    CompileResult r = compile_file(f);
-    diags.items.insert(diags.items.end(), r.diagnostics.items.begin(), r.diagnostics.items.end());
-    if (r.pack) next->set.add(std::move(*r.pack));
-    else ok = false;
-  }
-  // Two files claiming the same id and version would make select() ambiguous.
-  const auto& packs = next->set.packs();
-  for (std::size_t i = 0; i < packs.size(); ++i)
-    for (std::size_t k = i + 1; k < packs.size(); ++k)
-      if (packs[i].id() == packs[k].id() && packs[i].version() == packs[k].version()) {
-        Diagnostic d;
-        d.code = "E1003";
-        d.file = packs[k].file();
-        d.message = "pack " + packs[k].id() + " version " + packs[k].version() + " is also in " + packs[i].file();
-        diags.items.push_back(d);
-        ok = false;
-      }
+  next->files = pack_files(roots_);
+  bool ok = next->set.load(roots_, &diags);  // E1002 none found, E1005 one id and version twice
   if (ok) {
     for (const auto& p : next->set.packs()) {
       PackInfo info;

@@ -54,8 +54,6 @@ class PackRegistry {
   std::string fingerprint() const;
 
  private:
-  std::vector<std::string> pack_files() const;
-
   std::vector<std::string> roots_;
   mutable std::mutex mu_;
   std::shared_ptr<const PackSnapshot> current_;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "eligo/eligo.h"
 
@@ -330,6 +331,97 @@ static void test_reconcile_masks_by_default(void) {
   }
 }
 
+/* Pack sets: the version in force on a date; a reload that fails keeps the set in use, one that works
+ * replaces it, and a pack selected before a reload stays as it was. */
+static void test_packset(const char* root) {
+  char dir[] = "/tmp/eligo-capi-packset-XXXXXX";
+  char path[512], rules[512];
+  const char* paths[1];
+  eligo_packset* set = NULL;
+  eligo_diagnostics* diags = NULL;
+  eligo_pack* pack = NULL;
+  eligo_pack* old = NULL;
+  char* why = NULL;
+  const char* v1 = "{\"pack\": \"c.set\", \"version\": \"1\", \"effective\": {\"from\": \"2024-01-01\"},"
+                   " \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\"}}}, \"checks\": ["
+                   "  {\"id\": \"x\", \"require\": \"a.x > 1\", \"reason\": {\"en\": \"x\"}}]}";
+  const char* v2 = "{\"pack\": \"c.set\", \"version\": \"2\", \"effective\": {\"from\": \"2025-01-01\"},"
+                   " \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\"}}}, \"checks\": ["
+                   "  {\"id\": \"x\", \"require\": \"a.x > 2\", \"reason\": {\"en\": \"x\"}}]}";
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/c-set-1.pack.json", dir);
+  write_file(path, v1);
+  paths[0] = dir;
+  CHECK(eligo_packset_open(paths, 1, "en", &set, &diags) == ELIGO_OK);
+  eligo_diagnostics_destroy(diags);
+  CHECK(set != NULL);
+  CHECK(eligo_packset_generation(set) == 1);
+  CHECK(eligo_packset_select(set, "c.set", "2024-06-01", &old, NULL) == ELIGO_OK);
+  CHECK(old != NULL && strcmp(eligo_pack_version(old), "1") == 0);
+  CHECK(eligo_packset_select(set, "c.set", "2023-06-01", &pack, &why) == ELIGO_ERROR_NOT_FOUND);
+  CHECK(pack == NULL);
+  CHECK(why != NULL && strstr(why, "no version of c.set is in force on 2023-06-01") != NULL);
+  eligo_free(why);
+  why = NULL;
+  CHECK(eligo_packset_select(set, "c.nothing", NULL, &pack, NULL) == ELIGO_ERROR_NOT_FOUND);
+  CHECK(eligo_packset_select(set, "c.set", "2024-13-01", &pack, NULL) == ELIGO_ERROR_INVALID_ARGUMENT);
+
+  /* A broken second version: the reload fails, the set in use stays. */
+  snprintf(path, sizeof path, "%s/c-set-2.pack.json", dir);
+  write_file(path, "{\"pack\": \"c.set\", \"version\": \"2\", \"checks\": [{\"id\": \"x\", \"require\": \"a.y > 2\"}]}");
+  CHECK(eligo_packset_reload(set, &diags) == ELIGO_ERROR_COMPILE);
+  CHECK(diags != NULL && eligo_diagnostics_error_count(diags) >= 1);
+  eligo_diagnostics_destroy(diags);
+  CHECK(eligo_packset_generation(set) == 1);
+  CHECK(eligo_packset_select(set, "c.set", "2025-06-01", &pack, NULL) == ELIGO_OK);
+  CHECK(pack != NULL && strcmp(eligo_pack_version(pack), "1") == 0);
+  eligo_pack_destroy(pack);
+  pack = NULL;
+
+  /* Fixed: version 2 is in force from 2025; the pack selected before is still version 1. */
+  write_file(path, v2);
+  CHECK(eligo_packset_reload(set, &diags) == ELIGO_OK);
+  eligo_diagnostics_destroy(diags);
+  CHECK(eligo_packset_generation(set) == 2);
+  CHECK(eligo_packset_select(set, "c.set", "2025-06-01", &pack, NULL) == ELIGO_OK);
+  CHECK(pack != NULL && strcmp(eligo_pack_version(pack), "2") == 0);
+  CHECK(strcmp(eligo_pack_version(old), "1") == 0);
+  eligo_pack_destroy(pack);
+  eligo_pack_destroy(old);
+
+  /* The same id and version twice is an error (E1005), not a silent choice. */
+  snprintf(path, sizeof path, "%s/c-set-2-copy.pack.json", dir);
+  write_file(path, v2);
+  CHECK(eligo_packset_reload(set, &diags) == ELIGO_ERROR_COMPILE);
+  CHECK(diags != NULL && strstr(eligo_diagnostics_text(diags), "E1005") != NULL);
+  eligo_diagnostics_destroy(diags);
+  remove(path);
+  snprintf(path, sizeof path, "%s/c-set-2.pack.json", dir);
+  remove(path);
+  snprintf(path, sizeof path, "%s/c-set-1.pack.json", dir);
+  remove(path);
+  rmdir(dir);
+  eligo_packset_destroy(set);
+
+  /* The bundled rules folder: both Guangzhou points versions, chosen by date. */
+  snprintf(rules, sizeof rules, "%s/rules", root);
+  paths[0] = rules;
+  set = NULL;
+  CHECK(eligo_packset_open(paths, 1, NULL, &set, &diags) == ELIGO_OK);
+  eligo_diagnostics_destroy(diags);
+  CHECK(eligo_packset_select(set, "cn.gz.points", "2021-11-15", &pack, NULL) == ELIGO_OK);
+  CHECK(pack != NULL && strcmp(eligo_pack_version(pack), "2018.1") == 0);
+  eligo_pack_destroy(pack);
+  CHECK(eligo_packset_select(set, "cn.gz.points", "2021-11-16", &pack, NULL) == ELIGO_OK);
+  CHECK(pack != NULL && strcmp(eligo_pack_version(pack), "2021.1") == 0);
+  eligo_pack_destroy(pack);
+  eligo_packset_destroy(set);
+  CHECK(eligo_packset_open(NULL, 1, NULL, &set, NULL) == ELIGO_ERROR_INVALID_ARGUMENT);
+}
+
 int main(int argc, char** argv) {
   test_compile_errors();
   test_evaluate_with_source();
@@ -339,6 +431,7 @@ int main(int argc, char** argv) {
   test_blacklist();
   test_reconcile_errors();
   test_reconcile_masks_by_default();
+  test_packset(argc > 1 ? argv[1] : ".");
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

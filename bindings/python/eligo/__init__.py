@@ -352,8 +352,23 @@ class PackSet:
         rules.evaluate(applicant, as_of="2024-05-01").score     # scored by the 2021 version
     """
 
-    def __init__(self, native):
+    def __init__(self, native, path: Optional[str] = None, lang: str = ""):
         self._native = native
+        self._path = path
+        self._lang = lang
+        self.generation = 1
+
+    def reload(self) -> list:
+        """Compiles the folder again (a pack changed, was added or removed), as eligo-server does on SIGHUP.
+        Only when every pack compiles does the new set replace this one's; otherwise RuleError, and this set
+        keeps serving the packs it had. Packs selected before stay as they were. Returns the diagnostics
+        (warnings) of the new set; `generation` counts successful loads."""
+        native, diagnostics, text = _eligo.load_set(self._path, self._lang)
+        if native is None:
+            raise RuleError(text, diagnostics)
+        self._native = native  # one reference swap: a thread that selected from the old set finishes on it
+        self.generation += 1
+        return diagnostics
 
     @property
     def packs(self) -> list:
@@ -392,8 +407,9 @@ class PackSet:
 
 
 def load(path: str, *, lang: Optional[str] = None):
-    """Compiles a .pack.json file into a Pack, or every *.pack.json file of a folder into a PackSet (versions
-    chosen by date). Raises RuleError with every problem found in every file.
+    """Compiles a .pack.json file into a Pack, or every *.pack.json file of a folder (and of its subfolders one
+    level down: eligo.load("rules") is every bundled pack) into a PackSet (versions chosen by date; reload()
+    compiles it again). Raises RuleError with every problem found in every file.
 
     `lang` ("zh-CN" or "en") words the diagnostics; None takes the locale (LC_ALL, LC_MESSAGES, LANG), and
     zh-CN when none is set. The codes are the same in both languages."""
@@ -403,7 +419,7 @@ def load(path: str, *, lang: Optional[str] = None):
         native, diagnostics, text = _eligo.load_set(str(path), lang or "")
         if native is None:
             raise RuleError(text, diagnostics)
-        return PackSet(native)
+        return PackSet(native, str(path), lang or "")
     return _finish(*_eligo.compile_file(str(path), lang or ""))
 
 

@@ -63,3 +63,31 @@ def test_a_broken_file_in_the_folder_is_a_rule_error_naming_it(tmp_path):
     empty.mkdir()
     with pytest.raises(eligo.RuleError, match=r"error\[E1002\]"):
         eligo.load(empty)
+
+
+def test_the_rules_folder_loads_every_bundled_pack_from_its_subfolders(root):
+    rules = eligo.load(root / "rules")
+    assert {"cn.gz.points", "cn.minsheng.major-illness"} <= set(rules.ids)
+    assert rules.select(as_of="2021-11-15", id="cn.gz.points").version == "2018.1"
+
+
+def test_reload_keeps_the_set_in_use_when_a_pack_breaks_and_takes_the_fixed_one(tmp_path):
+    pack = ('{"pack": "t.live", "version": "%s", "effective": {"from": "%s"}, "inputs": {"a": {"fields": '
+            '{"x": "number"}}}, "checks": [{"id": "c", "require": "%s", "reason": {"en": "x too small"}}]}')
+    (tmp_path / "v1.pack.json").write_text(pack % ("1", "2024-01-01", "a.x > 1"))
+    rules = eligo.load(tmp_path)
+    old = rules.select(as_of="2025-06-01")
+    assert old.version == "1" and rules.generation == 1
+    (tmp_path / "v2.pack.json").write_text(pack % ("2", "2025-01-01", "a.y > 2"))  # a.y is not declared
+    with pytest.raises(eligo.RuleError, match=r"E1203"):
+        rules.reload()
+    assert rules.generation == 1 and rules.select(as_of="2025-06-01").version == "1"
+    (tmp_path / "v2.pack.json").write_text(pack % ("2", "2025-01-01", "a.x > 2"))
+    rules.reload()
+    assert rules.generation == 2
+    assert rules.select(as_of="2025-06-01").version == "2"
+    assert rules.evaluate({"a": {"x": 2}}, as_of="2025-06-01").verdict == "ineligible"
+    assert old.version == "1" and old.evaluate({"a": {"x": 2}}, as_of="2025-06-01").verdict == "eligible"
+    (tmp_path / "v2-copy.pack.json").write_text(pack % ("2", "2025-01-01", "a.x > 2"))
+    with pytest.raises(eligo.RuleError, match=r"E1005"):
+        rules.reload()
