@@ -51,7 +51,7 @@ TEST_CASE("pack_files takes a folder's packs and its subfolders', each folder's 
   CHECK(files[2] == (d.path / "sub" / "c.pack.json").string());
 }
 
-TEST_CASE("a reload that fails keeps the set in use; one that works replaces it", "[compile][packset][reload]") {
+TEST_CASE("a reload that fails keeps the set in use, one that works replaces it", "[compile][packset][reload]") {
   TempDir d;
   write(d.path / "v1.pack.json", pack_text(1, "2024-01-01", "a.x > 1"));
   LivePackSet live({d.path.string()});
