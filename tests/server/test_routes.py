@@ -5,6 +5,7 @@ import subprocess
 from conftest import MAJOR, POINTS, RULES, SERVER, applicants, cli_decisions
 
 YUEXIU = "cn.gz.yuexiu.school-admission"
+SIJI = "cn.minsheng.siji-huimin"
 
 
 def test_health_and_readiness(rules_server):
@@ -16,7 +17,7 @@ def test_packs_lists_every_pack_with_its_versions(rules_server):
     status, body = rules_server.json("GET", "/v1/packs")
     assert status == 200
     ids = [p["id"] for p in body["packs"]]
-    assert sorted(ids) == sorted([POINTS, MAJOR, YUEXIU])
+    assert sorted(ids) == sorted([POINTS, MAJOR, YUEXIU, SIJI])
     points = next(p for p in body["packs"] if p["id"] == POINTS)
     assert [(v["version"], v["effective"]["from"]) for v in points["versions"]] == [
         ("2018.1", "2018-07-01"), ("2021.1", "2021-11-16")]
