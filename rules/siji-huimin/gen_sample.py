@@ -10,6 +10,12 @@ writes, deterministically (the same arguments give the same bytes):
   expected.json        what the pack must decide, computed here independently of eligo: verdict counts,
                        amounts (the pack's EXAMPLE amounts), certificate rows without a resident, duplicates
 
+Two more steps of the seasonal run, for scripts/demo:
+  --check SUMMARY      compares `eligo batch`'s summary.json with expected.json in --out (exit 1 when they differ)
+  --bank-for ORDERS    writes --out/bank.csv, the paying bank's file for those payout orders: each order paid
+                       once, two days after it was issued, except the first, returned (退票) and then paid
+                       again, and the last, never paid — what `eligo reconcile` is there to catch
+
 Every person is made up: names from a short list, ID numbers valid GB 11643 numbers (MOD 11-2 check
 character, real district codes of 杭州, birth dates that exist), bank cards 19 digits with a Luhn digit.
 The data holds what real exports hold: certificate keys written as 15-digit legacy numbers, with a
@@ -55,13 +61,73 @@ def season_start(season):
     return datetime.date(int(year), 3 * (int(q) - 1) + 1, 1)
 
 
+def check(out, summary_path):
+    with open(os.path.join(out, "expected.json"), encoding="utf-8") as f:
+        e = json.load(f)
+    with open(summary_path, encoding="utf-8") as f:
+        s = json.load(f)
+    join = s["joins"][0] if s.get("joins") else {}
+    pairs = [
+        ("rows", e["residents"], s["rows"]),
+        ("eligible", e["eligible"], s["verdicts"]["eligible"]),
+        ("ineligible", e["ineligible"], s["verdicts"]["ineligible"]),
+        ("failed household", e["failed"]["household"], s["failed_checks"].get("household", 0)),
+        ("failed certificate", e["failed"]["certificate"], s["failed_checks"].get("certificate", 0)),
+        ("amount", e["eligible_amount"], s["sums"].get("amount")),
+        ("certificate rows", e["certificate_rows"], join.get("rows")),
+        ("certificate rows without a key", e["certificate_rows_without_key"], join.get("missing_key")),
+        ("certificate rows without a resident", e["certificate_rows_without_resident"], join.get("unmatched_rows")),
+        ("duplicated IDs", e["duplicate_ids"], s.get("duplicates", {}).get("ids")),
+    ]
+    bad = [(n, want, got) for n, want, got in pairs if want != got]
+    for n, want, got in bad:
+        print("MISMATCH %s: the generator expects %s, eligo batch says %s" % (n, want, got))
+    if not bad:
+        print("eligo batch agrees with the generator's own count: %d eligible, %s yuan (example amounts), "
+              "%d certificate rows without a resident, %d without a key"
+              % (e["eligible"], e["eligible_amount"], e["certificate_rows_without_resident"],
+                 e["certificate_rows_without_key"]))
+    return 1 if bad else 0
+
+
+def bank_for(out, orders_path):
+    import csv
+    with open(orders_path, encoding="utf-8", newline="") as f:
+        orders = list(csv.DictReader(f))
+    with open(os.path.join(out, "bank.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["serial_no", "order_no", "payee_id", "account", "name", "amount", "status", "value_date"])
+        serial = 0
+        for i, o in enumerate(orders):
+            if i == len(orders) - 1 and i > 0:
+                continue  # never paid
+            paid = (datetime.date.fromisoformat(o["created"]) + datetime.timedelta(days=2)).isoformat()
+            if i == 0:
+                serial += 1
+                w.writerow(["B%07d" % serial, o["order_no"], o["payee_id"], "", o["payee_name"], o["amount"],
+                            "退票", paid])
+                paid = (datetime.date.fromisoformat(paid) + datetime.timedelta(days=5)).isoformat()
+            serial += 1
+            w.writerow(["B%07d" % serial, o["order_no"], o["payee_id"], "", o["payee_name"], o["amount"],
+                        "success", paid])
+    print("%s: %d orders; the first returned and paid again, the last not paid"
+          % (os.path.join(out, "bank.csv"), len(orders)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="folder for the files (created)")
     ap.add_argument("--residents", type=int, default=1000)
     ap.add_argument("--season", default="2024-Q2", help="YYYY-Qn: the season the certificates are drawn around")
     ap.add_argument("--seed", type=int, default=20240401)
+    ap.add_argument("--check", metavar="SUMMARY", help="compare eligo batch's summary.json with expected.json")
+    ap.add_argument("--bank-for", metavar="ORDERS", help="write bank.csv paying these payout orders")
     a = ap.parse_args()
+    if a.check:
+        raise SystemExit(check(a.out, a.check))
+    if a.bank_for:
+        bank_for(a.out, a.bank_for)
+        return
     rng = random.Random(a.seed)
     start = season_start(a.season)
     os.makedirs(a.out, exist_ok=True)
