@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "dashboard/page.hpp"
+#include "eligo/audit.hpp"
+#include "eligo/records.hpp"
 #include "dashboard/payout_view.hpp"
 #include "eligo/payout.hpp"
 #include "server/service.hpp"
@@ -72,14 +74,67 @@ std::string iso_time(std::int64_t ns) {
 
 // ─── Decisions ──────────────────────────────────────────────────────────────────────────────────────────
 
+DecisionStats::PerPack& DecisionStats::at(std::string_view pack, std::string_view version, std::string_view verdict,
+                                          const std::string& minute) {
+  PerPack& p = packs_[{std::string(pack), std::string(version)}];
+  ++p.total;
+  ++p.by_verdict[std::string(verdict)];
+  ++p.minutes[minute][std::string(verdict)];
+  return p;
+}
+
+bool DecisionStats::seed_from_log(const std::string& path, std::string* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  log_path_ = path;
+  for (const std::string& file : audit::chain_files(path)) {
+    std::error_code ec;
+    if (!fs::exists(file, ec)) continue;  // a new log: nothing yet
+    records::RecordReader reader;
+    records::ReadOptions options;
+    options.format = records::Format::jsonl;
+    if (!reader.open(file, options, error)) return false;
+    for (;;) {
+      const records::Next next = reader.next();
+      if (next == records::Next::end) break;
+      if (next == records::Next::error) {
+        *error = reader.error();
+        return false;
+      }
+      if (next == records::Next::bad_row) {
+        ++log_skipped_;
+        continue;
+      }
+      const Json line = Json::parse(reader.json(), nullptr, false);
+      const auto text = [&](const Json& j, const char* key) {
+        return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+      };
+      const Json pack = line.is_object() && line.contains("pack") ? line["pack"] : Json();
+      const std::string id = text(pack, "id"), version = text(pack, "version"), verdict = text(line, "verdict"),
+                        time = text(line, "time");
+      if (id.empty() || verdict.empty() || time.size() < 16) {
+        ++log_skipped_;
+        continue;
+      }
+      ++log_read_;
+      PerPack& p = at(id, version, verdict, time.substr(0, 16) + "Z");
+      if (line.contains("reasons") && line["reasons"].is_array())
+        for (const Json& r : line["reasons"])
+          if (text(r, "status") == "failed" && !text(r, "check").empty()) ++p.failing[text(r, "check")].second;
+      if (line.contains("total") && line["total"].is_string() && verdict != "error")
+        if (const auto total = Decimal::parse(line["total"].get<std::string>())) {
+          Decimal bucket;
+          if (Decimal::floor_div(*total, Decimal::from_int(10), &bucket))
+            if (const auto b = bucket.to_int64()) ++p.points[*b * 10];
+        }
+    }
+  }
+  return true;
+}
+
 void DecisionStats::record(const Decision& d) {
   const std::string minute = minute_utc();
   std::lock_guard<std::mutex> lock(mu_);
-  PerPack& p = packs_[{std::string(d.pack_id), std::string(d.version)}];
-  ++p.total;
-  const char* verdict = verdict_name(d.verdict);
-  ++p.by_verdict[verdict];
-  ++p.minutes[minute][verdict];
+  PerPack& p = at(d.pack_id, d.version, verdict_name(d.verdict), minute);
   // Ids, labels and field paths only: reasons may quote applicant values.
   for (const CheckResult& c : d.checks) {
     if (c.status == CheckStatus::failed) {
@@ -113,7 +168,7 @@ std::string DecisionStats::json() const {
                      [](const auto& a, const auto& b) { return std::get<2>(a) > std::get<2>(b); });
     Json failing_json = Json::array();
     for (const auto& [check, label, n] : failing)
-      failing_json.push_back(Json{{"check", check}, {"label", label}, {"count", n}});
+      failing_json.push_back(Json{{"check", check}, {"label", label.empty() ? check : label}, {"count", n}});
     std::vector<std::pair<std::string, std::uint64_t>> missing(p.missing.begin(), p.missing.end());
     std::stable_sort(missing.begin(), missing.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     Json missing_json = Json::array();
@@ -137,7 +192,13 @@ std::string DecisionStats::json() const {
                          {"points", std::move(points)},
                          {"over_time", std::move(minutes)}});
   }
-  return Json{{"format", "eligo.dashboard.decisions/1"}, {"since", since_}, {"packs", std::move(packs)}}.dump();
+  Json log = log_path_.empty() ? Json()
+                               : Json{{"path", fs::path(log_path_).filename().string()},
+                                      {"read", log_read_},
+                                      {"skipped", log_skipped_}};
+  return Json{{"format", "eligo.dashboard.decisions/1"}, {"since", since_}, {"log", std::move(log)},
+              {"packs", std::move(packs)}}
+      .dump();
 }
 
 // ─── Reports ────────────────────────────────────────────────────────────────────────────────────────────

@@ -31,6 +31,11 @@ struct RequestContext;
 class DecisionStats {
  public:
   void record(const Decision& d);
+  // Counts the decisions of an existing decision log (its rotated files first, read by the one record
+  // reader), so the dashboard covers more than this run. The log holds verdicts, failed checks (ids, no
+  // labels) and totals, not the missing facts: those count from this run only. false and *error when the
+  // log cannot be read; lines that are not decisions are counted in "log.skipped", never silently.
+  bool seed_from_log(const std::string& path, std::string* error);
   // {"format": "eligo.dashboard.decisions/1", "since": …, "packs": [...]}: every pack, for any key allowed
   // the dashboard (its "packs" govern evaluation, not looking).
   std::string json() const;
@@ -44,8 +49,11 @@ class DecisionStats {
     std::map<std::int64_t, std::uint64_t> points;                          // bucket start (×10) → count
     std::map<std::string, std::map<std::string, std::uint64_t>> minutes;   // "2026-11-29T07:10Z" → verdicts
   };
+  PerPack& at(std::string_view pack, std::string_view version, std::string_view verdict, const std::string& minute);
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, PerPack> packs_;  // (pack id, version)
+  std::string log_path_;
+  std::uint64_t log_read_ = 0, log_skipped_ = 0;
   std::string since_ = utc_now_iso();
 };
 

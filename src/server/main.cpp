@@ -203,6 +203,11 @@ int main(int argc, char** argv) {
   if (audit) service.set_decision_log(audit);
   if (sources) service.set_sources(sources);
   std::cerr << "eligo-server: " << service.dashboard().describe() << "\n";
+  if (!config.decision_log.path.empty() &&
+      !service.dashboard().decisions().seed_from_log(config.decision_log.path, &error)) {
+    // The log itself is checked by the writer and `eligo audit verify`; the dashboard only counts from it.
+    std::cerr << "eligo-server: the dashboard could not count the decision log: " << error << "\n";
+  }
   HttpServer server(service);
   if (!server.listen(host, port, &error)) {
     std::cerr << "eligo-server: " << error << "\n";

@@ -23,10 +23,11 @@ KEYS = {"dash": ("dash-secret-1", [], True, False), "eval": ("eval-secret-2", ["
 
 
 class Server:
-    def __init__(self, args):
+    def __init__(self, args, env=None):
         if not os.path.exists(SERVER):
             pytest.fail("eligo-server is not built at " + SERVER)
-        self.proc = subprocess.Popen([SERVER] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([SERVER] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=env)
         line = self.proc.stdout.readline()
         assert "listening on" in line, line + self.proc.stderr.read()
         self.port = int(line.split("http://127.0.0.1:")[1].split(" ")[0])
@@ -268,3 +269,36 @@ def test_post_reconcile_makes_a_report_the_dashboard_serves(served):
     assert str(reports) not in json.loads(data)["message"]
     assert sorted(p.name for p in reports.iterdir()) == ["2024-03-district", "2024-03-uploaded"]
     subprocess.run(["rm", "-rf", str(reports / "2024-03-uploaded")], check=True)
+
+
+def test_a_restarted_server_counts_the_decisions_of_its_decision_log(tmp_path):
+    config = tmp_path / "server.json"
+    config.write_text(json.dumps({"listen": "127.0.0.1:0", "packs": [str(RULES)],
+                                  "decision_log": {"path": "decisions.jsonl"}}))
+    env = dict(os.environ, ELIGO_AUDIT_KEY="dashboard-test-key")
+    lines = [l for l in (APPLICANTS / "major-illness.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    first = Server(["--config", str(config)], env=env)
+    try:
+        answers = []
+        for line in lines:
+            status, _, data = first.request("POST", "/v1/packs/cn.minsheng.major-illness/evaluate?as_of=2024-05-01", line)
+            assert status == 200, data
+            answers.append(json.loads(data))
+    finally:
+        first.stop()
+    verdicts, failing, _, _ = decision_figures(answers)
+    assert failing  # the sample has refusals: the seeded counts below cannot be met by an empty log
+    second = Server(["--config", str(config)], env=env)
+    try:
+        data = second.json("/v1/dashboard/decisions", key=None)
+        assert data["log"] == {"path": "decisions.jsonl", "read": len(lines), "skipped": 0}
+        (p,) = data["packs"]
+        assert p["total"] == len(lines)
+        assert {k: v for k, v in p["by_verdict"].items() if v} == dict(verdicts)
+        assert {f["check"]: f["count"] for f in p["failing_checks"]} == dict(failing)
+        # New decisions add to what the log held.
+        status, _, _ = second.request("POST", "/v1/packs/cn.minsheng.major-illness/evaluate?as_of=2024-05-01", lines[0])
+        assert status == 200
+        assert second.json("/v1/dashboard/decisions", key=None)["packs"][0]["total"] == len(lines) + 1
+    finally:
+        second.stop()
