@@ -1,10 +1,13 @@
 // eligo eval PACK --input FILE — evaluates each applicant of a file (JSON Lines, a JSON array or object, CSV,
 // xlsx), streamed row by row through the common reader, and prints the decisions as text for people or as
 // JSON Lines for programs. Every row gets one result; rows in = decided + rejected, printed at the end.
+#include <cstdlib>
+#include <memory>
 #include <ostream>
 
 #include "cli/commands.hpp"
 #include "core/text_out.hpp"
+#include "eligo/audit.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
@@ -32,6 +35,9 @@ constexpr const char* kUsage =
     "  --clear-pii        show ID numbers, names, cards and mobiles unmasked\n"
     "  --blacklist FILE   a credit blacklist (CSV or JSON Lines, docs/blacklist.md) for blacklisted()\n"
     "  --blacklist-db DB  the same from an SQLite store made by 'eligo blacklist import'\n"
+    "  --audit-log FILE   append each decision to a hash-chained decision log (eligo-server's format; check it\n"
+    "                     with 'eligo audit verify FILE'); the input-hash key is read from ELIGO_AUDIT_KEY\n"
+    "  --audit-key-env V  the environment variable holding that key instead\n"
     "exit: 0 every row decided, 1 some rows rejected or with data errors (listed on stderr), 2 usage or I/O\n";
 
 using eligo::detail::json_string;
@@ -49,7 +55,7 @@ int cmd_eval(const Args& args, Io& io) {
   std::string error;
   if (!parse_options(args,
                      {"input", "as-of", "lang", "format", "mode", "blacklist", "blacklist-db", "input-format", "encoding",
-                      "sheet", "group", "unknown-fields", "key"},
+                      "sheet", "group", "unknown-fields", "key", "audit-log", "audit-key-env"},
                      {"explain", "clear-pii", "help"}, &opt, &error) ||
       opt.has("help")) {
     if (!error.empty()) io.err << "eligo eval: " << error << "\n";
@@ -79,6 +85,23 @@ int cmd_eval(const Args& args, Io& io) {
   PackSet set;
   const Pack* pack = load_one_pack(opt.positional[0], as_of, "eval", io, &set);
   if (!pack) return 2;
+  std::unique_ptr<audit::Writer> audit_log;
+  if (opt.has("audit-log")) {
+    const std::string var = opt.get("audit-key-env", "ELIGO_AUDIT_KEY");
+    const char* key = std::getenv(var.c_str());
+    if (!key || !*key) {
+      io.err << "eligo eval: --audit-log needs the input-hash key in the environment variable " << var << "\n";
+      return 2;
+    }
+    audit::WriterOptions wo;
+    wo.path = opt.get("audit-log");
+    wo.hmac_key = key;
+    audit_log = audit::Writer::open(wo, &error);
+    if (!audit_log) {
+      io.err << "eligo eval: " << error << "\n";
+      return 2;
+    }
+  }
 
   records::RecordReader reader;
   if (!reader.open(opt.get("input"), ro, &error)) {
@@ -138,6 +161,25 @@ int cmd_eval(const Args& args, Io& io) {
     if (layout) pack->bind_row(*layout, reader.cells(), &in);
     else pack->bind(reader.json(), &in, bo);
     pack->evaluate(in, eo, &d);
+    if (audit_log) {
+      // The input the decision was made on, as text for its keyed hash: the JSON row as given, or a CSV/xlsx
+      // row as a JSON object of its columns in header order.
+      std::string input_text;
+      if (layout) {
+        input_text = "{";
+        for (std::size_t c = 0; c < reader.header().size(); ++c)
+          input_text += (c ? "," : "") + json_string(reader.header()[c]) + ":" + json_string(reader.cells()[c]);
+        input_text += "}";
+      }
+      const std::string id = reader.name() + ":" + std::to_string(line);
+      if (!audit_log->append(d, layout ? std::string_view(input_text) : reader.json(), id, clear, &error)) {
+        io.out.flush();
+        io.err << "eligo eval: the decision of line " << line << " could not be written to the decision log: " << error
+               << "\n";
+        io.err << "eligo eval: stopped after " << tally.rows << " rows: a decision that cannot be logged is not given\n";
+        return 2;
+      }
+    }
     const std::string key = key_of();
     const bool rejected = d.verdict == Verdict::error && d.error && d.error->code.rfind("E3", 0) == 0;
     if (rejected) {

@@ -122,3 +122,43 @@ def test_a_json_array_file_is_read_as_rows(tmp_path):
     rc, out, _ = run(MAJOR, "--input", "-", "--input-format", "jsonl", "--as-of", "2024-05-01", "--format", "json",
                      stdin=b'{"applicant": {"name": "a"}}\n')
     assert len(results(out)) == 1
+
+
+def test_audit_log_chains_every_decision_and_verify_catches_an_edit(tmp_path):
+    f = tmp_path / "people.csv"
+    f.write_text("name,id_number\n陈秀英,330106195804120220\n王五,110101199003074573\n", encoding="utf-8")
+    log = tmp_path / "decisions.jsonl"
+    env = dict(os.environ, ELIGO_AUDIT_KEY="k-test")
+    p = subprocess.run([CLI, "eval", MAJOR, "--input", str(f), "--as-of", "2024-05-01", "--group", "applicant",
+                        "--format", "json", "--audit-log", str(log)], capture_output=True, env=env)
+    assert p.returncode == 0, p.stderr.decode()
+    lines = [json.loads(l) for l in log.read_text(encoding="utf-8").splitlines()]
+    assert [l["seq"] for l in lines] == [1, 2]
+    assert [l["request_id"] for l in lines] == [f"{f}:2", f"{f}:3"]
+    assert [l["verdict"] for l in lines] == [r["verdict"] for r in results(p.stdout.decode())]
+    assert lines[0]["pack"]["id"] == "cn.minsheng.major-illness"
+    text = log.read_text(encoding="utf-8")
+    assert "330106195804120220" not in text and "陈秀英" not in text  # hashed, never in clear
+    ok = subprocess.run([CLI, "audit", "verify", str(log)], capture_output=True)
+    assert ok.returncode == 0, ok.stderr.decode()
+    # A second run continues the chain.
+    p = subprocess.run([CLI, "eval", MAJOR, "--input", str(f), "--as-of", "2024-05-01", "--group", "applicant",
+                        "--audit-log", str(log)], capture_output=True, env=env)
+    assert p.returncode == 0
+    assert [json.loads(l)["seq"] for l in log.read_text(encoding="utf-8").splitlines()] == [1, 2, 3, 4]
+    assert subprocess.run([CLI, "audit", "verify", str(log)], capture_output=True).returncode == 0
+    log.write_text(text.replace('"verdict":"needs_evidence"', '"verdict":"eligible"', 1), encoding="utf-8")
+    bad = subprocess.run([CLI, "audit", "verify", str(log)], capture_output=True)
+    assert bad.returncode == 1
+
+
+def test_audit_log_without_its_key_is_refused_before_any_row(tmp_path):
+    f = tmp_path / "people.jsonl"
+    f.write_text('{"applicant": {"name": "a"}}\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "ELIGO_AUDIT_KEY"}
+    p = subprocess.run([CLI, "eval", MAJOR, "--input", str(f), "--audit-log", str(tmp_path / "d.jsonl")],
+                       capture_output=True, env=env)
+    assert p.returncode == 2
+    assert p.stdout == b""
+    assert "needs the input-hash key in the environment variable ELIGO_AUDIT_KEY" in p.stderr.decode()
+    assert not (tmp_path / "d.jsonl").exists()
