@@ -20,7 +20,7 @@ Every person is made up: names from a short list, ID numbers valid GB 11643 numb
 character, real district codes of 杭州, birth dates that exist), bank cards 19 digits with a Luhn digit.
 The data holds what real exports hold: certificate keys written as 15-digit legacy numbers, with a
 lower-case x or in full-width digits; certificates of people not on the residents list; a certificate row
-without an ID; residents registered in another district; one resident listed twice.
+without an ID; residents registered in another district; one eligible resident listed twice.
 """
 import argparse
 import datetime
@@ -79,6 +79,9 @@ def check(out, summary_path):
         ("certificate rows without a resident", e["certificate_rows_without_resident"], join.get("unmatched_rows")),
         ("duplicated IDs", e["duplicate_ids"], s.get("duplicates", {}).get("ids")),
     ]
+    if s.get("payout_orders"):  # both rows of the duplicated person are held back (the default)
+        pairs.append(("payout orders", e["eligible"] - (2 if e["duplicate_id_eligible"] else 0),
+                      s["payout_orders"]["orders"]))
     bad = [(n, want, got) for n, want, got in pairs if want != got]
     for n, want, got in bad:
         print("MISMATCH %s: the generator expects %s, eligo batch says %s" % (n, want, got))
@@ -154,6 +157,7 @@ def main():
                 "certificate_rows_without_key": 1, "duplicate_ids": 1,
                 "note": "amounts are the pack's EXAMPLE amounts"}
     amount_fen = 0
+    eligible_rows = []
     for i in range(a.residents):
         district = DISTRICT if rng.random() < 0.9 else rng.choice(OTHER_DISTRICTS)
         id18 = new_id(district)
@@ -181,10 +185,12 @@ def main():
             expected["eligible"] += 1
             expected["eligible_by_kind"][top] += 1
             amount_fen += AMOUNTS[top]
+            eligible_rows.append(i)
         else:
             expected["failed"]["certificate"] += 1
-    # One resident listed twice (the same person in two communities' lists): decided twice, paid never.
-    dup = list(residents[len(residents) // 2])
+    # One eligible resident listed twice (the same person in two communities' lists): decided twice, and by
+    # default held back from the payout orders both times.
+    dup = list(residents[eligible_rows[len(eligible_rows) // 2] if eligible_rows else len(residents) // 2])
     dup[2] = COMMUNITIES[(COMMUNITIES.index(dup[2]) + 1) % len(COMMUNITIES)]
     residents.append(dup)
     twice = [c for c in certificates if c[0] == dup[0]]
