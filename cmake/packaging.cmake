@@ -5,8 +5,8 @@
 #                              libeligo.so.0 when configured with BUILD_SHARED_LIBS=ON
 #   dev        libeligo-dev    include/eligo, libeligo.a (static C++ library), libeligo_c.so, CMake config,
 #                              eligo.pc
-#   cli        eligo           /usr/bin/eligo (and eligo-server with its systemd unit and /etc/eligo config
-#                              once src/server is built: see ELIGO_SERVER_TARGET below)
+#   cli        eligo           /usr/bin/eligo and /usr/bin/eligo-server (with its commented example config in
+#                              /usr/share/doc/eligo/examples/server; no systemd unit or /etc config yet)
 #   python     python3-eligo   the eligo package for Debian's /usr/bin/python3, in /usr/lib/python3/dist-packages
 #   rules      eligo-rules     the bundled packs with their cases, /usr/share/eligo/rules
 #
@@ -62,11 +62,12 @@ eligo::eligo_c) and the pkg-config file (eligo) for the C API.")
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME eligo)
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "eligo-rules")
-set(CPACK_DEBIAN_CLI_DESCRIPTION "eligo rules and scoring: command-line tool
+set(CPACK_DEBIAN_CLI_DESCRIPTION "eligo rules and scoring: command-line tool and HTTP server
 eligo check, eval, test, id, blacklist and reconcile: compile rule packs,
 evaluate applicants from JSON, CSV or xlsx, run a pack's cases, check
 Chinese ID numbers, manage credit blacklists and reconcile payout orders
-with bank records.")
+with bank records. eligo-server serves rule packs over HTTP with API
+keys, hot reload, data sources and a hash-chained decision log.")
 
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-eligo)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)

@@ -79,9 +79,24 @@ PY
 "$root/usr/bin/eligo" --version | grep -q '^eligo [0-9]' || fail "eligo --version"
 "$root/usr/bin/eligo" test "$rules"/*/ || fail "eligo test on the installed packs"
 
-# eligo-server (issue 14): once its target is installed into the eligo package, this test must start it
-# from /etc/eligo on a loopback port. Until src/server lands there is no eligo-server to start.
-if [ -e "$root/usr/bin/eligo-server" ]; then
-  fail "eligo-server is packaged but not tested yet: extend tests/install/packages.sh"
-fi
+# eligo-server from the package, on the installed packs, on a free loopback port: health, the packs, and one
+# evaluation whose decision equals the installed CLI's.
+[ -x "$root/usr/bin/eligo-server" ] || fail "eligo-server is not in the eligo package"
+[ -f "$root/usr/share/doc/eligo/examples/server/server.json" ] || fail "the example server config is not packaged"
+"$root/usr/bin/eligo-server" --packs "$rules" --listen 127.0.0.1:0 > "$work/server.out" 2> "$work/server.err" &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+port=$(grep -o '127.0.0.1:[0-9]*' "$work/server.out" | head -1 | cut -d: -f2)
+[ -n "$port" ] || { kill "$server_pid" 2>/dev/null; cat "$work/server.err" >&2; fail "eligo-server did not start"; }
+applicant=$(head -1 "$src/examples/applicants/major-illness.jsonl")
+health=$(curl -sf "http://127.0.0.1:$port/healthz") || health=""
+packs=$(curl -sf "http://127.0.0.1:$port/v1/packs") || packs=""
+by_server=$(printf '%s' "$applicant" | curl -sf -X POST --data-binary @- \
+  "http://127.0.0.1:$port/v1/packs/cn.minsheng.major-illness/evaluate?as_of=2024-05-01") || by_server=""
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+[ "$health" = '{"status":"ok"}' ] || fail "eligo-server /healthz: $health"
+grep -q '"cn.minsheng.major-illness"' <<<"$packs" || fail "eligo-server /v1/packs lacks the installed packs"
+by_cli=$(printf '%s\n' "$applicant" | "$root/usr/bin/eligo" eval "$rules/major-illness" --input - --as-of 2024-05-01 \
+  --format json | sed -E 's/^\{"line":[0-9]+,/{/')
+[ -n "$by_server" ] && [ "$by_server" = "$by_cli" ] || fail "eligo-server's decision differs from the CLI's"
 echo "install.packages: ok"
