@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 from . import _eligo
 
-__all__ = ["RuleError", "Pack", "PackSet", "Result", "Blacklist", "reconcile", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
+__all__ = ["RuleError", "Pack", "PackSet", "Result", "Blacklist", "reconcile", "batch", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
            "BATCH_COLUMNS"]
 
 # The columns evaluate_batch always returns, in order; then "decision" when asked for, then one
@@ -426,6 +426,47 @@ def load(path: str, *, lang: Optional[str] = None):
 def compile(text: str, name: str = "<memory>", *, lang: Optional[str] = None) -> Pack:  # noqa: A001 - the verb of the domain
     """Compiles pack JSON text; `name` names it in diagnostics and anchors relative table paths; `lang` as load()."""
     return _finish(*_eligo.compile_text(text, name, lang or ""))
+
+
+def batch(pack, inputs, out, *, as_of=None, lang: str = "zh-CN", mode: Optional[str] = None,
+          group: Optional[str] = None, unknown_fields: Optional[str] = None, blacklist: Optional[Blacklist] = None,
+          input_format: Optional[str] = None, encoding: str = "utf-8", sheet: Optional[str] = None,
+          key: Optional[str] = None, clear_pii: bool = False, id_hash_key: Optional[str] = None,
+          only: Optional[str] = None, by: Optional[str] = None, duplicates: str = "hold", threads: int = 0,
+          format: Optional[str] = None, summary: Optional[str] = None,  # noqa: A002 - the CLI's --format
+          payout_orders: Optional[str] = None, amount: Optional[str] = None, policy: Optional[str] = None,
+          period: Optional[str] = None, created=None, payee_name: Optional[str] = None, account: Optional[str] = None,
+          community: Optional[str] = None, progress: Optional[Callable[[dict], None]] = None) -> dict:
+    """`eligo batch` from Python, on the same engine (docs/batch.md): record files in (CSV, JSON Lines, JSON,
+    xlsx), results, rejected rows, the summary and payout orders out; the options are the command's, spelt
+    with underscores. `pack` is a Pack, a PackSet (the version in force on as_of) or a path. Returns the
+    summary (summary.json's content: counts, sums as exact strings, duplicates, files written). ValueError
+    for bad options; OSError when an input or output is unusable — nothing is written then.
+
+        s = eligo.batch("rules/siji-huimin", "residents.csv", "out/", as_of="2024-04-01", by="community",
+                        payout_orders="orders.csv", amount="amount", policy="siji-huimin", period="2024-Q2")
+        s["verdicts"]["eligible"], s["sums"]["amount"], s["payout_orders"]["orders"]
+    """
+    import os
+
+    if isinstance(pack, (str, os.PathLike)):
+        pack = load(str(pack))
+    if isinstance(pack, PackSet):
+        pack = pack.select(as_of)
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    if isinstance(created, (_dt.date, _dt.datetime)):
+        created = created.strftime("%Y-%m-%d")
+    extra = {"input_format": input_format, "encoding": encoding, "sheet": sheet, "key": key,
+             "id_hash_key": id_hash_key, "only": only, "by": by, "duplicates": duplicates,
+             "threads": str(threads) if threads else None, "format": format, "summary": summary,
+             "payout_orders": payout_orders, "amount": amount, "policy": policy, "period": period,
+             "created": created, "payee_name": payee_name, "account": account, "community": community}
+    extra = {k: str(v) for k, v in extra.items() if v is not None and v != ""}
+    options = _options(as_of=as_of, lang=lang, mode=mode, clear_pii=clear_pii, blacklist=blacklist, group=group,
+                       unknown_fields=unknown_fields)
+    text = _eligo.batch(pack._native, [str(i) for i in inputs], str(out), options, extra, progress)
+    return _json.loads(text)
 
 
 def reconcile(*, orders: str, bank: str, out: str, registry: Optional[str] = None, exclude: Optional[str] = None,

@@ -1,3 +1,4 @@
+import os
 import datetime
 import decimal
 from typing import Any, Callable, Iterable, Mapping, Optional
@@ -51,6 +52,16 @@ def compile(text: str, name: str = ...) -> Pack: ...
 def reconcile(*, orders: str, bank: str, out: str, registry: Optional[str] = ..., exclude: Optional[str] = ...,
               mapping: Optional[Mapping[str, Any]] = ..., cutoff: str | datetime.date | None = ...,
               window: Optional[int] = ..., fallback: bool = ..., clear_pii: bool = ..., workbook: bool = ...) -> dict[str, Any]: ...
+def batch(pack: Pack | PackSet | str | os.PathLike[str], inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+          out: str | os.PathLike[str], *, as_of: str | datetime.date | None = ..., lang: str = ...,
+          mode: Optional[str] = ..., group: Optional[str] = ..., unknown_fields: Optional[str] = ...,
+          blacklist: Optional[Blacklist] = ..., input_format: Optional[str] = ..., encoding: str = ...,
+          sheet: Optional[str] = ..., key: Optional[str] = ..., clear_pii: bool = ..., id_hash_key: Optional[str] = ...,
+          only: Optional[str] = ..., by: Optional[str] = ..., duplicates: str = ..., threads: int = ...,
+          format: Optional[str] = ..., summary: Optional[str] = ..., payout_orders: Optional[str] = ...,
+          amount: Optional[str] = ..., policy: Optional[str] = ..., period: Optional[str] = ...,
+          created: str | datetime.date | None = ..., payee_name: Optional[str] = ..., account: Optional[str] = ...,
+          community: Optional[str] = ..., progress: Optional[Callable[[dict[str, Any]], None]] = ...) -> dict[str, Any]: ...
 def id_check(text: str, as_of: Optional[str] = ...) -> dict[str, Any]: ...
 def mask(kind: str, text: str) -> str: ...
 def names_match(a: str, b: str) -> bool: ...

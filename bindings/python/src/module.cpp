@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <map>
 #include <exception>
 #include <mutex>
 #include <thread>
 
+#include "eligo/batch.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
@@ -532,6 +534,86 @@ PYBIND11_MODULE(_eligo, m) {
            py::arg("inputs"), py::arg("options"), py::arg("threads") = 0);
 
   // A folder of packs (or one file) as a PackSet: select() is the CLI's version choice by date.
+  // eligo.batch (docs/batch.md): the same engine as `eligo batch`, files in and out, the GIL released while it
+  // runs (re-acquired only to call `progress`). Returns the summary JSON; ValueError for bad options, OSError
+  // for an unusable input or output (nothing is written then).
+  m.def("batch",
+        [](const eligo::Pack& pack, const std::vector<std::string>& inputs, const std::string& out, const Options& o,
+           const std::map<std::string, std::string>& x, py::object progress) {
+          eligo::batch::Options b;
+          b.inputs = inputs;
+          b.out = out;
+          b.eval = to_eval_options(o);
+          if (!b.eval.as_of) b.eval.as_of = eligo::today_cst();
+          b.bind = to_bind_options(o);
+          b.clear_pii = o.clear_pii;
+          const auto get = [&](const char* k) {
+            const auto it = x.find(k);
+            return it == x.end() ? std::string() : it->second;
+          };
+          if (!get("input_format").empty()) {
+            const auto f = eligo::records::parse_format(get("input_format"));
+            if (!f) throw py::value_error("input_format is 'jsonl', 'json', 'csv' or 'xlsx'");
+            b.read.format = *f;
+          }
+          if (!get("encoding").empty()) b.read.encoding = get("encoding");
+          b.read.sheet = get("sheet");
+          b.key = get("key");
+          b.id_hash_key = get("id_hash_key");
+          b.by = get("by");
+          b.format = get("format");
+          b.summary_json = get("summary");
+          if (!get("only").empty()) {
+            bool found = false;
+            for (int v = 0; v < 4; ++v)
+              if (get("only") == eligo::verdict_name(static_cast<eligo::Verdict>(v))) {
+                b.only = static_cast<eligo::Verdict>(v);
+                found = true;
+              }
+            if (!found) throw py::value_error("only is 'eligible', 'ineligible', 'needs_evidence' or 'error'");
+          }
+          const std::string dup = get("duplicates").empty() ? "hold" : get("duplicates");
+          if (dup == "hold") b.duplicates = eligo::batch::Duplicates::hold;
+          else if (dup == "first") b.duplicates = eligo::batch::Duplicates::first;
+          else if (dup == "off") b.duplicates = eligo::batch::Duplicates::off;
+          else throw py::value_error("duplicates is 'hold', 'first' or 'off'");
+          if (!get("threads").empty()) b.threads = static_cast<unsigned>(std::stoul(get("threads")));
+          b.payout.path = get("payout_orders");
+          b.payout.amount = get("amount");
+          b.payout.policy = get("policy");
+          b.payout.period = get("period");
+          b.payout.name = get("payee_name");
+          b.payout.account = get("account");
+          b.payout.community = get("community");
+          if (!get("created").empty()) {
+            b.payout.created = eligo::Date::parse(get("created"));
+            if (!b.payout.created) throw py::value_error("created must be a date written YYYY-MM-DD");
+          }
+          if (!progress.is_none())
+            b.progress = [progress](const eligo::batch::Progress& p) {
+              py::gil_scoped_acquire gil;
+              py::dict d;
+              d["rows"] = p.rows;
+              d["bytes"] = p.bytes;
+              d["total_bytes"] = p.total_bytes;
+              d["seconds"] = p.seconds;
+              d["done"] = p.done;
+              progress(d);
+            };
+          eligo::batch::Summary summary;
+          std::string error;
+          bool ok = false;
+          {
+            py::gil_scoped_release nogil;
+            ok = eligo::batch::run(pack, b, &summary, &error);
+          }
+          if (!ok) {
+            PyErr_SetString(PyExc_OSError, error.c_str());
+            throw py::error_already_set();
+          }
+          return summary.to_json();
+        });
+
   py::class_<eligo::PackSet>(m, "PackSet")
       .def_property_readonly("packs", &eligo::PackSet::packs)
       .def_property_readonly("ids", &eligo::PackSet::ids)
