@@ -84,6 +84,9 @@ struct Progress {
 struct Options {
   std::vector<std::string> inputs;
   records::ReadOptions read;
+  // Related tables, "NAME=PATH:KEY" (`--join`, docs/batch.md): each record gets the rows whose KEY equals its
+  // key field (normalised as IDs are) as the list NAME. The tables are held in memory; records stream.
+  std::vector<std::string> joins;
   BindOptions bind;
   EvalOptions eval;
   std::string key;
@@ -120,6 +123,15 @@ struct Duplicate {
   std::vector<std::pair<std::uint32_t, std::uint64_t>> rows;  // (input index, line)
 };
 
+// A joined table after the run (src/batch/join.hpp's JoinReport, counted, never silent).
+struct JoinSummary {
+  std::string name, file, key;
+  std::uint64_t rows = 0, keys = 0, missing_key = 0, bad_rows = 0;
+  std::uint64_t matched_keys = 0, unmatched_keys = 0, unmatched_rows = 0;
+  std::vector<std::string> problems;  // located, never quoting a key or a cell
+  std::string text;                   // one line for people
+};
+
 struct Summary {
   std::string pack_id, pack_version, pack_hash;
   Date as_of;
@@ -141,6 +153,7 @@ struct Summary {
   std::string orders_path;
   std::uint64_t orders = 0, orders_held_back = 0, orders_without_amount = 0;
   Decimal orders_amount;
+  std::vector<JoinSummary> joins;
   std::vector<std::string> files;                  // written, in order
   double seconds = 0;
 

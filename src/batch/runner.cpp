@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "batch/join.hpp"
 #include "batch/person_key.hpp"
 #include "batch/writers.hpp"
 #include "compile/program.hpp"
@@ -110,6 +111,11 @@ struct Context {
   std::vector<int> community_column;
   std::vector<std::string> indicators, outputs;
   bool scored = false;
+  // Joins: the related tables, and per input the record's key column (tabular) or field (flat JSON).
+  std::vector<std::unique_ptr<JoinIndex>> joins;
+  std::vector<int> join_key_column;
+  std::string join_key_field;                // the key's member in a flat JSON record
+  std::vector<std::pair<std::string, std::string>> join_json_member;  // per join: (group or "", field)
   std::unique_ptr<RowWriter> writer;
   bool multi = false;
   std::unique_ptr<identity::IdHasher> hasher;
@@ -137,7 +143,32 @@ std::string field_text(const Context& cx, const Chunk& ch, const RowRec& r, cons
   return path.empty() ? std::string() : in.text(path);
 }
 
+// A flat JSON record with the joined lists added as members ("field": [...] or "group": {"field": [...]}).
+void join_json(const Context& cx, std::string_view json, std::string* out) {
+  records::JsonCells cells;
+  std::string problem;
+  std::string_view key;
+  if (records::json_object_cells(json, {cx.join_key_field}, &cells, &problem)) key = cells.text[0];
+  const std::size_t end = json.rfind('}');
+  out->assign(json.substr(0, end == std::string_view::npos ? json.size() : end));
+  bool empty = true;
+  for (const char c : *out)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '{') empty = false;
+  for (std::size_t j = 0; j < cx.joins.size(); ++j) {
+    const std::string_view list = key.empty() ? std::string_view("[]") : cx.joins[j]->find(key).json;
+    if (!empty) out->push_back(',');
+    empty = false;
+    const auto& [group, field] = cx.join_json_member[j];
+    if (!group.empty()) *out += "\"" + group + "\":{";
+    *out += "\"" + field + "\":";
+    out->append(list);
+    if (!group.empty()) out->push_back('}');
+  }
+  if (end != std::string_view::npos) out->append(json.substr(end));
+}
+
 void process(const Context& cx, Chunk& ch, Input& in, Decision& d, std::vector<std::string_view>& cells) {
+  std::string joined;
   const Options& opt = *cx.opt;
   const Pack& pack = *cx.pack;
   const RowWriter& w = *cx.writer;
@@ -151,13 +182,20 @@ void process(const Context& cx, Chunk& ch, Input& in, Decision& d, std::vector<s
       continue;
     }
     if (cx.layouts[ch.file]) {
-      const std::size_t n = cx.layouts[ch.file]->columns();
-      cells.resize(n);
+      const std::size_t n = cx.layouts[ch.file]->columns() - cx.joins.size();
+      cells.resize(n + cx.joins.size());
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint32_t* o = &ch.offs[2 * (r.a + i)];
         cells[i] = std::string_view(ch.data).substr(o[0], o[1]);
       }
+      for (std::size_t j = 0; j < cx.joins.size(); ++j) {
+        const int kc = cx.join_key_column[ch.file];
+        cells[n + j] = kc < 0 ? std::string_view("[]") : cx.joins[j]->find(cells[static_cast<std::size_t>(kc)]).json;
+      }
       pack.bind_row(*cx.layouts[ch.file], cells, &in);
+    } else if (!cx.joins.empty()) {
+      join_json(cx, std::string_view(ch.data).substr(r.a, r.b), &joined);
+      pack.bind(joined, &in, opt.bind);
     } else {
       pack.bind(std::string_view(ch.data).substr(r.a, r.b), &in, opt.bind);
     }
@@ -376,6 +414,32 @@ bool run(const Pack& pack, const Options& options, Summary* summary, std::string
     s.orders_path = po.path;
   }
 
+  for (const std::string& text : options.joins) {
+    JoinSpec spec;
+    if (!JoinSpec::parse(text, &spec, error)) return false;
+    if (cx.key_path.empty()) {
+      *error = "--join " + text + ": the records have no key field to join on (the pack's record has no cn_id field; name one with --key)";
+      return false;
+    }
+    auto index = std::make_unique<JoinIndex>();
+    records::ReadOptions ro;
+    ro.encoding = options.read.encoding;
+    if (!index->load(spec, ro, error)) return false;
+    // As a JSON member of a flat record: "field" of the record group, or "group": {"field": …}.
+    const std::string path = field_path(pack, options.bind, spec.name);
+    const std::size_t dot = path.find('.');
+    const std::string group = dot == std::string::npos ? "" : path.substr(0, dot);
+    const std::string record = field_path(pack, options.bind, "x");
+    const std::string record_group = record.size() > 2 ? record.substr(0, record.size() - 2) : "";
+    if (group.empty() || group == record_group) cx.join_json_member.emplace_back("", dot == std::string::npos ? path : path.substr(dot + 1));
+    else cx.join_json_member.emplace_back(group, path.substr(dot + 1));
+    cx.joins.push_back(std::move(index));
+  }
+  if (!cx.joins.empty()) {
+    const std::size_t dot = cx.key_path.find('.');
+    cx.join_key_field = dot == std::string::npos ? cx.key_path : cx.key_path.substr(dot + 1);
+  }
+
   AtomicFile results_file, rejected_file, orders_spool;
   if (!results_file.open(plan.results_spool, error) || !rejected_file.open(plan.rejected_spool, error)) return false;
   if (!options.payout.path.empty() && !orders_spool.open(options.payout.path, error)) return false;
@@ -524,6 +588,7 @@ bool run(const Pack& pack, const Options& options, Summary* summary, std::string
   cx.layouts.resize(options.inputs.size());
   cx.by_column.assign(options.inputs.size(), -1);
   cx.community_column.assign(options.inputs.size(), -1);
+  cx.join_key_column.assign(options.inputs.size(), -1);
   for (std::uint32_t fi = 0; fi < options.inputs.size() && !failed; ++fi) {
     records::RecordReader reader;
     s.inputs.push_back({options.inputs[fi], 0, 0, 0});
@@ -531,14 +596,29 @@ bool run(const Pack& pack, const Options& options, Summary* summary, std::string
       failed = true;
       break;
     }
+    if (!reader.tabular() && !cx.joins.empty() && options.bind.group.empty()) {
+      *error = reader.name() + ": joins on JSON records need --group (each row a flat record of that group)";
+      failed = true;
+      break;
+    }
     if (reader.tabular()) {
-      cx.layouts[fi] = pack.layout(reader.header(), options.bind, error);
+      std::vector<std::string> header = reader.header();
+      for (const auto& j : cx.joins) header.push_back(j->spec().name);
+      cx.layouts[fi] = pack.layout(header, options.bind, error);
       if (!cx.layouts[fi]) {
         *error = reader.name() + ": " + *error;
         failed = true;
         break;
       }
       if (!options.by.empty()) cx.by_column[fi] = reader.column(options.by);
+      if (!cx.joins.empty()) {
+        cx.join_key_column[fi] = cx.layouts[fi]->column_of(cx.key_path);
+        if (cx.join_key_column[fi] < 0 || cx.join_key_column[fi] >= static_cast<int>(reader.header().size())) {
+          *error = reader.name() + ": no column gives " + cx.key_path + ", the key the joins match on";
+          failed = true;
+          break;
+        }
+      }
       const std::string community = options.payout.community.empty() ? options.by : options.payout.community;
       if (!community.empty()) cx.community_column[fi] = reader.column(community);
     }
@@ -599,6 +679,23 @@ bool run(const Pack& pack, const Options& options, Summary* summary, std::string
   stop_pool();
   if (failed) return false;  // the AtomicFiles remove their temporary files
   report(0, true);
+  for (const auto& j : cx.joins) {
+    const JoinReport r = j->report();
+    JoinSummary x;
+    x.name = r.spec.name;
+    x.file = r.file;
+    x.key = r.spec.key;
+    x.rows = r.rows;
+    x.keys = r.keys;
+    x.missing_key = r.missing_key;
+    x.bad_rows = r.bad_rows;
+    x.matched_keys = r.matched_keys;
+    x.unmatched_keys = r.unmatched_keys;
+    x.unmatched_rows = r.unmatched_rows;
+    x.problems = r.problems;
+    x.text = r.to_text();
+    s.joins.push_back(std::move(x));
+  }
 
   for (std::size_t i = 0; i < cx.outputs.size(); ++i)
     if (!non_numeric[i]) s.numeric_outputs.push_back(cx.outputs[i]);

@@ -74,6 +74,15 @@ std::string Summary::to_json() const {
   }
   j["duplicates"] = {{"key", key_path}, {"ids", duplicates.size()}, {"rows", duplicate_rows},
                      {"held_back", held_back}, {"list", dups}};
+  if (!joins.empty()) {
+    nlohmann::ordered_json js = nlohmann::ordered_json::array();
+    for (const auto& x : joins)
+      js.push_back({{"name", x.name}, {"file", x.file}, {"key", x.key}, {"rows", x.rows}, {"keys", x.keys},
+                    {"missing_key", x.missing_key}, {"bad_rows", x.bad_rows}, {"matched_keys", x.matched_keys},
+                    {"unmatched_keys", x.unmatched_keys}, {"unmatched_rows", x.unmatched_rows},
+                    {"problems", x.problems}});
+    j["joins"] = js;
+  }
   if (!orders_path.empty())
     j["payout_orders"] = {{"file", orders_path}, {"orders", orders}, {"amount", orders_amount.to_string()},
                           {"held_back", orders_held_back}, {"eligible_without_amount", orders_without_amount}};
@@ -146,6 +155,7 @@ std::string Summary::to_text(const std::string& lang) const {
       s += "  " + d.key + (zh ? "：第 " : ": lines ") + rows_text(*this, d, zh ? "、" : ", ") + (zh ? " 行\n" : "\n");
     }
   }
+  for (const auto& x : joins) s += (zh ? "关联表 " : "join ") + x.text + "\n";
   if (!orders_path.empty()) {
     if (zh)
       s += "兑付单 " + orders_path + "：" + std::to_string(orders) + " 张，金额 " + orders_amount.to_string() + "；重复暂不发放 " +

@@ -18,6 +18,9 @@ constexpr const char* kUsage =
     "usage: eligo batch PACK --input FILE [--input FILE…] --out FILE|DIR [options]\n"
     "  PACK                 a .pack.json file or a folder of versions of one pack (as_of chooses)\n"
     "  --input FILE         applicants: CSV, JSON Lines, a JSON array, xlsx (docs/data-in.md); repeat for more\n"
+    "  --join NAME=FILE:KEY a related table (CSV, JSON Lines, xlsx, db.sqlite:table) whose rows with KEY equal to\n"
+    "                       the record's key (IDs normalised) become the list NAME, e.g.\n"
+    "                       --join medical_insurance.stays=stays.csv:id_number; repeat for more\n"
     "  --out FILE|DIR       a folder (results, rejected, summary.json, summary.txt) or a results file\n"
     "                       (.csv, .jsonl or .xlsx; rejected rows beside it, or a sheet of the workbook)\n"
     "  --format F           csv (default), jsonl or xlsx: the results in a folder\n"
@@ -90,7 +93,7 @@ class ProgressView {
 int cmd_batch(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  std::vector<std::string> with_value = {"input", "out", "format", "key", "id-hash-key-env", "only", "by", "duplicates",
+  std::vector<std::string> with_value = {"input", "join", "out", "format", "key", "id-hash-key-env", "only", "by", "duplicates",
                                          "threads", "summary", "progress", "blacklist", "blacklist-db", "payout-orders",
                                          "amount", "policy", "period", "created", "payee-name", "account", "community"};
   with_value.insert(with_value.end(), kApplicantOptions.begin(), kApplicantOptions.end());
@@ -107,6 +110,7 @@ int cmd_batch(const Args& args, Io& io) {
   if (!parse_applicant_options(opt, "batch", io, &bo.eval, &bo.bind, &bo.read)) return 2;
   if (!bo.eval.as_of) bo.eval.as_of = today_cst();
   bo.inputs = opt.all("input");
+  bo.joins = opt.all("join");
   bo.out = opt.get("out");
   bo.format = opt.get("format");
   bo.key = opt.get("key");

@@ -305,3 +305,100 @@ def test_order_numbers_are_stable_across_forms_of_one_id(tmp_path):
     assert a[0]["payee_id"] == b[0]["payee_id"] == ident
     expected = hashlib.sha256(f"p\x1f2024-Q2\x1f{ident}".encode()).hexdigest()[:16]
     assert a[0]["order_no"] == "2024-Q2-" + expected
+
+
+JOIN_PACK = os.path.join(HERE, "certificates.pack.json")
+PEOPLE = ["11010519491231002X", "440106198004211553", "330106197001010019", "430102199403100487"]
+
+
+def join_batch(*args):
+    p = subprocess.run([CLI, "batch", JOIN_PACK, "--as-of", "2024-04-01", "--progress", "off", "--lang", "en", *args],
+                       capture_output=True)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def write_people(path, ids):
+    path.write_text("id_number,name,community\n" + "".join(f"{i},王芳,C0{n % 2}\n" for n, i in enumerate(ids)),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("related", ["csv", "sqlite"])
+def test_a_joined_table_becomes_each_records_list_and_every_join_case_is_counted(tmp_path, related):
+    import sqlite3
+    people = tmp_path / "people.csv"
+    # person 0 twice (the second time in its 15-digit form), person 3 has no certificate
+    write_people(people, [PEOPLE[0], PEOPLE[1], PEOPLE[2], PEOPLE[3], "110105491231002"])
+    certs = [
+        ("１１０１０５１９４９１２３１００２Ｘ", "tekun", "2023-01-01", ""),  # full-width: person 0
+        (PEOPLE[1], "dibao", "2023-05-01", "2023-12-31"),                 # ended before the season
+        (PEOPLE[1], "dibao_edge", "2024-02-01", ""),                      # … and a current one
+        (PEOPLE[2], "dibao", "2024-04-02", ""),                           # from after the first day
+        ("", "dibao", "2023-01-01", ""),                                  # no key
+        ("610104196209276908", "dibao", "2023-01-01", ""),                # no such record
+        ("610104196209276908", "tekun", "2023-01-01", ""),
+    ]
+    if related == "csv":
+        table = tmp_path / "civil.csv"
+        table.write_text("id_number,kind,from,to\n" + "".join(",".join(c) + "\n" for c in certs), encoding="utf-8")
+        spec = f"certificates={table}:id_number"
+    else:
+        db = tmp_path / "civil.sqlite"
+        con = sqlite3.connect(db)
+        con.execute('CREATE TABLE certificates (id_number TEXT, kind TEXT, "from" TEXT, "to" TEXT)')
+        con.executemany("INSERT INTO certificates VALUES (?, ?, ?, ?)", [tuple(x or None for x in c) for c in certs])
+        con.commit()
+        con.close()
+        spec = f"certificates={db}:certificates:id_number"
+    rc, _, err = join_batch("--input", str(people), "--join", spec, "--out", str(tmp_path / "out/"),
+                            "--payout-orders", str(tmp_path / "orders.csv"), "--amount", "amount", "--policy", "p",
+                            "--period", "2024-Q2")
+    assert rc == 0, err
+    results = read_csv(tmp_path / "out/results.csv")
+    assert [r["verdict"] for r in results] == ["eligible", "eligible", "ineligible", "ineligible", "eligible"]
+    assert [r["output.amount"] for r in results] == ["1500.00", "1000.00", "", "", "1500.00"]
+    assert results[0]["held_back"] and results[4]["held_back"]   # the same person twice, both held back
+    assert [r["payee_id"] for r in read_csv(tmp_path / "orders.csv")] == [PEOPLE[1]]
+    s = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
+    j = s["joins"][0]
+    assert (j["name"], j["key"], j["rows"], j["keys"]) == ("certificates", "id_number", 7, 4)
+    assert (j["missing_key"], j["unmatched_keys"], j["unmatched_rows"], j["matched_keys"]) == (1, 1, 2, 3)
+    assert "join certificates (" in err and "without a record" in err
+    assert "610104196209276908" not in err and "610104196209276908" not in (tmp_path / "out/summary.json").read_text()
+
+
+def test_sqlite_records_in_equal_results_plus_rejected(tmp_path):
+    import sqlite3
+    data, key = generate(tmp_path, rows=1500, bad=0, dups=3, formats="csv")
+    rows = read_csv(data / "residents.csv")
+    db = tmp_path / "people.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE residents (id_number TEXT, name TEXT, community TEXT, certificate TEXT, certificate_from TEXT)")
+    con.executemany("INSERT INTO residents VALUES (?, ?, ?, ?, ?)",
+                    [(r["id_number"], r["name"], r["community"], r["certificate"], r["certificate_from"] or None)
+                     for r in rows])
+    con.commit()
+    con.close()
+    rc, _, err = batch("--input", f"{db}:residents", "--out", str(tmp_path / "s/"))
+    batch("--input", str(data / "residents.csv"), "--out", str(tmp_path / "c/"))
+    got, want = read_csv(tmp_path / "s/results.csv"), read_csv(tmp_path / "c/results.csv")
+    s = json.loads((tmp_path / "s/summary.json").read_text(encoding="utf-8"))
+    assert s["rows"] == len(rows) == s["results"] + s["rejected"]
+    # (an SQLite row's line is its row number: the held-back reasons name other lines than the CSV's)
+    assert [(r["key"], r["verdict"], r["output.amount"], bool(r["held_back"])) for r in got] == \
+           [(r["key"], r["verdict"], r["output.amount"], bool(r["held_back"])) for r in want]
+    assert sum(1 for r in got if r["held_back"]) > 0
+
+
+def test_joins_on_json_records_need_a_flat_group(tmp_path):
+    people = tmp_path / "people.jsonl"
+    people.write_text(json.dumps({"id_number": PEOPLE[1], "name": "王芳", "community": "C01"}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    table = tmp_path / "civil.csv"
+    table.write_text(f"id_number,kind,from,to\n{PEOPLE[1]},dibao,2023-01-01,\n", encoding="utf-8")
+    rc, _, err = join_batch("--input", str(people), "--join", f"certificates={table}:id_number", "--out",
+                            str(tmp_path / "a/"))
+    assert rc == 2 and "need --group" in err
+    rc, _, err = join_batch("--input", str(people), "--join", f"certificates={table}:id_number", "--out",
+                            str(tmp_path / "b/"), "--group", "resident")
+    assert rc == 0, err
+    assert [r["verdict"] for r in read_csv(tmp_path / "b/results.csv")] == ["eligible"]

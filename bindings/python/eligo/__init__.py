@@ -436,10 +436,11 @@ def batch(pack, inputs, out, *, as_of=None, lang: str = "zh-CN", mode: Optional[
           format: Optional[str] = None, summary: Optional[str] = None,  # noqa: A002 - the CLI's --format
           payout_orders: Optional[str] = None, amount: Optional[str] = None, policy: Optional[str] = None,
           period: Optional[str] = None, created=None, payee_name: Optional[str] = None, account: Optional[str] = None,
-          community: Optional[str] = None, progress: Optional[Callable[[dict], None]] = None) -> dict:
+          community: Optional[str] = None, joins: Iterable[str] = (),
+          progress: Optional[Callable[[dict], None]] = None) -> dict:
     """`eligo batch` from Python, on the same engine (docs/batch.md): record files in (CSV, JSON Lines, JSON,
     xlsx), results, rejected rows, the summary and payout orders out; the options are the command's, spelt
-    with underscores. `pack` is a Pack, a PackSet (the version in force on as_of) or a path. Returns the
+    with underscores (joins=["medical_insurance.stays=stays.csv:id_number"] for --join). `pack` is a Pack, a PackSet (the version in force on as_of) or a path. Returns the
     summary (summary.json's content: counts, sums as exact strings, duplicates, files written). ValueError
     for bad options; OSError when an input or output is unusable — nothing is written then.
 
@@ -465,7 +466,8 @@ def batch(pack, inputs, out, *, as_of=None, lang: str = "zh-CN", mode: Optional[
     extra = {k: str(v) for k, v in extra.items() if v is not None and v != ""}
     options = _options(as_of=as_of, lang=lang, mode=mode, clear_pii=clear_pii, blacklist=blacklist, group=group,
                        unknown_fields=unknown_fields)
-    text = _eligo.batch(pack._native, [str(i) for i in inputs], str(out), options, extra, progress)
+    text = _eligo.batch(pack._native, [str(i) for i in inputs], str(out), options, extra, [str(j) for j in joins],
+                        progress)
     return _json.loads(text)
 
 

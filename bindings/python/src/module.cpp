@@ -539,9 +539,10 @@ PYBIND11_MODULE(_eligo, m) {
   // for an unusable input or output (nothing is written then).
   m.def("batch",
         [](const eligo::Pack& pack, const std::vector<std::string>& inputs, const std::string& out, const Options& o,
-           const std::map<std::string, std::string>& x, py::object progress) {
+           const std::map<std::string, std::string>& x, const std::vector<std::string>& joins, py::object progress) {
           eligo::batch::Options b;
           b.inputs = inputs;
+          b.joins = joins;
           b.out = out;
           b.eval = to_eval_options(o);
           if (!b.eval.as_of) b.eval.as_of = eligo::today_cst();
