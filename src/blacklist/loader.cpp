@@ -1,17 +1,12 @@
-// Reading CSV and JSON Lines files into a Builder: columns by the Mapping, bad rows reported (row number,
-// field, why, the ID masked) and skipped, the rest added.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+// Reading CSV and JSON Lines files into a Builder, through the one record reader: columns by the Mapping,
+// bad rows reported (row number, field, why, the ID masked) and skipped, the rest added.
 #include <algorithm>
-#include <deque>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "blacklist/key.hpp"
 #include "eligo/blacklist.hpp"
+#include "eligo/records.hpp"
 
 namespace eligo::blacklist {
 namespace {
@@ -182,214 +177,96 @@ class RowReader {
 
 constexpr std::size_t kProgressEvery = 1 << 16;
 
-// ─── CSV ────────────────────────────────────────────────────────────────────────────────────────────────
-
-// Reads one record starting at *pos into `cells`; quoted cells with doubled quotes are unescaped into
-// `arena`. Advances *pos and *line past the record. false for an unterminated quote.
-// The arena is a deque: `cells` hold views into its strings, which must not move when it grows (a vector
-// moves its strings, and a short string's characters live inside the string object).
-bool csv_record(std::string_view text, std::size_t* pos, std::size_t* line, std::vector<std::string_view>& cells,
-                std::deque<std::string>& arena) {
-  cells.clear();
-  std::size_t arena_used = 0;
-  std::size_t i = *pos;
-  for (;;) {
-    if (i < text.size() && text[i] == '"') {
-      const std::size_t start = ++i;
-      bool escaped = false;
-      for (;;) {
-        const std::size_t q = text.find('"', i);
-        if (q == std::string_view::npos) {
-          *pos = text.size();
-          return false;
-        }
-        *line += static_cast<std::size_t>(std::count(text.begin() + i, text.begin() + q, '\n'));
-        if (q + 1 < text.size() && text[q + 1] == '"') {
-          escaped = true;
-          i = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-      std::string_view raw = text.substr(start, i - 1 - start);
-      if (escaped) {
-        if (arena.size() <= arena_used) arena.emplace_back();
-        std::string& s = arena[arena_used++];
-        s.clear();
-        for (std::size_t k = 0; k < raw.size(); ++k) {
-          s += raw[k];
-          if (raw[k] == '"') ++k;
-        }
-        raw = s;
-      }
-      // Text after the closing quote up to the separator is kept (lenient, as spreadsheets write it).
-      const std::size_t end = text.find_first_of(",\r\n", i);
-      if (end != std::string_view::npos && end > i) {
-        std::string joined(raw);  // raw may view another arena string
-        joined.append(text.substr(i, end - i));
-        if (arena.size() <= arena_used) arena.emplace_back();
-        std::string& s = arena[arena_used++];
-        s = std::move(joined);
-        raw = s;
-        i = end;
-      } else if (end == std::string_view::npos) {
-        i = text.size();
-      }
-      cells.push_back(raw);
-    } else {
-      const std::size_t end = std::min(text.find_first_of(",\r\n", i), text.size());
-      cells.push_back(text.substr(i, end - i));
-      i = end;
-    }
-    if (i < text.size() && text[i] == ',') {
-      ++i;
-      continue;
-    }
-    break;
-  }
-  if (i < text.size() && text[i] == '\r') ++i;
-  if (i < text.size() && text[i] == '\n') ++i;
-  ++*line;
-  *pos = i;
-  return true;
-}
-
-void load_csv(std::string_view text, const Mapping& m, Builder& into, const LoadOptions& options, LoadReport& report) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::size_t pos = 0, line = 1;
-  std::vector<std::string_view> cells;
-  std::deque<std::string> arena;
-  // Header (blank lines before it are skipped).
-  while (pos < text.size() && (text[pos] == '\n' || text[pos] == '\r')) {
-    line += text[pos] == '\n';
-    ++pos;
-  }
-  if (pos >= text.size()) {
-    report.error = "the file is empty (a CSV file needs a header line)";
-    return;
-  }
-  if (!csv_record(text, &pos, &line, cells, arena)) {
-    report.error = "the header line has an unterminated quote";
-    return;
-  }
-  const std::vector<std::string> header(cells.begin(), cells.end());
-  int index[kSlots];
-  for (int s = 0; s < kSlots; ++s) {
-    index[s] = -1;
-    const std::string& name = column(m, s);
-    for (std::size_t c = 0; c < header.size() && !name.empty(); ++c)
-      if (trim(header[c]) == name) {
-        index[s] = static_cast<int>(c);
-        break;
-      }
-  }
-  auto missing = [&](int s) { return index[s] < 0 && m.defaults.count(kSlotNames[s]) == 0; };
-  if (index[kIdNumber] < 0 && index[kKeyHash] < 0) {
-    report.error = "no column '" + m.id_number + "' (id_number) or '" + m.key_hash +
-                   "' (key_hash) in the header: name the subject's column in the mapping";
-    return;
-  }
-  for (int s : {kScopes, kSource, kListedOn})
-    if (missing(s)) {
-      report.error = "no column '" + column(m, s) + "' (" + kSlotNames[s] + ") in the header and no default for it";
-      return;
-    }
-  if (missing(kReasonCode) && missing(kReasonText)) {
-    report.error = "no column '" + m.reason_code + "' (reason_code) or '" + m.reason_text + "' (reason_text) in the header";
-    return;
-  }
-
+// Every row comes from the one record reader (include/eligo/records.hpp): the same CSV and JSON Lines rules as
+// every other file eligo reads — BOM, quoting, a duplicated column refused, invalid UTF-8 a bad row.
+void load_rows(records::RecordReader& in, const Mapping& m, Builder& into, const LoadOptions& options,
+               LoadReport& report) {
   RowReader reader(m, into, options, report);
   Row row;
   std::size_t since_progress = 0;
-  while (pos < text.size()) {
-    const std::size_t row_line = line;
-    if (text[pos] == '\n' || text[pos] == '\r') {  // blank line
-      if (text[pos] == '\n') ++line;
-      ++pos;
-      continue;
-    }
-    if (!csv_record(text, &pos, &line, cells, arena)) {
-      ++report.rows;
-      reader.reject(row_line, Field::row, "a quoted field is not closed before the end of the file");
-      break;
-    }
-    if (cells.size() != header.size()) {
-      ++report.rows;
-      reader.reject(row_line, Field::row,
-                    "has " + std::to_string(cells.size()) + " fields, the header " + std::to_string(header.size()));
-      continue;
-    }
-    for (int s = 0; s < kSlots; ++s) row.cell[s] = index[s] >= 0 ? cells[static_cast<std::size_t>(index[s])] : std::string_view();
-    reader.add(row_line, row);
+  const auto progress = [&] {
     if (options.progress && ++since_progress == kProgressEvery) {
       since_progress = 0;
-      options.progress(pos, text.size());
+      options.progress(in.bytes_read(), in.size());
+    }
+  };
+  const Field fields[kSlots] = {Field::key, Field::key, Field::scopes, Field::reason_code, Field::reason_text,
+                                Field::source, Field::listed_on, Field::from, Field::until};
+  int index[kSlots];
+  if (in.tabular()) {
+    for (int s = 0; s < kSlots; ++s) index[s] = column(m, s).empty() ? -1 : in.column(column(m, s));
+    auto missing = [&](int s) { return index[s] < 0 && m.defaults.count(kSlotNames[s]) == 0; };
+    if (index[kIdNumber] < 0 && index[kKeyHash] < 0) {
+      report.error = "no column '" + m.id_number + "' (id_number) or '" + m.key_hash +
+                     "' (key_hash) in the header: name the subject's column in the mapping";
+      return;
+    }
+    for (int s : {kScopes, kSource, kListedOn})
+      if (missing(s)) {
+        report.error = "no column '" + column(m, s) + "' (" + kSlotNames[s] + ") in the header and no default for it";
+        return;
+      }
+    if (missing(kReasonCode) && missing(kReasonText)) {
+      report.error = "no column '" + m.reason_code + "' (reason_code) or '" + m.reason_text + "' (reason_text) in the header";
+      return;
     }
   }
-}
-
-// ─── JSON Lines ─────────────────────────────────────────────────────────────────────────────────────────
-
-void load_jsonl(std::string_view text, const Mapping& m, Builder& into, const LoadOptions& options, LoadReport& report) {
-  RowReader reader(m, into, options, report);
-  std::size_t pos = 0, line = 0, since_progress = 0;
-  Row row;
-  std::string numbers[kSlots];
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view l = trim(text.substr(pos, end - pos));
-    pos = end + 1;
-    ++line;
-    if (line == 1 && l.substr(0, 3) == "\xEF\xBB\xBF") l = trim(l.substr(3));
-    if (l.empty()) continue;
-    const nlohmann::json j = nlohmann::json::parse(l.begin(), l.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
+  std::vector<std::string> names;
+  for (int s = 0; s < kSlots; ++s) names.push_back(column(m, s));
+  records::JsonCells json;
+  std::string problem;
+  for (;;) {
+    const records::Next next = in.next();
+    if (next == records::Next::end) break;
+    if (next == records::Next::error) {
+      report.error = in.error();
+      return;
+    }
+    const std::size_t line = static_cast<std::size_t>(in.line());
+    if (next == records::Next::bad_row) {
       ++report.rows;
-      reader.reject(line, Field::row, j.is_discarded() ? "not valid JSON" : "not a JSON object");
+      reader.reject(line, Field::row, in.problem());
       continue;
     }
     row = Row();
+    if (in.tabular()) {
+      for (int s = 0; s < kSlots; ++s)
+        row.cell[s] = index[s] >= 0 ? in.cells()[static_cast<std::size_t>(index[s])] : std::string_view();
+      reader.add(line, row);
+      progress();
+      continue;
+    }
+    // JSON Lines: the mapped keys of one object; scopes may be an array of strings.
+    if (!records::json_object_cells(in.json(), names, &json, &problem)) {
+      ++report.rows;
+      reader.reject(line, Field::row, problem);
+      continue;
+    }
     bool bad = false;
     for (int s = 0; s < kSlots && !bad; ++s) {
-      const std::string& name = column(m, s);
-      const auto it = name.empty() ? j.end() : j.find(name);
-      if (it == j.end() || it->is_null()) continue;
-      if (it->is_string()) {
-        row.cell[s] = it->get_ref<const std::string&>();
-      } else if (it->is_number_integer() || it->is_number_unsigned()) {
-        numbers[s] = it->dump();  // an ID number written as a JSON number
-        row.cell[s] = numbers[s];
-      } else if (s == kScopes && it->is_array()) {
-        row.scope_array = true;
-        for (const auto& item : *it) {
-          if (!item.is_string()) {
-            bad = true;
-            break;
-          }
-          row.scope_list.push_back(item.get<std::string>());
-        }
-        if (bad) {
-          ++report.rows;
-          reader.reject(line, Field::scopes, "the array holds something other than strings");
-        }
-      } else {
-        bad = true;
-        ++report.rows;
-        const Field f[kSlots] = {Field::key, Field::key, Field::scopes, Field::reason_code, Field::reason_text,
-                                 Field::source, Field::listed_on, Field::from, Field::until};
-        reader.reject(line, f[s], std::string("expected a string, found ") + it->type_name());
+      if (names[s].empty()) continue;
+      const records::CellKind kind = json.kind[static_cast<std::size_t>(s)];
+      const std::string& text = json.text[static_cast<std::size_t>(s)];
+      if (kind == records::CellKind::absent || kind == records::CellKind::null) continue;
+      if (kind != records::CellKind::nested) {
+        row.cell[s] = text;
+        continue;
       }
+      const nlohmann::json list = nlohmann::json::parse(text, nullptr, false);
+      if (s == kScopes && list.is_array() &&
+          std::all_of(list.begin(), list.end(), [](const nlohmann::json& v) { return v.is_string(); })) {
+        for (const auto& item : list) row.scope_list.push_back(item.get<std::string>());
+        row.scope_array = !row.scope_list.empty();  // [] → the default, if any
+        continue;
+      }
+      bad = true;
+      ++report.rows;
+      reader.reject(line, fields[s], s == kScopes && list.is_array() ? "the array holds something other than strings"
+                                                                       : "expected a string, found an array or object");
     }
     if (bad) continue;
-    if (row.scope_array && row.scope_list.empty()) row.scope_array = false;  // [] → the default, if any
     reader.add(line, row);
-    if (options.progress && ++since_progress == kProgressEvery) {
-      since_progress = 0;
-      options.progress(pos, text.size());
-    }
+    progress();
   }
 }
 
@@ -398,51 +275,37 @@ bool ends_with(const std::string& s, const char* suffix) {
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
+records::ReadOptions read_options(const std::string& name, const LoadOptions& options) {
+  Format format = options.format;
+  if (format == Format::detect) {
+    if (options.mapping.format == "csv") format = Format::csv;
+    else if (options.mapping.format == "jsonl") format = Format::jsonl;
+    else format = ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson") ? Format::jsonl : Format::csv;
+  }
+  records::ReadOptions ro;
+  ro.format = format == Format::csv ? records::Format::csv : records::Format::jsonl;
+  return ro;
+}
+
 }  // namespace
 
 LoadReport load_text(std::string_view text, const std::string& name, Builder& into, const LoadOptions& options) {
   LoadReport report;
   into.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
-  Format format = options.format;
-  if (format == Format::detect) {
-    if (options.mapping.format == "csv") {
-      format = Format::csv;
-    } else if (options.mapping.format == "jsonl") {
-      format = Format::jsonl;
-    } else {
-      format = ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson") ? Format::jsonl : Format::csv;
-    }
-  }
-  if (format == Format::csv) {
-    load_csv(text, options.mapping, into, options, report);
-  } else {
-    load_jsonl(text, options.mapping, into, options, report);
-  }
+  records::RecordReader in;
+  if (!in.open_text(std::string(text), name, read_options(name, options), &report.error)) return report;
+  load_rows(in, options.mapping, into, options, report);
   if (options.progress && report.ok()) options.progress(text.size(), text.size());
   return report;
 }
 
 LoadReport load_file(const std::string& path, Builder& into, const LoadOptions& options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    if (fd >= 0) ::close(fd);
-    LoadReport report;
-    report.error = path + ": cannot open the file (" + std::strerror(errno) + ")";
-    if (fd >= 0) report.error = path + ": not a regular file";
-    return report;
-  }
-  const std::size_t size = static_cast<std::size_t>(st.st_size);
-  void* data = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
-  ::close(fd);
-  if (size && data == MAP_FAILED) {
-    LoadReport report;
-    report.error = path + ": cannot read the file";
-    return report;
-  }
-  if (size) ::madvise(data, size, MADV_SEQUENTIAL);
-  LoadReport report = load_text(std::string_view(static_cast<const char*>(data), size), path, into, options);
-  if (size) ::munmap(data, size);
+  LoadReport report;
+  records::RecordReader in;
+  if (!in.open(path, read_options(path, options), &report.error)) return report;
+  if (in.size()) into.reserve(static_cast<std::size_t>(in.size() / 64));  // a row is about 60–100 bytes
+  load_rows(in, options.mapping, into, options, report);
+  if (options.progress && report.ok()) options.progress(in.size(), in.size());
   return report;
 }
 

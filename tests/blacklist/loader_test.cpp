@@ -75,7 +75,7 @@ TEST_CASE("bad rows are reported with their row, field and reason, IDs masked, a
   CHECK(got == std::vector<std::string>{
                    "row 3, id_number: check character is 1, expected X (110105********0021)",
                    "row 4, listed_on: '2024-13-05' is not a date (YYYY-MM-DD)",
-                   "row 5, row: has 5 fields, the header 6",
+                   "row 5, row: has 5 fields, the header has 6",
                    "row 6, id_number: empty",
                    "row 7, scopes: no scope",
                    "row 8, source: empty",
@@ -131,7 +131,18 @@ TEST_CASE("a file without the subject's column is refused as a whole", "[blackli
   CHECK(l.report.rows == 0);
   CHECK(load("id_number,scopes,source,reason_code\n", "x.csv").report.error ==
         "no column 'listed_on' (listed_on) in the header and no default for it");
-  CHECK(load("", "x.csv").report.error == "the file is empty (a CSV file needs a header line)");
+  CHECK(load("", "x.csv").report.error == "x.csv: the file is empty (a CSV file needs a header row)");
+}
+
+TEST_CASE("a duplicated column is refused as a whole, not read from one of the two", "[blacklist]") {
+  // Two id_number columns: which one is the subject? Neither is guessed (issue 10).
+  const Loaded l = load("id_number,scopes,source,listed_on,reason_code,id_number\n"
+                        "11010519491231002X,points,法院,2024-01-05,SX01,610104196209276908\n", "dup.csv");
+  CHECK(l.report.error.find("dup.csv") == 0);
+  CHECK(l.report.error.find("id_number") != std::string::npos);
+  CHECK(l.report.error.find("twice") != std::string::npos);
+  CHECK(l.report.rows == 0);
+  CHECK(l.report.accepted == 0);
 }
 
 TEST_CASE("JSON Lines rows load, scopes as an array or a string, IDs as numbers", "[blacklist]") {
@@ -150,7 +161,7 @@ TEST_CASE("JSON Lines rows load, scopes as an array or a string, IDs as numbers"
   std::vector<std::string> got;
   for (const auto& e : l.report.errors) got.push_back(format(e));
   CHECK(got == std::vector<std::string>{"row 4, scopes: the array holds something other than strings",
-                                        "row 5, row: not a JSON object", "row 7, row: not valid JSON"});
+                                        "row 5, row: not a JSON object", "row 7, row: not valid JSON at column 2: expected a member name in double quotes"});
   CHECK(l.list->listed("610104620927690", "points", day("2024-06-01")));
   CHECK(l.list->check(kId, "*", day("2024-06-01")).size() == 2);
 }
