@@ -55,7 +55,7 @@
 
   var state = {
     lang: "zh", mode: "offline", key: "", reports: [], report: null, view: null, scope: "", decisions: null,
-    pack: "", charts: {}
+    pack: "", charts: {}, refresh: 30, timer: null, pinned: false
   };
   window.eligoDashboard = state;  // read by tests: state.charts[name].getOption()
 
@@ -365,13 +365,31 @@
     });
   }
 
+  function fillReports(list) {
+    state.reports = list.reports;
+    var sel = $("report-select");
+    sel.textContent = "";
+    list.reports.forEach(function (r) { sel.appendChild(el("option", { value: r.id }, r.id + " (" + r.source + ")")); });
+    if (state.report) sel.value = state.report.id;
+    list.problems.forEach(function (p) { showNote(p.message); });
+  }
+
+  // Every state.refresh seconds (?refresh=N, default 30; 0 = never): new reports and new decisions. The
+  // newest report is followed unless a report was picked by hand.
+  function refresh() {
+    return api("/v1/dashboard/reports").then(function (list) {
+      fillReports(list);
+      var newest = list.reports.length ? list.reports[0].id : null;
+      if (newest && !state.pinned && (!state.report || state.report.id !== newest)) return loadReport(newest);
+    }).then(function () { return api("/v1/dashboard/decisions"); }).then(function (d) {
+      state.decisions = d;
+      renderDecisions();
+    }).catch(fail);
+  }
+
   function loadServed() {
     return api("/v1/dashboard/reports").then(function (list) {
-      state.reports = list.reports;
-      var sel = $("report-select");
-      sel.textContent = "";
-      list.reports.forEach(function (r) { sel.appendChild(el("option", { value: r.id }, r.id + " (" + r.source + ")")); });
-      list.problems.forEach(function (p) { showNote(p.message); });
+      fillReports(list);
       var payouts = list.reports.length
         ? loadReport(list.reports[0].id)
         : Promise.resolve(showNote(t("no_reports")));
@@ -379,6 +397,7 @@
         state.decisions = d;
         renderDecisions();
         document.body.setAttribute("data-rendered", "true");
+        if (state.refresh > 0 && !state.timer) state.timer = setInterval(refresh, state.refresh * 1000);
       });
     });
   }
@@ -416,7 +435,10 @@
     $("filter-community").addEventListener("change", renderAnomalies);
     $("filter-class").addEventListener("change", renderAnomalies);
     $("pack-select").addEventListener("change", function (e) { state.pack = e.target.value; renderDecisions(); });
-    $("report-select").addEventListener("change", function (e) { loadReport(e.target.value).catch(fail); });
+    $("report-select").addEventListener("change", function (e) {
+      state.pinned = true;
+      loadReport(e.target.value).catch(fail);
+    });
     $("workbook-link").addEventListener("click", function (e) {
       // The key travels in a header, never in a URL: fetch the workbook, then hand it over as a download.
       e.preventDefault();
@@ -432,6 +454,8 @@
       }).catch(fail);
     });
     if (/[?&]lang=en\b/.test(location.search)) state.lang = "en";
+    var every = /[?&]refresh=([0-9]+)/.exec(location.search);
+    state.refresh = every ? Number(every[1]) : 30;
     var inline = $("eligo-payouts");
     if (inline) {
       state.mode = "offline";

@@ -302,3 +302,26 @@ def test_a_restarted_server_counts_the_decisions_of_its_decision_log(tmp_path):
         assert second.json("/v1/dashboard/decisions", key=None)["packs"][0]["total"] == len(lines) + 1
     finally:
         second.stop()
+
+
+def test_the_page_follows_new_reports_and_decisions_as_they_come(served, browser):
+    server, reports, e, decisions, payouts = served
+    from selenium.webdriver.support.ui import WebDriverWait
+    assert browser.open("http://127.0.0.1:%d/dashboard?refresh=1#key=%s" % (server.port, KEYS["dash"][0])) == "true"
+    key = ("cn.minsheng.major-illness", "1")
+    browser.js("var s = document.getElementById('pack-select'); s.value = arguments[0];"
+               "s.dispatchEvent(new Event('change'))", key[0] + "@" + key[1])
+    before = int(browser.text('#decision-headline [data-figure="decisions"] .value'))
+    line = next(l for l in (APPLICANTS / PACKS[key[0]]).read_text(encoding="utf-8").splitlines() if l.strip())
+    assert server.request("POST", "/v1/packs/%s/evaluate?as_of=2024-05-01" % key[0], line, key="eval")[0] == 200
+    WebDriverWait(browser.driver, 15).until(
+        lambda d: browser.text('#decision-headline [data-figure="decisions"] .value') == str(before + 1))
+    r = payouts.reconcile(reports / "2024-05-latest")
+    assert r.returncode == 0, r.stderr
+    try:
+        WebDriverWait(browser.driver, 15).until(lambda d: browser.js("return document.getElementById('report-select').value") == "2024-05-latest")
+        WebDriverWait(browser.driver, 15).until(
+            lambda d: browser.text('#headline [data-figure="orders"] .value') == str(e["count"]))
+    finally:
+        subprocess.run(["rm", "-rf", str(reports / "2024-05-latest")], check=True)
+    browser.assert_stayed_local()
