@@ -19,9 +19,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: eligo eval PACK --input FILE [options]\n"
     "  PACK               a .pack.json file or a folder of versions of one pack (as_of chooses)\n"
-    "  --input FILE       applicants: JSON Lines (one per line), a JSON array or object, CSV or xlsx; - for stdin\n"
+    "  --input FILE       applicants: JSON Lines (one per line), a JSON array or object, CSV, xlsx, or an SQLite\n"
+    "                     table as DB.sqlite:TABLE; - for stdin\n"
     "                     (docs/data-in.md)\n"
-    "  --input-format F   jsonl, json, csv or xlsx (default: by the file's extension; stdin is JSON Lines)\n"
+    "  --input-format F   jsonl, json, csv, xlsx or sqlite (default: by the file's extension; stdin is JSON Lines)\n"
     "  --encoding E       utf-8 (default) or gb18030 / gbk\n"
     "  --sheet NAME       xlsx: the sheet (default the first)\n"
     "  --group NAME       each row is a flat record of this input group (CSV rows default to the pack's record)\n"

@@ -115,7 +115,7 @@ bool parse_applicant_options(const Options& opt, const char* command, Io& io, Ev
   if (opt.has("input-format")) {
     const auto f = records::parse_format(opt.get("input-format"));
     if (!f) {
-      io.err << cmd << "--input-format is jsonl, json, csv or xlsx\n";
+      io.err << cmd << "--input-format is jsonl, json, csv, xlsx or sqlite\n";
       return false;
     }
     ro->format = *f;
