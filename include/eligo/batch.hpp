@@ -20,7 +20,7 @@
 //     rejected row with its file, line, field and reason; every other row is a result.
 //   - Streamed: rows go through in chunks on `threads` workers and are written in input order; memory is
 //     flat in the number of rows except for duplicate detection (24 bytes per result row; off with
-//     Duplicates::off) and the payout order spool (8 bytes per eligible row).
+//     Duplicates::off) and the payout order spool (about 24 bytes per order).
 //   - Output files appear atomically (temporary name, then rename) and only when the whole run succeeded.
 //   - The key column (the person's ID) is masked (110105********002X) unless clear_pii, or replaced by
 //     identity::keyed_id_hash when id_hash_key is set; reasons and errors are masked likewise.

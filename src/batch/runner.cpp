@@ -279,7 +279,9 @@ void process(const Context& cx, Chunk& ch, Input& in, Decision& d, std::vector<s
     }
     if (opt.only && d.verdict != *opt.only) continue;
     ++ch.tally.written;
-    ch.written_keys.push_back(d.verdict == Verdict::eligible ? key : 0);
+    // One entry per written row while duplicates are looked for; none otherwise (memory flat in rows).
+    if (!cx.key_path.empty() && opt.duplicates != Duplicates::off)
+      ch.written_keys.push_back(d.verdict == Verdict::eligible ? key : 0);
     ResultLine rl;
     rl.line = r.line;
     rl.key = key_display(cx, id.empty() ? id : detail::canonical_id(id));
@@ -754,7 +756,7 @@ bool run(const Pack& pack, const Options& options, Summary* summary, std::string
   // Results and rejected rows: final form.
   if (!results_file.close(error) || !rejected_file.close(error)) return false;
   // Which written lines are held back: with `first`, the first written line of each key stays.
-  std::vector<std::string> held_reason(written_keys.size());
+  std::unordered_map<std::uint64_t, std::string> held_reason;  // written row → reason, for held-back rows only
   bool any_held = false;
   {
     std::unordered_set<std::uint64_t> kept;

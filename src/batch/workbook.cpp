@@ -48,7 +48,7 @@ bool copy_rows(const std::string& csv, SheetWriter& sheet, const std::vector<std
 }  // namespace
 
 bool write_workbook(const OutputPlan& plan, const std::string& results_csv, const std::string& rejected_csv,
-                    const std::vector<std::string>& held_reason, const Summary& s, const std::string& lang,
+                    const std::unordered_map<std::uint64_t, std::string>& held_reason, const Summary& s, const std::string& lang,
                     bool with_file, std::string* error) {
   (void)with_file;
   XlsxBook book;
@@ -56,7 +56,8 @@ bool write_workbook(const OutputPlan& plan, const std::string& results_csv, cons
   {
     SheetWriter sheet(book, "results 结果");
     const auto held = [&](std::uint64_t n, std::vector<std::string>* cells) {
-      if (n < held_reason.size() && !held_reason[n].empty() && !cells->empty()) cells->back() = held_reason[n];
+      const auto it = held_reason.find(n);
+      if (it != held_reason.end() && !cells->empty()) cells->back() = it->second;
     };
     if (!copy_rows(results_csv, sheet, s.numeric_outputs, held, error)) return false;
   }

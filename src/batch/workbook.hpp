@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "batch/writers.hpp"
@@ -10,7 +11,7 @@
 namespace eligo::batch {
 
 bool write_workbook(const OutputPlan& plan, const std::string& results_csv, const std::string& rejected_csv,
-                    const std::vector<std::string>& held_reason, const Summary& summary, const std::string& lang,
+                    const std::unordered_map<std::uint64_t, std::string>& held_reason, const Summary& summary, const std::string& lang,
                     bool with_file, std::string* error);
 
 }  // namespace eligo::batch

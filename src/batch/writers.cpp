@@ -275,7 +275,7 @@ void csv_line(std::string* out, const std::vector<std::string>& cells) {
 }
 
 bool finish_outputs(const OutputPlan& plan, AtomicFile& results, AtomicFile& rejected,
-                    const std::vector<std::string>& held_reason, bool any_held, AtomicFile& orders,
+                    const std::unordered_map<std::uint64_t, std::string>& held_reason, bool any_held, AtomicFile& orders,
                     const std::vector<bool>& order_held, Summary& s, bool with_file, const std::string& lang,
                     std::string* error) {
   // Everything is first finished under temporary names; the renames come last, together.
@@ -284,12 +284,13 @@ bool finish_outputs(const OutputPlan& plan, AtomicFile& results, AtomicFile& rej
   const bool csv = plan.row_format == OutputFormat::csv;
   const auto edit_results = [&](std::uint64_t n, std::string* line) {
     const std::uint64_t row = csv ? n - 1 : n;  // the CSV header is line 0
-    if ((csv && n == 0) || row >= held_reason.size() || held_reason[row].empty()) return true;
+    const auto it = csv && n == 0 ? held_reason.end() : held_reason.find(row);
+    if (it == held_reason.end()) return true;
     if (csv) {
-      csv_cell_one_line(line, held_reason[row]);
+      csv_cell_one_line(line, it->second);
     } else {
       line->resize(line->size() - 5);  // null}
-      append_json_string(line, held_reason[row]);
+      append_json_string(line, it->second);
       line->push_back('}');
     }
     return true;

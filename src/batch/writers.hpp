@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -70,7 +71,7 @@ void csv_line(std::string* out, const std::vector<std::string>& cells);
 // Renames the finished files into place (after filling in held-back reasons and dropping held-back orders),
 // writes the summary files and the workbook; fills summary.files.
 bool finish_outputs(const OutputPlan& plan, payout::detail::AtomicFile& results, payout::detail::AtomicFile& rejected,
-                    const std::vector<std::string>& held_reason, bool any_held, payout::detail::AtomicFile& orders,
+                    const std::unordered_map<std::uint64_t, std::string>& held_reason, bool any_held, payout::detail::AtomicFile& orders,
                     const std::vector<bool>& order_held, Summary& summary, bool with_file, const std::string& lang,
                     std::string* error);
 
