@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/ascii.hpp"
 #include "eligo/identity.hpp"
 #include "load/reporter.hpp"
 #include "records/json_cursor.hpp"
@@ -23,16 +24,8 @@ using records::detail::JsonCursor;
 
 // ---- text coercions --------------------------------------------------------------------------------------
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
+using ::eligo::detail::ascii_iequals;
+inline bool iequals(std::string_view a, std::string_view b) { return ascii_iequals(a, b); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include "core/ascii.hpp"
 #include "eligo/records.hpp"
 #include "records/json_cursor.hpp"
 #include "records/sqlite_reader.hpp"
@@ -32,15 +33,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != suffix[i]) return false;
-  }
-  return true;
-}
+bool ends_with(std::string_view s, std::string_view suffix) { return ::eligo::detail::ascii_iends_with(s, suffix); }
 
 std::string column_letter(std::size_t index) {  // 0 → A, 26 → AA: how spreadsheets name columns
   std::string s;

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ascii.hpp"
 #include "eligo/records.hpp"
 
 namespace eligo::records {
@@ -30,29 +31,12 @@ struct SqliteReader::State {
 
 namespace {
 
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != suffix[i]) return false;
-  }
-  return true;
-}
+using ::eligo::detail::ascii_iends_with;
+using ::eligo::detail::ascii_iequals;  // SQLite compares names ASCII-case-insensitively
 
 bool database_name(std::string_view s) {
-  return ends_with_ci(s, ".sqlite") || ends_with_ci(s, ".sqlite3") || ends_with_ci(s, ".db") || ends_with_ci(s, ".db3");
-}
-
-bool equal_ci(std::string_view a, std::string_view b) {  // SQLite compares names ASCII-case-insensitively
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
+  return ascii_iends_with(s, ".sqlite") || ascii_iends_with(s, ".sqlite3") || ascii_iends_with(s, ".db") ||
+         ascii_iends_with(s, ".db3");
 }
 
 std::string quoted_identifier(std::string_view name) {
@@ -142,7 +126,7 @@ bool SqliteReader::open(const std::string& path, const std::string& table, std::
     found = &tables[0];
   } else {
     for (const auto& t : tables)
-      if (equal_ci(t.first, table)) found = &t;
+      if (ascii_iequals(t.first, table)) found = &t;
     if (!found) {
       *error = path + ": no table or view named '" + table + "'" +
                (tables.empty() ? std::string("; the database holds no table") : "; the database holds " + names);
