@@ -178,13 +178,17 @@ class Browser:
     def js(self, script, *args):
         return self.driver.execute_script(script, *args)
 
+    # Read in one script call: the served page re-renders on its refresh timer, and an element found in one
+    # WebDriver call may be replaced before the next one reads it.
     def text(self, selector):
-        from selenium.webdriver.common.by import By
-        return self.driver.find_element(By.CSS_SELECTOR, selector).text
+        value = self.driver.execute_script(
+            "var e = document.querySelector(arguments[0]); return e ? e.innerText : null", selector)
+        assert value is not None, "no element " + selector
+        return value
 
     def texts(self, selector):
-        from selenium.webdriver.common.by import By
-        return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, selector)]
+        return self.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)", selector)
 
     def close(self):
         self.driver.quit()
