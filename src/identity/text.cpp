@@ -85,11 +85,23 @@ std::string sanitize(std::string_view s) {
 
 }  // namespace
 
+// ICU's NFKC normaliser, created once. ICU makes its singleton thread-safe with its own atomics, which a
+// ThreadSanitizer build cannot see (libicu is not instrumented): two batch workers creating it at once were
+// reported as a race. A C++ function-local static orders every later use after the one creation.
+static const icu::Normalizer2* nfkc_normalizer() {
+  static const icu::Normalizer2* const instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
+    return U_FAILURE(status) ? nullptr : n;
+  }();
+  return instance;
+}
+
 std::string nfkc(std::string_view s) {
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(status);
+  const icu::Normalizer2* normalizer = nfkc_normalizer();
   const std::string clean = sanitize(s);
-  if (U_FAILURE(status) || normalizer == nullptr) return clean;
+  if (normalizer == nullptr) return clean;
   std::string out;
   icu::StringByteSink<std::string> sink(&out, static_cast<std::int32_t>(clean.size()));
   normalizer->normalizeUTF8(0, icu::StringPiece(clean.data(), static_cast<std::int32_t>(clean.size())), sink,
