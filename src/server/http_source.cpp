@@ -114,10 +114,8 @@ struct HttpSources::Endpoint {
   std::uint32_t failures_in_a_row = 0;
   Clock::time_point open_until{};
   bool probing = false;  // half-open: one call is trying the source
-  std::atomic<std::uint64_t> attempts{0};
 
   Attempt send(const std::string& target, const std::string& body) {
-    attempts.fetch_add(1);
     net::io_context ioc;
     beast::tcp_stream stream(ioc);
     net::steady_timer deadline(ioc);
@@ -208,11 +206,6 @@ std::unique_ptr<HttpSources> HttpSources::create(const std::vector<HttpSourceCon
 }
 
 HttpSources::~HttpSources() = default;
-
-std::uint64_t HttpSources::attempts(const std::string& source) const {
-  auto it = sources_.find(source);
-  return it == sources_.end() ? 0 : it->second->attempts.load();
-}
 
 std::optional<std::string> HttpSources::fetch(const SourceRequest& request) {
   auto it = sources_.find(request.source);

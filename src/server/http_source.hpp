@@ -15,7 +15,6 @@
 // Failure messages never hold the applicant's key or the URL (which carries it).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -37,11 +36,6 @@ class HttpSources : public DataSource {
   ~HttpSources() override;
 
   std::optional<std::string> fetch(const SourceRequest& request) override;
-
-  bool configured(const std::string& source) const { return sources_.count(source) != 0; }
-
-  // Calls actually sent (attempts included), by source: for /v1/status and tests.
-  std::uint64_t attempts(const std::string& source) const;
 
  private:
   struct Endpoint;
