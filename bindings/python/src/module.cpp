@@ -237,6 +237,39 @@ void read_object_column(const py::array& a, ColumnData* c) {
   }
 }
 
+void join_to(std::string* s, std::string_view part, const char* sep) {
+  if (!s->empty()) *s += sep;
+  *s += part;
+}
+
+// What a batch shows of one decision, for evaluate_columns and evaluate_rows alike: the verdict, the total,
+// the failed checks and their reasons, the missing facts (each once, checks' then indicators'), the error.
+struct RowSummary {
+  const char* verdict = "error";
+  std::optional<std::string> total;
+  std::string failed, reasons, missing, error;
+};
+
+void summarize(const eligo::Decision& d, RowSummary* r) {
+  r->verdict = eligo::verdict_name(d.verdict);
+  if (d.scored && d.verdict != eligo::Verdict::error) r->total = d.total.to_string();
+  std::vector<std::string_view> seen;
+  auto note = [&](std::string_view m) {
+    if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
+  };
+  for (const auto& c : d.checks) {
+    if (c.status == eligo::CheckStatus::failed) {
+      join_to(&r->failed, c.id, ",");
+      join_to(&r->reasons, c.reason, "；");
+    }
+    for (const auto& m : c.missing) note(m);
+  }
+  for (const auto& it : d.items)
+    for (const auto& m : it.missing) note(m);
+  for (auto m : seen) join_to(&r->missing, m, ",");
+  if (d.error) r->error = d.error->code;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_eligo, m) {
@@ -387,10 +420,8 @@ PYBIND11_MODULE(_eligo, m) {
              }
              const std::vector<std::string> indicator_ids = pack.indicator_ids();
              const std::vector<std::string> output_names = pack.output_names();
-             struct Out {
-               const char* verdict = "error";
-               std::optional<std::string> total;
-               std::string failed, reasons, missing, error, data_errors, decision;
+             struct Out : RowSummary {
+               std::string data_errors, decision;
                std::vector<std::optional<std::string>> points, outputs;
              };
              std::vector<Out> rows(n);
@@ -401,40 +432,20 @@ PYBIND11_MODULE(_eligo, m) {
                  eligo::Input in;
                  std::vector<eligo::Cell> cells(cols.size());
                  std::vector<std::string> scratch(cols.size());
-                 auto join = [](std::string* s, std::string_view part, const char* sep) {
-                   if (!s->empty()) *s += sep;
-                   *s += part;
-                 };
                  for (std::size_t i = b; i < e; ++i) {
                    for (std::size_t c = 0; c < cols.size(); ++c) cells[c] = cell_at(cols[c], i, &scratch[c]);
                    pack.bind_row(*layout, cells.data(), cells.size(), &in);
                    pack.evaluate(in, eo, &d);
                    Out& r = rows[i];
-                   r.verdict = eligo::verdict_name(d.verdict);
-                   if (d.scored && d.verdict != eligo::Verdict::error) r.total = d.total.to_string();
-                   std::vector<std::string_view> seen;
-                   for (const auto& c : d.checks) {
-                     if (c.status == eligo::CheckStatus::failed) {
-                       join(&r.failed, c.id, ",");
-                       join(&r.reasons, c.reason, "；");
-                     }
-                     for (const auto& m : c.missing)
-                       if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
-                   }
+                   summarize(d, &r);
                    r.points.assign(indicator_ids.size(), std::nullopt);
-                   for (std::size_t k = 0; k < d.items.size(); ++k) {
-                     const auto& it = d.items[k];
-                     if (k < r.points.size()) r.points[k] = it.points.to_string();
-                     for (const auto& m : it.missing)
-                       if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
-                   }
-                   for (auto m : seen) join(&r.missing, m, ",");
+                   for (std::size_t k = 0; k < d.items.size() && k < r.points.size(); ++k)
+                     r.points[k] = d.items[k].points.to_string();
                    r.outputs.assign(output_names.size(), std::nullopt);
                    for (std::size_t k = 0; k < d.outputs.size() && k < r.outputs.size(); ++k)
                      if (d.outputs[k].missing.empty()) r.outputs[k] = d.outputs[k].value;
-                   if (d.error) r.error = d.error->code;
                    for (const auto& de : d.data_errors)
-                     join(&r.data_errors, de.code + " " + (de.path.empty() ? "" : de.path + ": ") + de.message, "\n");
+                     join_to(&r.data_errors, de.code + " " + (de.path.empty() ? "" : de.path + ": ") + de.message, "\n");
                    if (decisions) r.decision = d.to_json();
                  }
                });
@@ -484,18 +495,12 @@ PYBIND11_MODULE(_eligo, m) {
            [](const eligo::Pack& pack, const std::vector<std::string>& inputs, const Options& o, int threads) {
              eligo::EvalOptions eo = to_eval_options(o);
              if (!eo.as_of) eo.as_of = eligo::today_cst();
-             struct Row {
-               const char* verdict;
-               std::optional<std::string> total;
-               std::string failed, reasons, missing, error, decision;
+             struct Row : RowSummary {
+               std::string decision;
              };
              std::vector<Row> rows(inputs.size());
              {
                py::gil_scoped_release nogil;
-               auto join = [](std::string* s, std::string_view part, const char* sep) {
-                 if (!s->empty()) *s += sep;
-                 *s += part;
-               };
                auto work = [&](std::size_t b, std::size_t e) {
                  eligo::Decision d;
                  eligo::Input in;
@@ -504,22 +509,7 @@ PYBIND11_MODULE(_eligo, m) {
                    pack.bind(inputs[i], &in, bo);
                    pack.evaluate(in, eo, &d);
                    Row& r = rows[i];
-                   r.verdict = eligo::verdict_name(d.verdict);
-                   if (d.scored && d.verdict != eligo::Verdict::error) r.total = d.total.to_string();
-                   std::vector<std::string_view> seen;
-                   for (const auto& c : d.checks) {
-                     if (c.status == eligo::CheckStatus::failed) {
-                       join(&r.failed, c.id, ",");
-                       join(&r.reasons, c.reason, "；");
-                     }
-                     for (const auto& m : c.missing)
-                       if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
-                   }
-                   for (const auto& it : d.items)
-                     for (const auto& m : it.missing)
-                       if (std::find(seen.begin(), seen.end(), m) == seen.end()) seen.push_back(m);
-                   for (auto m : seen) join(&r.missing, m, ",");
-                   if (d.error) r.error = d.error->code;
+                   summarize(d, &r);
                    r.decision = d.to_json();
                  }
                };
