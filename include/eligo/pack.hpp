@@ -23,6 +23,7 @@
 //   EvalOptions::sources      nullptr                 the host's lazy data sources
 //   EvalOptions::step_budget  1,000,000               node visits per evaluation before E2001
 //   EvalOptions::blacklist    nullptr                 the snapshot blacklisted() consults
+//   EvalOptions::coverage     nullptr                 counts what the evaluation reached (eligo/coverage.hpp)
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,7 @@ const char* check_status_name(CheckStatus s);
 const char* item_status_name(ItemStatus s);
 
 class Input;
+class Coverage;
 
 // What a data source is asked: which source, for which group, and the input given up front (to read the
 // applicant's key, e.g. input.text("applicant.id_number")).
@@ -135,6 +137,9 @@ struct EvalOptions {
   // The credit blacklist that blacklisted() / blacklist_reasons() consult (eligo/blacklist.hpp); not
   // owned: keep the snapshot alive during the call. A pack that uses them without one is error E2009.
   const blacklist::Snapshot* blacklist = nullptr;
+  // Counts the checks, table rows, `if` branches and caps this evaluation reached (eligo/coverage.hpp); not
+  // owned, not thread-safe: one Coverage per thread. Left untouched when it was made for another pack.
+  Coverage* coverage = nullptr;
 };
 
 // A blacklist entry that matched during evaluation, cited so the applicant is told why.

@@ -1,14 +1,18 @@
 // eligo test PACK... — runs the cases each pack names under "tests" (docs/rule-language.md §8) and shows
 // what differs for each failing case. The case's as_of chooses among the loaded versions of the pack.
+// --coverage reports, per pack version, the checks, table rows, `if` branches and caps the cases reached.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <ostream>
 #include <set>
 #include <stdexcept>
 
 #include "cli/commands.hpp"
 #include "eligo/blacklist.hpp"
+#include "eligo/coverage.hpp"
 #include "eligo/pack.hpp"
 
 namespace eligo::cli {
@@ -159,23 +163,47 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
 int cmd_test(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  if (!parse_options(args, {}, {"help", "verbose", "allow-outside-paths"}, &opt, &error) || opt.has("help") || opt.positional.empty()) {
+  if (!parse_options(args, {"coverage-json"}, {"help", "verbose", "allow-outside-paths", "coverage", "full-coverage"},
+                     &opt, &error) ||
+      opt.has("help") || opt.positional.empty()) {
     if (!error.empty()) io.err << "eligo test: " << error << "\n";
-    (opt.has("help") ? io.out : io.err) << "usage: eligo test [--verbose] [--allow-outside-paths] PACK...\n"
-                                           "  Runs the cases named by each pack's \"tests\"; exit 1 when any fails.\n";
+    (opt.has("help") ? io.out : io.err)
+        << "usage: eligo test [--verbose] [--allow-outside-paths] [--coverage] [--coverage-json FILE]\n"
+           "                  [--full-coverage] PACK...\n"
+           "  Runs the cases named by each pack's \"tests\"; exit 1 when any fails.\n"
+           "  --coverage            print, per pack version, the checks (passed/failed/needs_evidence seen),\n"
+           "                        table rows, if branches and caps the cases reached\n"
+           "  --coverage-json FILE  write the same as JSON ({\"packs\": [...]}); - for standard output\n"
+           "  --full-coverage       exit 1 unless every check was seen passed and failed and every table\n"
+           "                        row was reached (implies --coverage)\n";
     return opt.has("help") ? 0 : 2;
   }
   const bool verbose = opt.has("verbose");
+  const bool want_full = opt.has("full-coverage");
+  const bool counting = want_full || opt.has("coverage") || opt.has("coverage-json");
+  // One Coverage per pack version, in the order the versions were first loaded.
+  std::vector<std::unique_ptr<Coverage>> coverages;
+  auto coverage_of = [&](const Pack& p) -> Coverage* {
+    for (auto& c : coverages)
+      if (&c->pack().program() == &p.program()) return c.get();
+    coverages.push_back(std::make_unique<Coverage>(p));
+    return coverages.back().get();
+  };
+  std::vector<PackSet> sets;  // kept alive: the coverages report on their packs after the run
+  sets.reserve(opt.positional.size());
   int passed = 0, failed = 0;
   bool unusable = false;
   for (const auto& path : opt.positional) {
-    PackSet set;
+    sets.emplace_back();
+    PackSet& set = sets.back();
     Diagnostics diags;
     if (!set.load(path, &diags, [&] { CompileOptions c; c.allow_outside_paths = opt.has("allow-outside-paths"); return c; }())) {
       io.out << diags.to_string();
       unusable = true;
       continue;
     }
+    if (counting)
+      for (const auto& p : set.packs()) coverage_of(p);  // every version is reported, even one no case selects
     std::set<std::string> seen;
     for (const auto& owner : set.packs()) {
       for (const auto& file : owner.test_files()) {
@@ -229,6 +257,7 @@ int cmd_test(const Args& args, Io& io) {
           eo.blacklist = snapshot.get();
           eo.lang = c.value("lang", "zh-CN");
           if (c.contains("mode")) eo.mode = c["mode"] == "all" ? CheckMode::all : CheckMode::first_failure;
+          if (counting) eo.coverage = coverage_of(*pack);
           const Decision d = pack->evaluate(c.value("input", json::object()).dump(), eo);
           std::vector<std::string> diffs;
           compare_case(c.value("expect", json::object()), d, &diffs);
@@ -250,8 +279,31 @@ int cmd_test(const Args& args, Io& io) {
     }
   }
   io.out << passed << " passed, " << failed << " failed\n";
+  bool short_of_full = false;
+  if (counting) {
+    for (const auto& c : coverages) {
+      if (opt.has("coverage") || want_full) io.out << c->to_text();
+      short_of_full |= !c->full();
+    }
+    if (opt.has("coverage-json")) {
+      std::string doc = "{\"packs\":[";
+      for (std::size_t i = 0; i < coverages.size(); ++i) doc += (i ? "," : "") + coverages[i]->to_json();
+      doc += "]}\n";
+      const std::string file = opt.get("coverage-json");
+      if (file == "-") {
+        io.out << doc;
+      } else {
+        std::ofstream f(file, std::ios::binary);
+        if (!(f << doc)) {
+          io.err << "eligo test: cannot write " << file << "\n";
+          return 2;
+        }
+      }
+    }
+  }
   if (unusable) return 2;
-  return failed ? 1 : 0;
+  if (failed) return 1;
+  return want_full && short_of_full ? 1 : 0;
 }
 
 }  // namespace eligo::cli

@@ -5,6 +5,7 @@
 
 #include "compile/program.hpp"
 #include "eligo/blacklist.hpp"
+#include "eligo/coverage.hpp"
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
 #include "evaluate/evaluator.hpp"
@@ -205,6 +206,9 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     ~DepthGuard() { --d; }
   } depth_guard(depth);
   ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input, options.blacklist);
+  // Coverage counts only for the pack it was made for (eligo/coverage.hpp).
+  Coverage* cov = options.coverage && options.coverage->pack_.program_ == program_ ? options.coverage : nullptr;
+  if (cov) ev.if_hits = cov->ifs_.data();
   const bool explain = options.explain;
   const bool clear = options.clear_pii;
   try {
@@ -310,6 +314,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
               Decimal acc;
               Decimal best_priority;
               int chosen = -1;
+              std::uint32_t* row_hits = cov ? cov->rows_.data() + cov->row_base_[i] : nullptr;
               for (std::size_t r = 0; r < ind.rows.size(); ++r) {
                 const detail::RowInfo& row = ind.rows[r];
                 bool hit;
@@ -340,6 +345,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                 const Decimal pv = pts.kind == VKind::number ? pts.num : Decimal();
                 if (ind.hit == detail::Hit::collect_sum) {
                   acc = add_or_fail(acc, pv);
+                  if (row_hits) ++row_hits[r];
                   if (explain) it.how += (it.how.empty() ? "" : " + ") + ("row " + std::to_string(r + 1) + " (" + row.when_text + "): " + pv.to_string());
                 } else if (ind.hit == detail::Hit::collect_max) {
                   if (!matched || pv > acc) {
@@ -373,6 +379,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
                 if (explain) it.how = "no row matched";
               } else {
                 v = Value::number(acc);
+                if (row_hits && chosen >= 0) ++row_hits[chosen];
                 if (explain && chosen >= 0)
                   it.how = "row " + std::to_string(chosen + 1) + " (" + ind.rows[static_cast<std::size_t>(chosen)].when_text +
                            "): " + acc.to_string();
@@ -391,6 +398,9 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
         if (ind.cap && pts > *ind.cap) {
           if (explain) it.how += ", cap " + ind.cap->to_string() + " → " + ind.cap->to_string();
           pts = *ind.cap;
+          if (cov) ++cov->caps_[2 * i];
+        } else if (cov && ind.cap) {
+          ++cov->caps_[2 * i + 1];
         }
         it.points = pts;
         if (explain) fill_reads(p, ev, clear, &it.read);
@@ -446,6 +456,16 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     d.outputs.clear();
     d.items.clear();
     d.error = EvalError{f.code, f.message, pointer_of(p, f.node)};
+  }
+  ev.if_hits = nullptr;
+  if (cov) {
+    ++cov->evaluations_;
+    for (std::size_t i = 0; i < d.checks.size(); ++i) {
+      const CheckStatus s = d.checks[i].status;
+      const int k = s == CheckStatus::passed ? 0 : s == CheckStatus::failed ? 1 : s == CheckStatus::needs_evidence ? 2
+                    : s == CheckStatus::skipped ? 3 : -1;
+      if (k >= 0) ++cov->checks_[4 * i + static_cast<std::size_t>(k)];
+    }
   }
   d.sources_called = ev.calls;
   d.blacklist_hits = ev.blacklist_hits;

@@ -33,6 +33,7 @@ void Evaluator::start(const Program& program, BoundInput* input, Date as_of, std
                       DataSource* sources, const Input* public_input, const blacklist::Snapshot* blacklist) {
   blacklist_ = blacklist;
   blacklist_hits.clear();
+  if_hits = nullptr;
   p_ = &program;
   in_ = input;
   as_of_ = as_of;
@@ -235,7 +236,9 @@ Value Evaluator::eval(std::uint32_t idx) {
     case Op::If: {
       const Value c = eval(n.a);
       if (c.is_missing()) return c;
-      return eval(truthy(c) ? n.b : n.c);
+      const bool yes = truthy(c);
+      if (if_hits) ++if_hits[2 * idx + (yes ? 0 : 1)];
+      return eval(yes ? n.b : n.c);
     }
     case Op::Coalesce: {
       const std::size_t mark = missing.size();

@@ -58,6 +58,9 @@ class Evaluator {
   std::vector<std::pair<std::uint32_t, Value>> reads;  // path id, value
   std::vector<SourceCall> calls;
   std::vector<BlacklistHit> blacklist_hits;  // entries that matched, cited in the decision
+  // Coverage (eligo/coverage.hpp): 2 counters per node, the then and else of each If taken; null when not
+  // counting. start() clears it.
+  std::uint32_t* if_hits = nullptr;
 
   void set_local(std::uint32_t slot, const Value& v) { locals_[slot] = v; }
   void begin_item() {
