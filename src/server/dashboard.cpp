@@ -196,9 +196,8 @@ std::string DecisionStats::json() const {
                                : Json{{"path", fs::path(log_path_).filename().string()},
                                       {"read", log_read_},
                                       {"skipped", log_skipped_}};
-  return Json{{"format", "eligo.dashboard.decisions/1"}, {"since", since_}, {"log", std::move(log)},
-              {"packs", std::move(packs)}}
-      .dump();
+  return json_dump(Json{{"format", "eligo.dashboard.decisions/1"}, {"since", since_}, {"log", std::move(log)},
+                        {"packs", std::move(packs)}});
 }
 
 // ─── Reports ────────────────────────────────────────────────────────────────────────────────────────────
@@ -303,7 +302,7 @@ Reply Dashboard::handle(const RequestContext& ctx) {
   const std::string_view rest = std::string_view(ctx.path).substr(std::string_view("/v1/dashboard/").size());
   if (rest == "decisions") return Reply{200, decisions_.json()};
   if (!reports_) {
-    if (rest == "reports") return Reply{200, Json{{"folder", nullptr}, {"reports", Json::array()}, {"problems", Json::array()}}.dump()};
+    if (rest == "reports") return Reply{200, json_dump(Json{{"folder", nullptr}, {"reports", Json::array()}, {"problems", Json::array()}})};
     return error_reply(404, "no_reports_folder", "the server has no reports folder (--reports DIR or \"reports\")",
                        ctx.request_id);
   }
@@ -321,7 +320,7 @@ Reply Dashboard::handle(const RequestContext& ctx) {
       item["workbook"] = e.has_workbook ? Json("/v1/dashboard/reports/" + e.id + "/reconciliation.xlsx") : Json();
       list.push_back(std::move(item));
     }
-    return Reply{200, Json{{"folder", reports_->dir()}, {"reports", std::move(list)}, {"problems", std::move(problems)}}.dump()};
+    return Reply{200, json_dump(Json{{"folder", reports_->dir()}, {"reports", std::move(list)}, {"problems", std::move(problems)}})};
   }
   const auto find = [&](const std::string& id) -> const ReportsFolder::Entry* {
     for (const auto& e : entries)
@@ -405,7 +404,7 @@ Reply Dashboard::reconcile(const RequestContext& ctx, const std::string& body) {
   std::string error;
   if (j.contains("mapping")) {
     if (!j["mapping"].is_object()) return bad("mapping: a column mapping object (docs/payout.md)");
-    if (!payout::parse_mapping(j["mapping"].dump(), &request.mapping, &error)) return bad("mapping: " + error);
+    if (!payout::parse_mapping(json_dump(j["mapping"]), &request.mapping, &error)) return bad("mapping: " + error);
   }
   if (j.contains("cutoff")) {
     request.options.cutoff = j["cutoff"].is_string() ? Date::parse(j["cutoff"].get<std::string>()) : std::nullopt;
@@ -466,13 +465,12 @@ Reply Dashboard::reconcile(const RequestContext& ctx, const std::string& body) {
   fs::rename(out.path, target, ec);
   if (ec) return error_reply(409, "report_exists", "the report '" + id + "' could not be put in place: " + ec.message(), rid);
   out.path.clear();
-  Reply r{201, Json{{"report", id},
+  Reply r{201, json_dump(Json{{"report", id},
                     {"payouts", "/v1/dashboard/payouts?report=" + id},
                     {"rows", {{"orders", stats_json(result.orders)}, {"bank", stats_json(result.bank)},
                               {"registry", stats_json(result.registry)}, {"exclusions", stats_json(result.exclusions)}}},
                     {"totals", view["totals"]},
-                    {"anomalies", view["anomalies"]["total"]}}
-                   .dump()};
+                    {"anomalies", view["anomalies"]["total"]}})};
   return r;
 }
 

@@ -228,7 +228,7 @@ std::optional<std::string> HttpSources::fetch(const SourceRequest& request) {
     if (value.empty()) throw SourceError("the lookup key " + path + " is not given");
     keys[path] = value;
   }
-  const std::string body = e.config.method == "POST" ? keys.dump() : std::string();
+  const std::string body = e.config.method == "POST" ? keys.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : std::string();
 
   const auto timeout = milliseconds(e.config.timeout_ms);
   bool probe = false;

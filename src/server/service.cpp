@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string json_text(std::string_view s) { return json(std::string(s)).dump(); }
+std::string json_text(std::string_view s) { return json_dump(json(std::string(s))); }
 
 std::string percent_decode(std::string_view s, bool* ok) {
   std::string out;
@@ -257,7 +257,7 @@ Reply Service::list_packs(const RequestContext& ctx) {
     out.push_back({{"id", id}, {"title", title}, {"in_force", now ? json(now->version()) : json(nullptr)},
                    {"versions", versions}});
   }
-  return Reply{200, json({{"packs", out}, {"generation", ctx.packs->generation}}).dump()};
+  return Reply{200, json_dump(json({{"packs", out}, {"generation", ctx.packs->generation}}))};
 }
 
 Reply Service::show_pack(const RequestContext& ctx) {
@@ -270,11 +270,10 @@ Reply Service::show_pack(const RequestContext& ctx) {
       title = info.title;
     }
   const Pack* now = ctx.packs->set.select(ctx.route.pack_id, today);
-  return Reply{200, json({{"id", ctx.route.pack_id},
-                          {"title", title},
-                          {"in_force", now ? json(now->version()) : json(nullptr)},
-                          {"versions", versions}})
-                        .dump()};
+  return Reply{200, json_dump(json({{"id", ctx.route.pack_id},
+                                    {"title", title},
+                                    {"in_force", now ? json(now->version()) : json(nullptr)},
+                                    {"versions", versions}}))};
 }
 
 Reply Service::status(const RequestContext& ctx) {
@@ -307,7 +306,7 @@ Reply Service::status(const RequestContext& ctx) {
     const audit::Head head = audit_->head();
     out["decision_log"] = {{"seq", head.seq}, {"head_sha256", head.sha256}, {"failures", audit_->failures()}};
   }
-  return Reply{200, out.dump()};
+  return Reply{200, json_dump(out)};
 }
 
 struct Service::EvalRequest {
@@ -415,7 +414,7 @@ class EvalBatch final : public BatchStream {
       if (next == records::Next::bad_row) {
         // A row the reader cannot hand out still gets its line, so rows in = lines out.
         out->append("{\"row\":" + std::to_string(rows_) + ",\"line\":" + std::to_string(reader_.line()) +
-                    ",\"code\":\"bad_row\",\"message\":" + json(reader_.problem()).dump() + "}\n");
+                    ",\"code\":\"bad_row\",\"message\":" + json_text(reader_.problem()) + "}\n");
         continue;
       }
       pack_->bind(reader_.json(), &input_, bind_);
@@ -438,7 +437,7 @@ class EvalBatch final : public BatchStream {
   bool stop(std::string* out) {
     done_ = true;
     if (!failed_.empty())
-      out->append("{\"code\":\"invalid_batch\",\"message\":" + json(failed_).dump() + ",\"rows\":" +
+      out->append("{\"code\":\"invalid_batch\",\"message\":" + json_text(failed_) + ",\"rows\":" +
                   std::to_string(rows_) + "}\n");
     return false;
   }

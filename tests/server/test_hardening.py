@@ -162,3 +162,20 @@ def test_oversized_headers_are_431(start):
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 4000 + b"\r\n\r\n")
     status, _, body = read_response(sock)
     assert status == 431 and json.loads(body)["code"] == "headers_too_large"
+
+
+def test_invalid_utf8_in_a_request_is_a_400_and_the_server_keeps_serving(start):
+    # Found by fuzz_server_request: an unknown query option whose name is not UTF-8 (or whose first 40 bytes
+    # cut a character) was quoted in the error, nlohmann's dump() threw, and the exception ended the server.
+    s = start(packs=[str(RULES)])
+    line = applicants("major-illness.jsonl")[0].encode()
+    for query in (b"a\x8d\xa0\x90=1", "选项" * 7 + "=1", b"as_of=\xff"):
+        query = query if isinstance(query, bytes) else query.encode()
+        sock = s.raw()
+        sock.sendall(b"POST /v1/packs/" + MAJOR.encode() + b"/evaluate?" + query + b" HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: " + str(len(line)).encode() + b"\r\n\r\n" + line)
+        status, _, body = read_response(sock)
+        reply = json.loads(body)
+        assert status == 400 and reply["code"] == "bad_option", (query, status, body)
+        assert "\ufffd" in reply["message"] or query.startswith(b"as_of"), reply
+    assert s.request("GET", "/healthz")[0] == 200
