@@ -62,12 +62,18 @@ eligo::eligo_c) and the pkg-config file (eligo) for the C API.")
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME eligo)
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "eligo-rules")
+# /etc/eligo/server.json is a conffile: an operator's edits survive upgrades (cmake/service/ installs it).
+set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_LIST_DIR}/debian/conffiles)
+set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_CLI_DESCRIPTION "eligo rules and scoring: command-line tool and HTTP server
 eligo check, eval, test, id, blacklist and reconcile: compile rule packs,
 evaluate applicants from JSON, CSV or xlsx, run a pack's cases, check
 Chinese ID numbers, manage credit blacklists and reconcile payout orders
 with bank records. eligo-server serves rule packs over HTTP with API
-keys, hot reload, data sources and a hash-chained decision log.")
+keys, hot reload, data sources and a hash-chained decision log.
+The systemd unit eligo-server.service (not enabled on install: systemctl
+enable --now eligo-server) serves /usr/share/eligo/rules on 127.0.0.1:8080
+from /etc/eligo/server.json. Apache ECharts is included for the dashboard.")
 
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-eligo)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)

@@ -2,10 +2,12 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/masked_stream.hpp"
+#include "dashboard/page.hpp"
 #include "eligo/version.hpp"
 
 #if __has_include(<boost/version.hpp>)
@@ -42,6 +44,10 @@ void print_version(std::ostream& out) {
 #else
   out << "Boost: none (not found at build time)\n";
 #endif
+  const std::string echarts = eligo::dashboard::echarts_path();
+  std::error_code ec;
+  out << "ECharts for the dashboard: " << echarts
+      << (std::filesystem::is_regular_file(echarts, ec) ? "" : " (missing: set ELIGO_ECHARTS_JS)") << "\n";
 }
 
 }  // namespace

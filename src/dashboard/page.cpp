@@ -2,6 +2,7 @@
 #include "dashboard/page.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -53,6 +54,13 @@ bool contains_ci(std::string_view hay, std::string_view needle) {
 
 std::string echarts_path() {
   if (const char* env = std::getenv("ELIGO_ECHARTS_JS"); env && *env) return env;
+  // An installed program: PREFIX/bin/eligo finds PREFIX/share/eligo/echarts/echarts.min.js.
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = self.parent_path() / ELIGO_ECHARTS_JS_FROM_BINDIR;
+    if (std::filesystem::is_regular_file(installed, ec)) return installed.lexically_normal().string();
+  }
   return ELIGO_ECHARTS_JS_DEFAULT;
 }
 

@@ -18,8 +18,10 @@ struct Echarts {
   std::string js;       // echarts.min.js
 };
 
-// Where echarts.min.js is looked for: $ELIGO_ECHARTS_JS when set, else the path CMake found at configure
-// time (ELIGO_ECHARTS_JS, by default web/node_modules/echarts/dist/echarts.min.js in the source tree).
+// Where echarts.min.js is looked for: $ELIGO_ECHARTS_JS when set; else, for an installed program, the copy
+// installed beside the packs (PREFIX/share/eligo/echarts/echarts.min.js, found from the program's own
+// folder PREFIX/bin); else the path CMake found at configure time (ELIGO_ECHARTS_JS, by default
+// web/node_modules/echarts/dist/echarts.min.js in the source tree).
 std::string echarts_path();
 // Reads it. false and *error naming the path and how to install it when it is absent or unreadable, or
 // when it cannot be inlined in a page (it holds "</script" or "<!--").

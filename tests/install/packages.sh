@@ -7,7 +7,9 @@
 #    the C example compiles with `pkg-config --cflags --libs eligo` alone and runs;
 #    examples/consumer builds with find_package(eligo) and runs;
 #    /usr/bin/python3 imports eligo from the root and evaluates a bundled pack (a folder: versions by date);
-#    the root's eligo prints --version and passes `eligo test` on every bundled pack.
+#    the root's eligo prints --version and passes `eligo test` on every bundled pack;
+#    the eligo package's /etc/eligo/server.json is a conffile, its systemd unit passes systemd-analyze, and
+#    eligo-server starts from that configuration and serves the installed packs and the installed ECharts.
 # The one concession: the root's library folder is not in the dynamic loader's path, so the C example runs
 # with LD_LIBRARY_PATH pointing at it (an installed package puts the library in /usr/lib, which needs none).
 set -euo pipefail
@@ -76,14 +78,37 @@ print("python3-eligo:", new.verdict, new.score)
 PY
 
 # The CLI on the installed packs.
-"$root/usr/bin/eligo" --version | grep -q '^eligo [0-9]' || fail "eligo --version"
+"$root/usr/bin/eligo" --version > "$work/version.txt" || fail "eligo --version"
+grep -q '^eligo [0-9]' "$work/version.txt" || fail "eligo --version: $(cat "$work/version.txt")"
+# The dashboard's ECharts ships in the eligo package, and the installed eligo finds it from its own folder.
+echarts=$root/usr/share/eligo/echarts/echarts.min.js
+[ -s "$echarts" ] && [ -s "$root/usr/share/eligo/echarts/LICENSE" ] || fail "ECharts is not in the eligo package"
+grep -qxF "ECharts for the dashboard: $echarts" "$work/version.txt" \
+  || fail "the installed eligo does not use the installed ECharts: $(grep ECharts "$work/version.txt")"
 "$root/usr/bin/eligo" test "$rules"/*/ || fail "eligo test on the installed packs"
 
 # eligo-server from the package, on the installed packs, on a free loopback port: health, the packs, and one
 # evaluation whose decision equals the installed CLI's.
 [ -x "$root/usr/bin/eligo-server" ] || fail "eligo-server is not in the eligo package"
 [ -f "$root/usr/share/doc/eligo/examples/server/server.json" ] || fail "the example server config is not packaged"
-"$root/usr/bin/eligo-server" --packs "$rules" --listen 127.0.0.1:0 > "$work/server.out" 2> "$work/server.err" &
+# The package's default configuration (a conffile) and systemd unit.
+conffiles=$(dpkg-deb -I "$work"/debs/eligo_*.deb conffiles 2>/dev/null) || conffiles=""
+[ "$conffiles" = "/etc/eligo/server.json" ] || fail "the eligo package's conffiles: '$conffiles'"
+unit=$root/lib/systemd/system/eligo-server.service
+[ -f "$unit" ] || fail "no systemd unit in the eligo package"
+grep -qxF 'ExecStart=/usr/bin/eligo-server --config /etc/eligo/server.json' "$unit" || fail "the unit's ExecStart: $(grep ExecStart "$unit")"
+grep -qF '"packs": ["/usr/share/eligo/rules"]' "$root/etc/eligo/server.json" || fail "/etc/eligo/server.json does not serve the installed packs"
+grep -qF '"listen": "127.0.0.1:8080"' "$root/etc/eligo/server.json" || fail "/etc/eligo/server.json does not listen on loopback"
+if command -v systemd-analyze >/dev/null; then
+  # systemd checks the unit's syntax and that its programs exist: point them at the root.
+  sed "s|/usr/bin/|$root/usr/bin/|; s|/etc/eligo/|$root/etc/eligo/|g" "$unit" > "$work/eligo-server.service"
+  systemd-analyze verify "$work/eligo-server.service" > "$work/unit-verify.txt" 2>&1 \
+    || { cat "$work/unit-verify.txt" >&2; fail "systemd-analyze verify rejects the unit"; }
+fi
+# Started as the unit starts it, from the shipped configuration; only the packs' folder (inside the root) and
+# a free port are given on the command line.
+"$root/usr/bin/eligo-server" --config "$root/etc/eligo/server.json" --packs "$rules" --listen 127.0.0.1:0 \
+  > "$work/server.out" 2> "$work/server.err" &
 server_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.1; done
 port=$(grep -o '127.0.0.1:[0-9]*' "$work/server.out" | head -1 | cut -d: -f2)
@@ -91,11 +116,13 @@ port=$(grep -o '127.0.0.1:[0-9]*' "$work/server.out" | head -1 | cut -d: -f2)
 applicant=$(head -1 "$src/examples/applicants/major-illness.jsonl")
 health=$(curl -sf "http://127.0.0.1:$port/healthz") || health=""
 packs=$(curl -sf "http://127.0.0.1:$port/v1/packs") || packs=""
+served_echarts=$(curl -sf "http://127.0.0.1:$port/dashboard/echarts.min.js" | sha256sum | cut -d' ' -f1) || served_echarts=""
 by_server=$(printf '%s' "$applicant" | curl -sf -X POST --data-binary @- \
   "http://127.0.0.1:$port/v1/packs/cn.minsheng.major-illness/evaluate?as_of=2024-05-01") || by_server=""
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 [ "$health" = '{"status":"ok"}' ] || fail "eligo-server /healthz: $health"
 grep -q '"cn.minsheng.major-illness"' <<<"$packs" || fail "eligo-server /v1/packs lacks the installed packs"
+[ "$served_echarts" = "$(sha256sum < "$echarts" | cut -d' ' -f1)" ] || fail "eligo-server does not serve the installed ECharts"
 by_cli=$(printf '%s\n' "$applicant" | "$root/usr/bin/eligo" eval "$rules/major-illness" --input - --as-of 2024-05-01 \
   --format json | sed -E 's/^\{"line":[0-9]+,/{/')
 [ -n "$by_server" ] && [ "$by_server" = "$by_cli" ] || fail "eligo-server's decision differs from the CLI's"
