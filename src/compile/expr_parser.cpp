@@ -100,9 +100,12 @@ class Lexer {
         }
       }
       if (t.kind != Tok::op) {
+        // The character's bytes as far as they are there: a lead byte announces 2-4, but invalid UTF-8 may
+        // end the text or break off early, and the error range must stay inside the text (fuzz_expr).
         std::size_t n = 1;
         const unsigned char u = static_cast<unsigned char>(c);
-        if (u >= 0xC0) n = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2;
+        const std::size_t want = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : u >= 0xC0 ? 2 : 1;
+        while (n < want && i_ + n < s_.size() && (static_cast<unsigned char>(s_[i_ + n]) & 0xC0) == 0x80) ++n;
         std::string ch(s_.substr(i_, n));
         if (c == '=')
           throw Failure{{t.begin, t.begin + 1, tr("'=' is not an operator here; write '==' to compare",
