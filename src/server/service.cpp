@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eligo/audit.hpp"
+#include "eligo/identity.hpp"
 #include "eligo/records.hpp"
 #include "server/dashboard.hpp"
 
@@ -76,7 +77,8 @@ json version_json(const PackInfo& info, Date today, bool with_inputs) {
 Reply error_reply(int status, std::string_view code, std::string_view message, std::string_view request_id) {
   Reply r;
   r.status = status;
-  r.body = "{\"code\":" + json_text(code) + ",\"message\":" + json_text(message) +
+  // Messages quote what the request carried (an option, a group, a pack id): PII by shape is masked (R8).
+  r.body = "{\"code\":" + json_text(code) + ",\"message\":" + json_text(identity::mask_pii_runs(message)) +
            ",\"request_id\":" + json_text(request_id) + "}";
   return r;
 }
@@ -215,7 +217,7 @@ void Service::finish(const RequestContext& ctx, int status, bool admitted) {
     char line[512];
     std::snprintf(line, sizeof line, "%s %s %s %d %.3fms key=%s\n", utc_now_iso().c_str(), ctx.request_id.c_str(),
                   ctx.path.substr(0, 200).c_str(), status, seconds * 1e3, ctx.key ? ctx.key->id.c_str() : "-");
-    std::cerr << line << std::flush;
+    std::cerr << identity::mask_pii_runs(line) << std::flush;  // a path or request id may hold PII by shape
   }
 }
 

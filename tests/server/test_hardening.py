@@ -179,3 +179,20 @@ def test_invalid_utf8_in_a_request_is_a_400_and_the_server_keeps_serving(start):
         assert status == 400 and reply["code"] == "bad_option", (query, status, body)
         assert "\ufffd" in reply["message"] or query.startswith(b"as_of"), reply
     assert s.request("GET", "/healthz")[0] == 200
+
+
+def test_error_messages_and_the_access_log_mask_pii_by_shape(start):
+    # R8: an ID number typed where an option, a group or a pack id goes is quoted masked, never in clear.
+    s = start(packs=[str(RULES)], access_log=True)
+    clear = "330106195804120220"
+    for method, path in (("POST", f"/v1/packs/{MAJOR}/evaluate?{clear}=1"),
+                         ("POST", f"/v1/packs/{MAJOR}/evaluate?group={clear}"),
+                         ("GET", f"/v1/packs/{clear}")):
+        status, _, body = s.request(method, path, "{}" if method == "POST" else None)
+        reply = json.loads(body)
+        assert status in (400, 404), (path, status, body)
+        assert clear not in body.decode(), body
+        assert "330106********0220" in reply["message"], reply
+    s.stop()
+    assert clear not in s.stderr, s.stderr
+    assert "/v1/packs/330106********0220" in s.stderr, s.stderr
