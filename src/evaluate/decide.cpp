@@ -9,6 +9,7 @@
 #include "eligo/identity.hpp"
 #include "eligo/pack.hpp"
 #include "evaluate/evaluator.hpp"
+#include "evaluate/fast_eval.hpp"
 #include "explain/render.hpp"
 
 namespace eligo {
@@ -94,6 +95,230 @@ void mask_problems(Decision* d) {
   if (d->error) d->error->message = identity::mask_pii_runs(d->error->message);
 }
 
+
+// Every check and item back to "not run", as a reused Decision starts. Items are reset field by field
+// rather than rebuilt: a reused Decision must never show the previous applicant's breakdown, and resetting
+// in place keeps the strings' and vectors' storage (no allocation, no destruction per evaluation).
+void reset_results(const Program& p, Decision& d) {
+  d.checks.resize(p.checks.size());
+  for (std::size_t i = 0; i < p.checks.size(); ++i) {
+    CheckResult& c = d.checks[i];
+    c.id = p.checks[i].id;
+    c.label = p.checks[i].label.text(d.lang);
+    c.cite = p.checks[i].cite;
+    c.department = p.checks[i].department;
+    c.status = CheckStatus::not_run;
+    c.reason.clear();
+    c.missing.clear();
+    c.read.clear();
+  }
+  d.items.resize(p.has_scores ? p.indicators.size() : 0);
+  for (ItemResult& it : d.items) {
+    it.id = it.label = it.department = it.group = std::string_view();
+    it.points = Decimal();
+    it.status = ItemStatus::scored;
+    it.deduct = it.example = false;
+    it.how.clear();
+    it.missing.clear();
+    it.read.clear();
+  }
+}
+
+bool add_checked(const Decimal& a, const Decimal& b, Decimal* out) { return Decimal::add(a, b, out); }
+
+// The fast path of Pack::evaluate (src/evaluate/fast_eval.hpp): checks, indicators, total and outputs
+// exactly as the full path below computes them, or false as soon as anything would need the full path
+// (missing data, a fetch, a run-time error, a reason or output whose evaluation was not clean). On false
+// the Decision is half-written: the caller resets it and evaluates again on the full path. Reasons and
+// outputs are rendered by the full evaluator (they are few and only on some paths), started with the
+// steps the fast path has left; its let cache starts empty, so it may count more steps than the full path
+// would, never fewer — running out there bails too.
+bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptions& options,
+                 detail::FastEvaluator& fe, Evaluator& ev, Decision& d) {
+  using detail::Fast;
+  using detail::FKind;
+  const bool clear = options.clear_pii;
+  fe.start(p, &in, d.as_of, options.step_budget);
+  auto full_evaluator_clean = [&](std::uint64_t failures_before) {
+    if (ev.failures() != failures_before || !ev.calls.empty() || !ev.blacklist_hits.empty()) return false;
+    fe.set_steps_left(ev.steps_left());
+    return true;
+  };
+  bool stopped = false, any_failed = false;
+  for (std::size_t i = 0; i < p.checks.size() && !stopped; ++i) {
+    const detail::CheckInfo& ci = p.checks[i];
+    CheckResult& c = d.checks[i];
+    if (ci.when >= 0) {
+      const Fast w = fe.eval(static_cast<std::uint32_t>(ci.when));
+      if (w.failed()) return false;
+      if (!w.truthy()) {
+        c.status = CheckStatus::skipped;
+        continue;
+      }
+    }
+    const Fast r = fe.eval(ci.require);
+    if (r.failed()) return false;
+    if (r.truthy()) {
+      c.status = CheckStatus::passed;
+      continue;
+    }
+    c.status = CheckStatus::failed;
+    ev.start(p, &in, d.as_of, fe.steps_left(), nullptr, &input, options.blacklist);
+    c.reason = explain::fill_template(ev, ci.reason.get(d.lang), d.lang, clear);
+    if (!full_evaluator_clean(0)) return false;
+    any_failed = true;
+    stopped = d.mode == CheckMode::first_failure;
+  }
+  d.verdict = any_failed ? Verdict::ineligible : Verdict::eligible;
+
+  if (p.has_scores && d.verdict != Verdict::ineligible) {
+    // Group sums before caps, in the order groups were declared (at most a few: no allocation for them).
+    Decimal group_sum_small[8];
+    std::vector<Decimal> group_sum_big;
+    Decimal* group_sum = group_sum_small;
+    if (p.group_caps.size() > 8) {
+      group_sum_big.resize(p.group_caps.size());
+      group_sum = group_sum_big.data();
+    }
+    Decimal ungrouped, deductions;
+    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+      const detail::IndicatorInfo& ind = p.indicators[i];
+      ItemResult& it = d.items[i];
+      it.id = ind.id;
+      it.label = ind.label.text(d.lang);
+      it.department = ind.department;
+      it.group = ind.group;
+      it.deduct = ind.deduct;
+      it.example = ind.example;
+      Fast v = Fast::number(0, 0);
+      if (ind.when >= 0) {
+        const Fast w = fe.eval(static_cast<std::uint32_t>(ind.when));
+        if (w.failed()) return false;
+        if (!w.truthy()) {
+          it.status = ItemStatus::not_applicable;
+          continue;
+        }
+      }
+      Decimal pts;
+      switch (ind.kind) {
+        case detail::IndicatorKind::points:
+          v = fe.eval(ind.points);
+          if (v.failed()) return false;
+          if (v.kind == FKind::number) pts = v.decimal();
+          break;
+        case detail::IndicatorKind::per: {
+          const Fast cnt = fe.eval(ind.count);
+          if (cnt.failed()) return false;
+          const Fast per = fe.eval(ind.points);
+          if (per.failed()) return false;
+          if (cnt.kind == FKind::number && per.kind == FKind::number) {
+            v = detail::fast_mul(cnt, per);
+            if (v.failed()) return false;
+            pts = v.decimal();
+          }
+          break;
+        }
+        case detail::IndicatorKind::table: {
+          if (ind.on >= 0) {
+            const Fast on = fe.eval(static_cast<std::uint32_t>(ind.on));
+            if (on.failed()) return false;
+            fe.set_local(ind.on_local, on);
+          }
+          bool matched = false;
+          Decimal acc, best_priority;
+          for (std::size_t r = 0; r < ind.rows.size(); ++r) {
+            const detail::RowInfo& row = ind.rows[r];
+            bool hit;
+            if (row.test < 0) {
+              hit = !matched;
+            } else {
+              const Fast t = fe.eval(static_cast<std::uint32_t>(row.test));
+              if (t.failed()) return false;
+              hit = t.truthy();
+            }
+            if (!hit) continue;
+            if (ind.hit == detail::Hit::unique && matched) return false;  // E2005: the full path words it
+            const Fast pf = fe.eval(row.points);
+            if (pf.failed()) return false;
+            const Decimal pv = pf.kind == FKind::number ? pf.decimal() : Decimal();
+            if (ind.hit == detail::Hit::collect_sum) {
+              if (!add_checked(acc, pv, &acc)) return false;
+            } else if (ind.hit == detail::Hit::collect_max) {
+              if (!matched || pv > acc) acc = pv;
+            } else if (ind.hit == detail::Hit::priority) {
+              if (!matched || row.priority > best_priority) {
+                best_priority = row.priority;
+                acc = pv;
+              }
+            } else if (!matched) {
+              acc = pv;
+            }
+            matched = true;
+            it.example = it.example || row.example;
+            if (ind.hit == detail::Hit::first) break;
+          }
+          if (!matched) it.status = ItemStatus::no_row;
+          else pts = acc;
+          break;
+        }
+      }
+      if (ind.cap && pts > *ind.cap) pts = *ind.cap;
+      it.points = pts;
+      if (ind.deduct) {
+        if (!add_checked(deductions, pts, &deductions)) return false;
+      } else if (ind.group.empty()) {
+        if (!add_checked(ungrouped, pts, &ungrouped)) return false;
+      } else {
+        for (std::size_t g = 0; g < p.group_caps.size(); ++g)
+          if (p.group_caps[g].name == ind.group && !add_checked(group_sum[g], pts, &group_sum[g])) return false;
+      }
+    }
+    Decimal total = ungrouped;
+    for (std::size_t g = 0; g < p.group_caps.size(); ++g) {
+      Decimal s = group_sum[g];
+      if (p.group_caps[g].cap && s > *p.group_caps[g].cap) s = *p.group_caps[g].cap;
+      if (!add_checked(total, s, &total)) return false;
+    }
+    if (!Decimal::sub(total, deductions, &total)) return false;
+    if (p.total_floor && total < *p.total_floor) total = *p.total_floor;
+    if (p.total_cap && total > *p.total_cap) total = *p.total_cap;
+    d.total = total;
+  } else if (p.has_scores) {
+    d.items.clear();
+  }
+
+  if (d.verdict == Verdict::eligible && !p.outputs.empty()) {
+    ev.start(p, &in, d.as_of, fe.steps_left(), nullptr, &input, options.blacklist);
+    d.outputs.resize(p.outputs.size());
+    try {
+      for (std::size_t i = 0; i < p.outputs.size(); ++i) {
+        const detail::OutputInfo& o = p.outputs[i];
+        OutputResult& r = d.outputs[i];
+        r.name = o.name;
+        r.label = o.label.text(d.lang);
+        r.example = o.example;
+        r.note = o.note;
+        ev.begin_item();
+        const Value v = ev.eval(o.node);
+        r.missing.clear();
+        if (v.is_missing()) {
+          fill_missing(p, ev, &r.missing);
+          r.value.clear();
+          r.json = "null";
+        } else {
+          r.value = explain::render_plain(v, o.pii, clear);
+          r.json = !clear && v.kind == VKind::string
+                       ? explain::render_json(Value::string(r.value.data(), static_cast<std::uint32_t>(r.value.size())))
+                       : explain::render_json(v);
+        }
+      }
+    } catch (const detail::EvalFailure&) {
+      return false;
+    }
+    if (!full_evaluator_clean(0)) return false;
+  }
+  return true;
+}
 }  // namespace
 
 Decision Pack::evaluate(std::string_view json, const EvalOptions& options, const BindOptions& bind_options) const {
@@ -129,23 +354,8 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.blacklist_version.clear();
   d.blacklist_hash.clear();
   d.outputs.clear();
-  d.checks.resize(p.checks.size());
-  // Items are rebuilt from scratch: a reused Decision must never show the previous applicant's breakdown.
-  // (Default-constructed items allocate nothing, so this stays allocation-free.)
-  d.items.clear();
-  d.items.resize(p.has_scores ? p.indicators.size() : 0);
   d.verdict = Verdict::error;
-  for (std::size_t i = 0; i < p.checks.size(); ++i) {
-    CheckResult& c = d.checks[i];
-    c.id = p.checks[i].id;
-    c.label = p.checks[i].label.text(d.lang);
-    c.cite = p.checks[i].cite;
-    c.department = p.checks[i].department;
-    c.status = CheckStatus::not_run;
-    c.reason.clear();
-    c.missing.clear();
-    c.read.clear();
-  }
+  reset_results(p, d);
 
   if (!input.impl_ || input.impl_->program != &p) {
     d.error = EvalError{"E2008", "the input was bound to another pack: bind it with this pack", ""};
@@ -205,12 +415,34 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     explicit DepthGuard(int& x) : d(x) { ++d; }
     ~DepthGuard() { --d; }
   } depth_guard(depth);
-  ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input, options.blacklist);
   // Coverage counts only for the pack it was made for (eligo/coverage.hpp).
   Coverage* cov = options.coverage && options.coverage->pack_.program_ == program_ ? options.coverage : nullptr;
-  if (cov) ev.if_hits = cov->ifs_.data();
   const bool explain = options.explain;
   const bool clear = options.clear_pii;
+  // The fast path first (never when explaining or counting coverage: it records neither). When it bails,
+  // everything it wrote is reset and the applicant is evaluated again below, from the start.
+  if (!explain && !cov && detail::fast_path_enabled()) {
+    static thread_local detail::FastEvaluator fast;
+    bool done = false;
+    try {
+      done = decide_fast(p, in, input, options, fast, ev, d);
+    } catch (const detail::EvalFailure&) {
+      done = false;
+    }
+    if (done) {
+      detail::count_fast_path_completion();
+      if (!in.errors.empty() || !d.data_errors.empty()) d.data_errors = in.errors;
+      if (!clear) mask_problems(&d);
+      return;
+    }
+    in.reset_fetched();
+    d.verdict = Verdict::error;
+    d.total = Decimal();
+    d.outputs.clear();
+    reset_results(p, d);
+  }
+  ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input, options.blacklist);
+  if (cov) ev.if_hits = cov->ifs_.data();
   try {
     bool stopped = false, any_failed = false, any_missing = false;
     for (std::size_t i = 0; i < p.checks.size() && !stopped; ++i) {

@@ -50,9 +50,11 @@ void Evaluator::start(const Program& program, BoundInput* input, Date as_of, std
   reads.clear();
   calls.clear();
   tracing = false;
+  failures_ = 0;
 }
 
 void Evaluator::fail(const char* code, std::string message, std::uint32_t node) {
+  ++failures_;
   throw EvalFailure{code, std::move(message), node};
 }
 

@@ -51,6 +51,10 @@ class Evaluator {
 
   Value eval(std::uint32_t node);
   Date as_of() const { return as_of_; }
+  std::uint64_t steps_left() const { return steps_left_; }
+  // Failures raised since start(), caught or not (fill_template catches them): the fast path uses this
+  // to know that a reason it had filled might differ from the full path's.
+  std::uint64_t failures() const { return failures_; }
 
   // What the current check or indicator touched: missing paths (deduplicated), and values read when tracing.
   std::vector<std::uint32_t> missing;
@@ -94,6 +98,7 @@ class Evaluator {
   std::vector<std::vector<std::uint32_t>> let_missing_;
   std::vector<std::vector<std::pair<std::uint32_t, Value>>> let_reads_;
   std::uint32_t current_ = 0;
+  std::uint64_t failures_ = 0;
 };
 
 // Evaluates a node with no inputs (constant folding). false and *error on failure.

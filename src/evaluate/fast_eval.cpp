@@ -1,0 +1,516 @@
+#include "evaluate/fast_eval.hpp"
+
+#include "eligo/identity.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <string_view>
+
+namespace eligo::detail {
+namespace {
+
+std::atomic<bool> g_fast_path{true};
+thread_local std::uint64_t t_completions = 0;
+
+// A wide result back to 64 bits, or bail.
+Fast from_decimal(const Decimal& d) {
+  const __int128 c = d.coefficient();
+  if (c > INT64_MAX || c < INT64_MIN) return Fast::bail();
+  return Fast::number(static_cast<std::int64_t>(c), d.scale());
+}
+
+std::string_view sv(const Fast& f) { return std::string_view(f.s, f.n); }
+
+}  // namespace
+
+bool fast_path_enabled() { return g_fast_path.load(std::memory_order_relaxed); }
+void set_fast_path_enabled(bool on) { g_fast_path.store(on, std::memory_order_relaxed); }
+std::uint64_t fast_path_completions() { return t_completions; }
+void count_fast_path_completion() { ++t_completions; }
+
+Value to_value(const Fast& f) {
+  switch (f.kind) {
+    case FKind::bail: return Value::missing(0);
+    case FKind::null: return Value::null();
+    case FKind::boolean: return Value::boolean(f.i != 0);
+    case FKind::number: return Value::number(f.decimal());
+    case FKind::string: return Value::string(f.s, f.n);
+    case FKind::date: return Value::of_date(Date::from_days(static_cast<std::int32_t>(f.i)));
+    case FKind::list: return Value::list(f.items, f.n);
+    case FKind::record: return Value::record(f.items);
+  }
+  return Value::missing(0);
+}
+
+bool fast_equal(const Fast& a, const Fast& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case FKind::bail:
+    case FKind::null: return true;
+    case FKind::boolean:
+    case FKind::date: return a.i == b.i;
+    case FKind::number:
+      if (a.scale == b.scale) return a.i == b.i;
+      return Decimal::compare(a.decimal(), b.decimal()) == 0;
+    case FKind::string: return a.n == b.n && sv(a) == sv(b);
+    case FKind::list:
+      if (a.n != b.n) return false;
+      for (std::uint32_t k = 0; k < a.n; ++k)
+        if (!values_equal(a.items[k], b.items[k])) return false;
+      return true;
+    case FKind::record: return a.items == b.items;
+  }
+  return false;
+}
+
+int fast_compare(const Fast& a, const Fast& b) {
+  switch (a.kind) {
+    case FKind::number:
+      if (a.scale == b.scale) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+      return Decimal::compare(a.decimal(), b.decimal());
+    case FKind::date: return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+    case FKind::string: {
+      const int c = sv(a).compare(sv(b));
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    case FKind::boolean: return static_cast<int>(a.i) - static_cast<int>(b.i);
+    default: return 0;
+  }
+}
+
+Fast fast_add(const Fast& a, const Fast& b) {
+  std::int64_t r;
+  if (a.scale == b.scale && !__builtin_add_overflow(a.i, b.i, &r)) return Fast::number(r, a.scale);
+  Decimal w;
+  if (!Decimal::add(a.decimal(), b.decimal(), &w)) return Fast::bail();
+  return from_decimal(w);
+}
+
+Fast fast_mul(const Fast& a, const Fast& b) {
+  // Decimal::mul keeps scale sa + sb up to 18 digits: the same product when it fits in 64 bits.
+  std::int64_t r;
+  if (a.scale + b.scale <= Decimal::max_scale && !__builtin_mul_overflow(a.i, b.i, &r))
+    return Fast::number(r, a.scale + b.scale);
+  Decimal w;
+  if (!Decimal::mul(a.decimal(), b.decimal(), &w)) return Fast::bail();
+  return from_decimal(w);
+}
+
+void FastEvaluator::start(const Program& program, const BoundInput* input, Date as_of, std::uint64_t step_budget) {
+  p_ = &program;
+  in_ = input;
+  as_of_ = as_of.days();
+  steps_left_ = step_budget;
+  scratch_.reset();
+  if (locals_.size() < program.local_count) locals_.resize(program.local_count);
+  let_values_.resize(program.lets.size());
+  let_done_.assign(program.lets.size(), 0);
+}
+
+Fast FastEvaluator::eval(std::uint32_t idx) {
+  // The same count as Evaluator::eval: running out is the full path's to report (E2001).
+  if (steps_left_ == 0) return Fast::bail();
+  --steps_left_;
+  const Node& n = p_->nodes[idx];
+  switch (n.op) {
+    case Op::Const: return to_fast(p_->constants[n.a]);
+    case Op::Field: {
+      if (in_->state[n.a] != BoundInput::State::bound) return Fast::bail();
+      return to_fast(in_->groups[n.a].items[n.b]);
+    }
+    case Op::Get: {
+      const Fast r = eval(n.a);
+      if (r.kind != FKind::record) return r.kind == FKind::null ? Fast::null() : r;
+      return to_fast(r.items[n.b]);
+    }
+    case Op::Local: return locals_[n.a];
+    case Op::Let: {
+      if (let_done_[n.a]) return let_values_[n.a];
+      const Fast v = eval(p_->lets[n.a].node);
+      if (v.failed()) return v;
+      let_values_[n.a] = v;
+      let_done_[n.a] = 1;
+      return v;
+    }
+    case Op::AsOf: return Fast::date(as_of_);
+    case Op::Neg: {
+      const Fast a = eval(n.a);
+      if (a.kind != FKind::number) return a;
+      if (a.i == INT64_MIN) return Fast::bail();
+      return Fast::number(-a.i, a.scale);
+    }
+    case Op::Not: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      return Fast::boolean(!a.truthy());
+    }
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      const Fast b = eval(n.b);
+      if (b.failed()) return b;
+      return arith(n, a, b);
+    }
+    case Op::Eq:
+    case Op::Ne: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      const Fast b = eval(n.b);
+      if (b.failed()) return b;
+      const bool eq = fast_equal(a, b);
+      return Fast::boolean(n.op == Op::Eq ? eq : !eq);
+    }
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      const Fast b = eval(n.b);
+      if (b.failed()) return b;
+      if (a.kind == FKind::null || b.kind == FKind::null) return Fast::boolean(false);
+      const int c = fast_compare(a, b);
+      const bool r = n.op == Op::Lt ? c < 0 : n.op == Op::Le ? c <= 0 : n.op == Op::Gt ? c > 0 : c >= 0;
+      return Fast::boolean(r);
+    }
+    case Op::And: {
+      // The full path evaluates b after a missing a; the fast path has bailed by then.
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      if (!a.truthy()) return Fast::boolean(false);
+      const Fast b = eval(n.b);
+      if (b.failed()) return b;
+      return Fast::boolean(b.truthy());
+    }
+    case Op::Or: {
+      const Fast a = eval(n.a);
+      if (a.failed() || a.truthy()) return a;
+      const Fast b = eval(n.b);
+      if (b.failed() || b.truthy()) return b;
+      return Fast::boolean(false);
+    }
+    case Op::If: {
+      const Fast c = eval(n.a);
+      if (c.failed()) return c;
+      return eval(c.truthy() ? n.b : n.c);
+    }
+    case Op::Coalesce: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;  // the full path forgets a's missing facts: let it
+      if (a.kind != FKind::null) return a;
+      return eval(n.b);
+    }
+    case Op::Present: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      return Fast::boolean(a.kind != FKind::null);
+    }
+    case Op::InSet: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      bool found = false;
+      if (a.kind != FKind::null) {
+        const auto& set = p_->value_lists[n.b];
+        std::size_t lo = 0, hi = set.size();
+        while (lo < hi) {  // lower_bound, as the full path
+          const std::size_t mid = (lo + hi) / 2;
+          const Fast x = to_fast(set[mid]);
+          if (x.failed()) return x;
+          if (fast_compare(x, a) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < set.size()) {
+          const Fast x = to_fast(set[lo]);
+          if (x.failed()) return x;
+          found = fast_compare(x, a) == 0;
+        }
+      }
+      return Fast::boolean(n.c ? !found : found);
+    }
+    case Op::InRange: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      const Fast lo = eval(n.b);
+      if (lo.failed()) return lo;
+      const Fast hi = eval(n.c);
+      if (hi.failed()) return hi;
+      if (a.kind == FKind::null || lo.kind == FKind::null || hi.kind == FKind::null) return Fast::boolean(false);
+      return Fast::boolean(fast_compare(lo, a) <= 0 && fast_compare(a, hi) <= 0);
+    }
+    case Op::InList: {
+      const Fast a = eval(n.a);
+      if (a.failed()) return a;
+      const Fast l = eval(n.b);
+      if (l.failed()) return l;
+      bool found = false;
+      if (l.kind == FKind::list)
+        for (std::uint32_t k = 0; k < l.n && !found; ++k) {
+          if (l.items[k].kind == VKind::missing) continue;  // unequal to anything present, as on the full path
+          const Fast x = to_fast(l.items[k]);
+          if (x.failed()) return x;  // a number beyond 64 bits: the full path compares it
+          found = fast_equal(x, a);
+        }
+      return Fast::boolean(n.c ? !found : found);
+    }
+    case Op::Call: return call(n);
+    case Op::Quant: return quant(n);
+  }
+  return Fast::bail();
+}
+
+Fast FastEvaluator::arith(const Node& n, const Fast& a, const Fast& b) {
+  if (a.kind == FKind::null || b.kind == FKind::null) return Fast::null();
+  std::int64_t r;
+  Decimal w;
+  switch (n.op) {
+    case Op::Add:
+      return fast_add(a, b);
+    case Op::Sub:
+      if (a.scale == b.scale && !__builtin_sub_overflow(a.i, b.i, &r)) return Fast::number(r, a.scale);
+      if (!Decimal::sub(a.decimal(), b.decimal(), &w)) return Fast::bail();
+      return from_decimal(w);
+    case Op::Mul:
+      return fast_mul(a, b);
+    case Op::Div:
+      if (b.i == 0 || !Decimal::div(a.decimal(), b.decimal(), static_cast<Rounding>(n.c), &w)) return Fast::bail();
+      return from_decimal(w);
+    case Op::Mod:
+      if (b.i == 0 || !Decimal::mod(a.decimal(), b.decimal(), &w)) return Fast::bail();
+      return from_decimal(w);
+    default: break;
+  }
+  return Fast::bail();
+}
+
+Fast FastEvaluator::call(const Node& n) {
+  const std::uint32_t* args = p_->args.data() + n.b;
+  const std::uint32_t argc = n.c;
+  const auto b = static_cast<Builtin>(n.sub);
+  switch (b) {
+    case Builtin::min:
+    case Builtin::max: {
+      Fast best;
+      bool have = false;
+      for (std::uint32_t k = 0; k < argc; ++k) {
+        const Fast x = eval(args[k]);
+        if (x.failed()) return x;
+        if (x.kind == FKind::null) continue;
+        if (!have || (b == Builtin::min ? fast_compare(x, best) < 0 : fast_compare(x, best) > 0)) best = x;
+        have = true;
+      }
+      return have ? best : Fast::null();
+    }
+    case Builtin::round: case Builtin::floor: case Builtin::ceil: case Builtin::abs:
+    case Builtin::years_between: case Builtin::months_between: case Builtin::days_between:
+    case Builtin::floor_div: case Builtin::overlaps: case Builtin::year: case Builtin::month: case Builtin::day:
+    case Builtin::add_months: case Builtin::add_days: case Builtin::len: case Builtin::starts_with:
+    case Builtin::ends_with: case Builtin::contains: case Builtin::cn_id_valid: case Builtin::uscc_valid:
+    case Builtin::names_match:
+      break;
+    default: return Fast::bail();  // the rest (identity, text, blacklist, parameters…) stay on the full path
+  }
+  Fast v[4];
+  for (std::uint32_t k = 0; k < argc && k < 4; ++k) {
+    v[k] = eval(args[k]);
+    if (v[k].failed()) return v[k];
+  }
+  if (b != Builtin::overlaps)
+    for (std::uint32_t k = 0; k < argc && k < 4; ++k)
+      if (v[k].kind == FKind::null) return Fast::null();
+  Decimal w;
+  switch (b) {
+    case Builtin::round: {
+      const auto places = v[1].decimal().to_int64();
+      if (!places || !v[0].decimal().round(static_cast<int>(*places), static_cast<Rounding>(n.d), &w)) return Fast::bail();
+      return from_decimal(w);
+    }
+    case Builtin::floor:
+    case Builtin::ceil:
+      if (v[0].scale == 0) return v[0];  // Decimal::round to 0 places keeps a whole number as it is
+      if (!v[0].decimal().round(0, b == Builtin::floor ? Rounding::floor : Rounding::ceiling, &w)) return Fast::bail();
+      return from_decimal(w);
+    case Builtin::abs:
+      if (v[0].i == INT64_MIN) return Fast::bail();
+      return Fast::number(v[0].i < 0 ? -v[0].i : v[0].i, v[0].scale);
+    case Builtin::floor_div: {
+      if (v[1].i == 0) return Fast::bail();
+      if (v[0].scale == 0 && v[1].scale == 0 && v[1].i != -1) {
+        std::int64_t q = v[0].i / v[1].i;
+        if ((v[0].i % v[1].i != 0) && ((v[0].i < 0) != (v[1].i < 0))) --q;
+        return Fast::number(q, 0);
+      }
+      if (!Decimal::floor_div(v[0].decimal(), v[1].decimal(), &w)) return Fast::bail();
+      return from_decimal(w);
+    }
+    case Builtin::years_between:
+      return Fast::number(years_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
+    case Builtin::months_between:
+      return Fast::number(months_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
+    case Builtin::days_between:
+      return Fast::number(days_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
+    case Builtin::year: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).year(), 0);
+    case Builtin::month: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).month(), 0);
+    case Builtin::day: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).day(), 0);
+    case Builtin::add_months:
+    case Builtin::add_days: {
+      // Whole numbers of months or days within ±100000, and a result within the years 1000..9999; the
+      // full path reports anything else (E2006).
+      if (v[1].scale != 0 || v[1].i > 100000 || v[1].i < -100000) return Fast::bail();
+      const Date from = Date::from_days(static_cast<std::int32_t>(v[0].i));
+      const int k = static_cast<int>(v[1].i);
+      const Date d = b == Builtin::add_months ? add_months(from, k) : add_days(from, k);
+      if (d.year() < 1000 || d.year() > 9999) return Fast::bail();
+      return Fast::date(d.days());
+    }
+    case Builtin::len: {
+      std::int64_t count = 0;
+      for (unsigned char c : sv(v[0])) count += (c & 0xC0) != 0x80;
+      return Fast::number(count, 0);
+    }
+    case Builtin::starts_with: return Fast::boolean(sv(v[0]).substr(0, v[1].n) == sv(v[1]));
+    case Builtin::ends_with: return Fast::boolean(v[0].n >= v[1].n && sv(v[0]).substr(v[0].n - v[1].n) == sv(v[1]));
+    case Builtin::contains: return Fast::boolean(sv(v[0]).find(sv(v[1])) != std::string_view::npos);
+    case Builtin::cn_id_valid: {
+      identity::IdOptions io;
+      io.as_of = Date::from_days(as_of_);
+      return Fast::boolean(identity::check_id(sv(v[0]), io).valid());
+    }
+    case Builtin::uscc_valid: return Fast::boolean(identity::credit_code_valid(sv(v[0])));
+    case Builtin::names_match: return Fast::boolean(identity::names_match(sv(v[0]), sv(v[1])));
+    case Builtin::overlaps: {
+      const bool a_open_hi = v[1].kind == FKind::null, b_open_hi = v[3].kind == FKind::null;
+      const bool a_open_lo = v[0].kind == FKind::null, b_open_lo = v[2].kind == FKind::null;
+      const bool a_before_b_end = b_open_hi || a_open_lo || v[0].i <= v[3].i;
+      const bool b_before_a_end = a_open_hi || b_open_lo || v[2].i <= v[1].i;
+      return Fast::boolean(a_before_b_end && b_before_a_end);
+    }
+    default: break;
+  }
+  return Fast::bail();
+}
+
+Fast FastEvaluator::quant(const Node& n) {
+  const auto q = static_cast<Quantifier>(n.sub);
+  const Fast list = eval(n.a);
+  if (list.failed()) return list;
+  const std::uint32_t count = list.kind == FKind::list ? list.n : 0;
+  const Value* items = list.kind == FKind::list ? list.items : nullptr;
+  const bool lambda = n.d != 0 || q == Quantifier::covered_months;
+  auto body = [&](std::uint32_t k) {
+    if (!lambda) return to_fast(items[k]);
+    const Fast item = to_fast(items[k]);
+    if (item.failed()) return item;
+    locals_[n.b] = item;
+    return eval(n.c);
+  };
+  switch (q) {
+    case Quantifier::any:
+    case Quantifier::all: {
+      const bool want = q == Quantifier::any;
+      for (std::uint32_t k = 0; k < count; ++k) {
+        const Fast r = body(k);
+        if (r.failed()) return r;
+        if (r.truthy() == want) return Fast::boolean(want);
+      }
+      return Fast::boolean(!want);
+    }
+    case Quantifier::count: {
+      if (!lambda) return Fast::number(count, 0);
+      std::int64_t c = 0;
+      for (std::uint32_t k = 0; k < count; ++k) {
+        const Fast r = body(k);
+        if (r.failed()) return r;
+        c += r.truthy();
+      }
+      return Fast::number(c, 0);
+    }
+    case Quantifier::sum: {
+      Fast total = Fast::number(0, 0);
+      for (std::uint32_t k = 0; k < count; ++k) {
+        const Fast r = body(k);
+        if (r.failed()) return r;
+        if (r.kind != FKind::number) continue;
+        total = fast_add(total, r);
+        if (total.failed()) return total;
+      }
+      return total;
+    }
+    case Quantifier::min:
+    case Quantifier::max: {
+      Fast best = Fast::null();
+      for (std::uint32_t k = 0; k < count; ++k) {
+        const Fast r = body(k);
+        if (r.failed()) return r;
+        if (r.kind == FKind::null) continue;
+        if (best.kind == FKind::null || (q == Quantifier::min ? fast_compare(r, best) < 0 : fast_compare(r, best) > 0))
+          best = r;
+      }
+      return best;
+    }
+    case Quantifier::filter:
+    case Quantifier::map: {
+      Value* out = scratch_.make_array<Value>(count);
+      std::uint32_t k = 0;
+      for (std::uint32_t j = 0; j < count; ++j) {
+        const Fast r = body(j);
+        if (r.failed()) return r;
+        if (q == Quantifier::filter) {
+          if (r.truthy()) out[k++] = items[j];
+        } else {
+          out[k++] = to_value(r);
+        }
+      }
+      Fast l;
+      l.kind = FKind::list;
+      l.items = out;
+      l.n = k;
+      return l;
+    }
+    case Quantifier::covered_months: {
+      // As Evaluator::quant: merge [from, to] periods (a null `to` runs to as_of), count full months.
+      struct Period {
+        std::int32_t from, to;
+      };
+      Period* ps = scratch_.make_array<Period>(count);
+      std::uint32_t k = 0;
+      const std::uint32_t to_slot = p_->args[n.d], to_body = p_->args[n.d + 1];
+      for (std::uint32_t j = 0; j < count; ++j) {
+        const Fast item = to_fast(items[j]);
+        if (item.failed()) return item;
+        locals_[n.b] = item;
+        const Fast f = eval(n.c);
+        if (f.failed()) return f;
+        locals_[to_slot] = item;
+        const Fast t = eval(to_body);
+        if (t.failed()) return t;
+        if (f.kind == FKind::null) continue;
+        std::int32_t to = t.kind == FKind::null ? as_of_ : static_cast<std::int32_t>(t.i);
+        if (to > as_of_) to = as_of_;
+        if (to < f.i) continue;
+        ps[k++] = Period{static_cast<std::int32_t>(f.i), to};
+      }
+      std::sort(ps, ps + k, [](const Period& a, const Period& b) { return a.from < b.from; });
+      std::int64_t months = 0;
+      std::uint32_t j = 0;
+      while (j < k) {
+        std::int32_t from = ps[j].from, to = ps[j].to;
+        std::uint32_t m = j + 1;
+        while (m < k && ps[m].from <= to + 1) {
+          to = std::max(to, ps[m].to);
+          ++m;
+        }
+        months += months_between(Date::from_days(from), Date::from_days(to + 1));
+        j = m;
+      }
+      return Fast::number(months, 0);
+    }
+    default: break;
+  }
+  return Fast::bail();
+}
+
+}  // namespace eligo::detail

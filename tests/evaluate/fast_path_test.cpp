@@ -1,0 +1,254 @@
+// The fast path of evaluation (src/evaluate/fast_eval.hpp) decides exactly what the full path decides:
+// generated populations of every bundled pack (rules/ and bench/packs/) are evaluated with the fast path
+// on and off, and every field of the two decisions must be equal (issue 11).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "compile/program.hpp"
+#include "eligo/pack.hpp"
+#include "evaluate/fast_eval.hpp"
+
+namespace {
+
+using eligo::Decision;
+using eligo::EvalOptions;
+using eligo::Pack;
+using eligo::detail::Program;
+using eligo::detail::TKind;
+using eligo::detail::VKind;
+
+// Half of each population is clean (every field given, of the right shape), the other half has gaps: the
+// fast path must finish on the first kind and hand the second back to the full path.
+bool g_clean = false;
+
+struct Rng {
+  std::uint64_t s;
+  explicit Rng(std::uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  std::uint32_t next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return static_cast<std::uint32_t>(s >> 11);
+  }
+  int in(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint32_t>(hi - lo + 1)); }
+  bool chance(int percent) { return in(1, 100) <= percent; }
+};
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A valid resident ID number (region, birth date, sequence, ISO 7064 check character).
+std::string id_number(Rng& r) {
+  static const char* kRegions[] = {"110105", "330106", "440104", "510107", "610104"};
+  char body[18];
+  std::snprintf(body, sizeof body, "%s%04d%02d%02d%03d", kRegions[r.in(0, 4)], r.in(1940, 2015), r.in(1, 12),
+                r.in(1, 28), r.in(0, 999));
+  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
+  return std::string(body, 17) + "10X98765432"[sum % 11];
+}
+
+// Values the rules compare with are the interesting ones: strings and numbers from the pack's constants
+// and sets, near which the checks and table rows switch.
+struct Interesting {
+  std::vector<std::string> strings, numbers;
+  explicit Interesting(const Program& p) {
+    auto take = [&](const eligo::detail::Value& v) {
+      if (v.kind == VKind::string) strings.emplace_back(v.sv());
+      if (v.kind == VKind::number) numbers.push_back(v.num.to_string());
+    };
+    for (const auto& v : p.constants) take(v);
+    for (const auto& l : p.value_lists)
+      for (const auto& v : l) take(v);
+  }
+};
+
+std::string date_text(Rng& r) {
+  char b[16];
+  std::snprintf(b, sizeof b, "\"%04d-%02d-%02d\"", r.in(1935, 2027), r.in(1, 12), r.in(1, 28));
+  return b;
+}
+
+std::string number_text(Rng& r, const Interesting& k) {
+  switch (r.in(0, 9)) {
+    case 0: return g_clean ? "7" : "12345678901234567890123.5";  // beyond 64 bits: the wide fallback
+    case 1: return "-" + std::to_string(r.in(0, 500));
+    case 2: case 3:
+      if (!k.numbers.empty()) return k.numbers[static_cast<std::size_t>(r.in(0, static_cast<int>(k.numbers.size()) - 1))];
+      [[fallthrough]];
+    case 4: return std::to_string(r.in(0, 99)) + "." + std::to_string(r.in(0, 999));
+    default: return std::to_string(r.in(0, 700));
+  }
+}
+
+std::string value_text(const Program& p, std::uint32_t type, Rng& r, const Interesting& k, int depth);
+
+std::string record_text(const Program& p, std::uint32_t record, Rng& r, const Interesting& k, int depth) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& f : p.records[record].fields) {
+    if (!g_clean && r.chance(6)) continue;  // not given: missing
+    out += std::string(first ? "" : ", ") + quoted(f.name) + ": " + value_text(p, f.type, r, k, depth + 1);
+    first = false;
+  }
+  return out + "}";
+}
+
+std::string value_text(const Program& p, std::uint32_t type, Rng& r, const Interesting& k, int depth) {
+  const auto& t = p.types[type];
+  if (r.chance(t.optional ? 20 : g_clean ? 0 : 3)) return "null";
+  if (!g_clean && r.chance(2)) return "[true]";  // the wrong shape: a data error, the field missing
+  switch (t.kind) {
+    case TKind::null: return "null";
+    case TKind::boolean: return r.chance(50) ? "true" : "false";
+    case TKind::number: return number_text(r, k);
+    case TKind::date: return date_text(r);
+    case TKind::string: {
+      if (t.enum_id >= 0) {
+        const auto& values = p.enums[static_cast<std::size_t>(t.enum_id)];
+        return quoted(values[static_cast<std::size_t>(r.in(0, static_cast<int>(values.size()) - 1))]);
+      }
+      if (t.cn_id) return quoted(id_number(r));
+      if (!k.strings.empty() && r.chance(70))
+        return quoted(k.strings[static_cast<std::size_t>(r.in(0, static_cast<int>(k.strings.size()) - 1))]);
+      return quoted("t" + std::to_string(r.in(0, 20)));
+    }
+    case TKind::list: {
+      std::string out = "[";
+      const int n = depth > 3 ? 0 : r.in(0, 4);
+      for (int i = 0; i < n; ++i) out += std::string(i ? ", " : "") + value_text(p, t.elem, r, k, depth + 1);
+      return out + "]";
+    }
+    case TKind::record: return record_text(p, t.record, r, k, depth);
+  }
+  return "null";
+}
+
+std::string applicant(const Program& p, Rng& r, const Interesting& k) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& g : p.groups) {
+    if (r.chance(g.source.empty() ? (g_clean ? 0 : 3) : 30)) continue;  // not given (a sourced one is fetched)
+    out += std::string(first ? "" : ", ") + quoted(g.name) + ": " + record_text(p, g.record, r, k, 0);
+    first = false;
+  }
+  return out + "}";
+}
+
+void require_same(const Decision& a, const Decision& b, const std::string& input) {
+  INFO("input: " << input);
+  REQUIRE(a.to_json() == b.to_json());
+  REQUIRE(a.to_text(false) == b.to_text(false));
+  REQUIRE(a.verdict == b.verdict);
+  REQUIRE(a.total.to_string() == b.total.to_string());
+  REQUIRE(a.checks.size() == b.checks.size());
+  for (std::size_t i = 0; i < a.checks.size(); ++i) {
+    const auto &x = a.checks[i], &y = b.checks[i];
+    CHECK((x.id == y.id && x.label == y.label && x.status == y.status && x.reason == y.reason && x.cite == y.cite &&
+           x.department == y.department && x.missing == y.missing && x.read.size() == y.read.size()));
+  }
+  REQUIRE(a.items.size() == b.items.size());
+  for (std::size_t i = 0; i < a.items.size(); ++i) {
+    const auto &x = a.items[i], &y = b.items[i];
+    CHECK((x.id == y.id && x.label == y.label && x.department == y.department && x.group == y.group &&
+           x.points.to_string() == y.points.to_string() && x.status == y.status && x.deduct == y.deduct &&
+           x.example == y.example && x.how == y.how && x.missing == y.missing && x.read.size() == y.read.size()));
+  }
+  REQUIRE(a.outputs.size() == b.outputs.size());
+  for (std::size_t i = 0; i < a.outputs.size(); ++i)
+    CHECK((a.outputs[i].value == b.outputs[i].value && a.outputs[i].json == b.outputs[i].json &&
+           a.outputs[i].missing == b.outputs[i].missing));
+  CHECK(a.data_errors.size() == b.data_errors.size());
+  CHECK(a.sources_called.size() == b.sources_called.size());
+  CHECK(a.error.has_value() == b.error.has_value());
+}
+
+// Restores the fast path whatever the test does.
+struct FastPathOn {
+  ~FastPathOn() { eligo::detail::set_fast_path_enabled(true); }
+};
+
+}  // namespace
+
+TEST_CASE("the fast path decides exactly as the full path on every bundled pack", "[evaluate][fast_path]") {
+  std::vector<std::string> files;
+  for (const char* dir : {"rules", "bench/packs"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(ELIGO_SOURCE_DIR) + "/" + dir))
+      if (e.path().filename().string().find(".pack.json") != std::string::npos) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 6);
+  FastPathOn restore;
+  std::uint64_t completed_total = 0;
+  for (const auto& file : files) {
+    INFO("pack: " << file);
+    auto compiled = eligo::compile_file(file);
+    REQUIRE(compiled.pack.has_value());
+    const Pack& pack = *compiled.pack;
+    const Program& p = pack.program();
+    const Interesting k(p);
+    Rng r(std::hash<std::string>{}(file));
+    Decision fast_reused;  // reused across applicants, as a portal does: no earlier breakdown may leak
+    const std::uint64_t completed_before = eligo::detail::fast_path_completions();
+    for (int i = 0; i < 400; ++i) {
+      g_clean = i % 2 == 0;
+      const std::string text = applicant(p, r, k);
+      EvalOptions o;
+      const eligo::Date base = p.effective_from ? *p.effective_from : *eligo::Date::parse("2024-05-01");
+      o.as_of = eligo::add_days(base, r.in(0, 400));
+      if (p.effective_until && *o.as_of > *p.effective_until) o.as_of = p.effective_until;
+      if (r.chance(30)) o.mode = r.chance(50) ? eligo::CheckMode::all : eligo::CheckMode::first_failure;
+      if (r.chance(30)) o.lang = "en";
+      if (r.chance(10)) o.clear_pii = true;
+      if (!g_clean && r.chance(15)) o.step_budget = static_cast<std::uint64_t>(r.in(1, 60));  // E2001 exactly where the full path says
+      eligo::Input in = pack.bind(text);
+      eligo::detail::set_fast_path_enabled(true);
+      pack.evaluate(in, o, &fast_reused);
+      eligo::detail::set_fast_path_enabled(false);
+      Decision full;
+      pack.evaluate(in, o, &full);
+      require_same(fast_reused, full, text);
+    }
+    const std::uint64_t completed = eligo::detail::fast_path_completions() - completed_before;
+    // The reference packs use only what the fast path implements: their clean half finishes on it.
+    if (file.find("bench/packs") != std::string::npos) CHECK(completed >= 150);
+    completed_total += completed;
+  }
+  // The comparison proves something only if the fast path finished for a good part of the population.
+  CHECK(completed_total >= 700);
+}
+
+TEST_CASE("the fast path finishes for the reference packs and bails on missing data", "[evaluate][fast_path]") {
+  auto compiled = eligo::compile_file(std::string(ELIGO_SOURCE_DIR) + "/bench/packs/points6.pack.json");
+  REQUIRE(compiled.pack.has_value());
+  const Pack& pack = *compiled.pack;
+  EvalOptions o;
+  o.as_of = eligo::Date::parse("2024-05-01");
+  FastPathOn restore;
+  eligo::detail::set_fast_path_enabled(true);
+  std::uint64_t before = eligo::detail::fast_path_completions();
+  const Decision d = pack.evaluate(R"J({"a": {"birth_date": "1990-03-01", "permit_since": "2016-02-10",
+    "education": "associate", "rent_years": 7, "si_years": 3, "volunteer_hours": 260}})J", o);
+  CHECK(eligo::detail::fast_path_completions() == before + 1);
+  // 8 × 8 + min(35, 20) + 20 + 30 + 6 + min(10, 10)
+  CHECK(d.total.to_string() == "150");
+  before = eligo::detail::fast_path_completions();
+  const Decision m = pack.evaluate(R"J({"a": {"birth_date": "1990-03-01", "permit_since": "2016-02-10",
+    "education": "associate", "si_years": 3, "volunteer_hours": 260}})J", o);
+  CHECK(eligo::detail::fast_path_completions() == before);
+  REQUIRE(m.items.size() == 6);
+  CHECK(m.items[1].status == eligo::ItemStatus::needs_evidence);
+  CHECK(m.items[1].missing == std::vector<std::string>{"a.rent_years"});
+}
