@@ -94,7 +94,7 @@ std::shared_ptr<Program> Compiler::run() {
   if (!expect_kind(root, JsonNode::Kind::object, "", "a rule pack")) return nullptr;
   check_keys(root, "",
              {"$schema", "pack", "version", "title", "source", "effective", "rounding", "mode", "inputs", "record",
-              "unknown_fields", "lists", "parameters", "let", "checks", "scores", "groups", "total", "outputs", "tests",
+              "unknown_fields", "lists", "parameters", "tables", "let", "checks", "scores", "groups", "total", "outputs", "tests",
               "notes", "lint"},
              "a rule pack");
   compile_header(root);
@@ -102,6 +102,7 @@ std::shared_ptr<Program> Compiler::run() {
   compile_binding(root);
   if (const JsonNode* l = root.find("lists")) compile_lists(*l);
   if (const JsonNode* pm = root.find("parameters")) compile_parameters(*pm);
+  if (const JsonNode* tb = root.find("tables")) compile_tables(*tb);
   if (const JsonNode* li = root.find("lint")) compile_lint(*li);
   if (const JsonNode* l = root.find("let")) compile_lets(*l);
   if (const JsonNode* c = root.find("checks")) compile_checks(*c);

@@ -11,6 +11,7 @@
 //   points.cpp      scores: indicators, points, per-count points, groups and the total
 //   checks.cpp      checks, their reason templates, and outputs
 //   parameters.cpp  dated parameters and scales, and param() / scale() in expressions
+//   lookup.cpp      lookup tables read from CSV or SQLite, and lookup() / has_row() in expressions
 //   lint.cpp        warnings (W13xx) for packs that compile, silenced per pack with "lint"
 //
 // Internal to src/compile: nothing outside the stage includes this header.
@@ -121,7 +122,10 @@ class Compiler {
     return tr(std::string(what) + " '" + file + "' is outside the pack's folder (after resolving '..' and symbolic " +
                   "links); a pack reads only its own files unless CompileOptions::allow_outside_paths " +
                   "(--allow-outside-paths) is set",
-              std::string(std::string(what) == "test file" ? "测试文件" : "列表文件") + " '" + file +
+              std::string(std::string(what) == "test file"    ? "测试文件"
+                          : std::string(what) == "table file" ? "查找表文件"
+                                                              : "列表文件") +
+                  " '" + file +
                   "' 在规则包所在文件夹之外（已解析 '..' 和符号链接）；规则包只能读取自己文件夹里的文件，"
                   "除非设置了 CompileOptions::allow_outside_paths（--allow-outside-paths）");
   }
@@ -229,6 +233,9 @@ class Compiler {
   void warn_in_expr(const char* code, const ExprCtx& ctx, const Ast* a, std::string en, std::string zh);  // lint.cpp
   // param('name'[, date]) and scale('name', amount[, date]).
   Lowered lower_parameter(const Ast* a, const ExprCtx& ctx, bool scale);                  // parameters.cpp
+  void compile_tables(const JsonNode& n);                                                 // lookup.cpp
+  // lookup('table', key…) and has_row('table', key…).
+  Lowered lower_lookup(const Ast* a, const ExprCtx& ctx, bool has_row);                   // lookup.cpp
 };
 
 }  // namespace eligo::compile

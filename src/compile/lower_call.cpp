@@ -264,6 +264,7 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
       {"blacklist_reasons", {Builtin::blacklist_reasons, {TKind::string, TKind::string}, kStr}},
   };
   if (f == "param" || f == "scale") return lower_parameter(a, ctx, f == "scale");
+  if (f == "lookup" || f == "has_row") return lower_lookup(a, ctx, f == "has_row");
   if (f == "concat") {
     if (!arity(1, 1000)) return {0, kErr};
     std::vector<std::uint32_t> nodes;
@@ -285,22 +286,42 @@ Lowered Compiler::lower_call(const Ast* a, const ExprCtx& ctx) {
   if (f == "date") {
     if (!arity(1, 1)) return {0, kErr};
     const Ast* arg = args[0].get();
-    if (arg->kind != Ast::Kind::string) {
-      err(ctx, arg, "E1207", tr("date() takes a literal like date('2021-03-31')", "date() 的参数应是直接写出的日期，如 date('2021-03-31')"));
-      return {0, kErr};
+    auto bad_literal = [&](const std::string& text) {
+      err(ctx, arg, "E1207",
+          tr("'" + text + "' is not a date: write YYYY-MM-DD with a real calendar day",
+             "'" + text + "' 不是日期：请写成 YYYY-MM-DD，且是日历上真实的一天"));
+      return Lowered{0, kErr};
+    };
+    if (arg->kind == Ast::Kind::string) {
+      auto d = Date::parse(arg->text);
+      if (!d) return bad_literal(arg->text);
+      return constant(Value::of_date(*d), kDate, ctx, a);
     }
-    auto d = Date::parse(arg->text);
-    if (!d) {
-      err(ctx, arg, "E1207", 
-          tr("'" + arg->text + "' is not a date: write YYYY-MM-DD with a real calendar day",
-             "'" + arg->text + "' 不是日期：请写成 YYYY-MM-DD，且是日历上真实的一天"));
-      return {0, kErr};
+    // date(text) of any string expression: the date, or missing with the data error E3006 when the text
+    // is not a date. A text known at compile time is checked now.
+    Lowered x = lower_expect(arg, ctx, TKind::string, tr("the argument of date()", "date() 的参数"));
+    if (!x.ok()) return x;
+    if (is_const(x.node) && const_value(x.node).kind == VKind::string) {
+      const std::string text(const_value(x.node).sv());
+      auto d = Date::parse(text);
+      if (!d) return bad_literal(text);
+      return constant(Value::of_date(*d), kDate, ctx, a);
     }
-    return constant(Value::of_date(*d), kDate, ctx, a);
+    // Missing facts are named by the field read, or else by the call as written.
+    const Node& in = p_->nodes[x.node];
+    std::uint32_t path = 0;
+    if (in.op == Op::Field || in.op == Op::Get) {
+      path = in.c;
+    } else {
+      const auto& src = p_->exprs[ctx.expr].text;
+      const std::size_t b = ctx.base + a->begin, e = ctx.base + a->end;
+      path = p_->intern_path(e <= src.size() && b <= e ? src.substr(b, e - b) : std::string("date(…)"));
+    }
+    return call(Builtin::date_text, {x.node}, p_->types[x.type].optional ? kDateOpt : kDate, path);
   }
   auto si = kSigs.find(f);
   if (si == kSigs.end()) {
-    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask", "param", "scale", "concat"};
+    std::vector<std::string> names{"min", "max", "present", "round", "date", "mask", "param", "scale", "concat", "lookup", "has_row"};
     for (auto& [k, v] : kSigs) names.push_back(k);
     for (auto& [k, v] : kQuant) names.push_back(k);
     std::string msg = tr("unknown function '" + f + "'", "未知的函数 '" + f + "'");

@@ -95,6 +95,8 @@ enum class Builtin : std::uint8_t {
   blacklisted, blacklist_reasons,
   param, scale,  // n.d = index into Program::parameters; args: (date) and (amount, date)
   concat,        // any number of strings, numbers, dates, bools → their text joined
+  lookup, has_row,  // n.d = index into Program::tables; args: the key values (up to 4)
+  date_text,     // date(text) of a non-literal: the date, or missing (with a data error) when it does not parse
 };
 
 enum class Quantifier : std::uint8_t { any, all, count, sum, min, max, filter, map, covered_months };
@@ -196,6 +198,8 @@ struct OutputInfo {
 struct LetInfo {
   std::string name;
   std::uint32_t node = 0;
+  std::uint32_t path = 0;  // path id of the name, for the explanation trace
+  Pii pii = Pii::none;     // the personal data its value may carry: masked in traces
 };
 
 // A dated parameter (OpenFisca's model): figures that change on set dates, read at as_of or a given date.
@@ -220,6 +224,38 @@ struct ParameterInfo {
       found = &p;
     }
     return found;
+  }
+};
+
+// A lookup table (reference data a district keeps, seed 003's 数据库建表管理): rows read at compile time from a
+// CSV file or an SQLite table, typed by the pack's "columns", indexed by their key columns. lookup() gives
+// the row (a record), has_row() whether there is one.
+struct LookupTable {
+  std::string name;
+  std::uint32_t type = 0;                 // the record type of a row
+  std::vector<std::uint32_t> key;         // slots of the key columns, in key order
+  std::uint32_t width = 0;                // columns per row
+  std::vector<Value> cells;               // rows × width, never resized once rows point into it
+  std::vector<Value> rows;                // one record value per row, pointing into cells
+  std::vector<std::uint32_t> order;       // row indices sorted by key
+  // The row whose key equals `key[0..n)`, or nullptr.
+  const Value* find(const Value* key_values, std::uint32_t n) const {
+    auto cmp = [&](std::uint32_t row) {
+      for (std::uint32_t k = 0; k < n && k < key.size(); ++k) {
+        const int c = values_compare(rows[row].items[key[k]], key_values[k]);
+        if (c != 0) return c;
+      }
+      return 0;
+    };
+    std::size_t lo = 0, hi = order.size();
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      const int c = cmp(order[mid]);
+      if (c == 0) return &rows[order[mid]];
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return nullptr;
   }
 };
 
@@ -262,6 +298,7 @@ struct Program {
   std::optional<Decimal> total_floor, total_cap;
   std::vector<OutputInfo> outputs;
   std::vector<ParameterInfo> parameters;
+  std::vector<LookupTable> tables;
   bool has_scores = false;
   bool uses_blacklist = false;  // calls blacklisted() / blacklist_reasons(): a snapshot must be attached
 

@@ -218,6 +218,11 @@ void Compiler::compile_lets(const JsonNode& n) {
     lower_name(&a, ctx);
     declaring_ = nullptr;
   }
+  // For --explain: each let's value is shown under its name, masked as the personal data it carries.
+  for (std::size_t i = 0; i < lets_.size(); ++i) {
+    p_->lets[i].path = p_->intern_path(lets_[i].name);
+    p_->lets[i].pii = lets_[i].result.ok() ? pii_of(lets_[i].result.node) : Pii::none;
+  }
 }
 
 }  // namespace eligo::compile

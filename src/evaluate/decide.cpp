@@ -33,6 +33,12 @@ void fill_reads(const Program& p, const Evaluator& ev, bool clear, std::vector<T
   out->clear();
   for (const auto& [path, v] : ev.reads)
     out->push_back(TraceValue{p.paths[path], explain::render_plain(v, explain::pii_of_path(p, path), clear)});
+  // The list items that settled an any/all: "any(held, c -> c.kind == 'tekun') ← item 2".
+  for (const auto& d : ev.deciders) {
+    const std::uint32_t list_type = p.nodes[p.nodes[d.node].a].type;
+    out->push_back(TraceValue{explain::node_text(p, d.node) + " ← item " + std::to_string(d.index + 1),
+                              explain::render_item(p, p.types[list_type].elem, d.item, clear)});
+  }
 }
 
 Decimal add_or_fail(const Decimal& a, const Decimal& b) {

@@ -153,8 +153,10 @@ Value Evaluator::eval(std::uint32_t idx) {
     case Op::Let: {
       if (let_state_[n.a] == 2) {
         for (std::uint32_t path : let_missing_[n.a]) note_missing(path);
-        if (tracing)
+        if (tracing) {
           for (const auto& r : let_reads_[n.a]) note_read(r.first, r.second);
+          note_read(p_->lets[n.a].path, let_values_[n.a]);  // --explain shows the let's value too
+        }
         return let_values_[n.a];
       }
       // Computed with empty notes, so exactly what this let touches is recorded; the outer notes are
@@ -169,8 +171,10 @@ Value Evaluator::eval(std::uint32_t idx) {
       missing.swap(outer_missing);
       reads.swap(outer_reads);
       for (std::uint32_t path : let_missing_[n.a]) note_missing(path);
-      if (tracing)
+      if (tracing) {
         for (const auto& r : let_reads_[n.a]) note_read(r.first, r.second);
+        note_read(p_->lets[n.a].path, v);
+      }
       let_values_[n.a] = v;
       let_state_[n.a] = 2;
       return v;
@@ -464,6 +468,36 @@ Value Evaluator::call(const Node& n) {
       }
       return num(amount);
     }
+    case Builtin::lookup:
+    case Builtin::has_row: {
+      const LookupTable& t = p_->tables[n.d];
+      const Value* row = t.find(v, argc);
+      if (b == Builtin::has_row) return Value::boolean(row != nullptr);
+      if (!row) {
+        std::string key;
+        for (std::uint32_t i = 0; i < argc; ++i) {
+          key += i ? ", " : "";
+          if (v[i].kind == VKind::string) key += "'" + std::string(v[i].sv()) + "'";
+          else if (v[i].kind == VKind::number) key += v[i].num.to_string();
+          else if (v[i].kind == VKind::date) key += v[i].as_date().to_string();
+        }
+        fail("E2011", "table '" + t.name + "' has no row for the key (" + key + ")", self);
+      }
+      return *row;
+    }
+    case Builtin::date_text: {
+      // date(text): a text that is not a date is the applicant's data error, and the date is missing.
+      if (auto d = Date::parse(v[0].sv())) return Value::of_date(*d);
+      const std::string& path = p_->paths[n.d];
+      if (!public_input_) fail("E3006", "'" + path + "' is not a date (YYYY-MM-DD)", self);  // constant folding
+      bool seen = false;
+      for (const auto& e : in_->source_errors) seen |= e.code == "E3006" && e.path == path;
+      if (!seen)
+        in_->source_errors.push_back(
+            DataError{"E3006", path, "date(): the text is not a date (YYYY-MM-DD with a real calendar day)"});
+      note_missing(n.d);
+      return Value::missing(n.d);
+    }
     case Builtin::concat: {
       // Plain text of each part: exact numbers, YYYY-MM-DD dates, true/false. The first four arguments are
       // already evaluated (and not missing or null); the rest are evaluated here.
@@ -528,7 +562,11 @@ Value Evaluator::quant(const Node& n) {
           saw_missing = true;
           continue;
         }
-        if (truthy(r) == want) return Value::boolean(want);
+        if (truthy(r) == want) {
+          // --explain names the item that decided it (which stay matched which certificate).
+          if (tracing) deciders.push_back({static_cast<std::uint32_t>(&n - p_->nodes.data()), i, items[i]});
+          return Value::boolean(want);
+        }
       }
       if (saw_missing) return missing_seen;
       return Value::boolean(!want);

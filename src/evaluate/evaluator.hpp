@@ -60,6 +60,13 @@ class Evaluator {
   std::vector<std::uint32_t> missing;
   bool tracing = false;
   std::vector<std::pair<std::uint32_t, Value>> reads;  // path id, value
+  // When tracing: the any/all nodes settled by one item (any: the first match; all: the first miss), the
+  // item's index and value.
+  struct Decider {
+    std::uint32_t node, index;
+    Value item;
+  };
+  std::vector<Decider> deciders;
   std::vector<SourceCall> calls;
   std::vector<BlacklistHit> blacklist_hits;  // entries that matched, cited in the decision
   // Coverage (eligo/coverage.hpp): 2 counters per node, the then and else of each If taken; null when not
@@ -70,6 +77,7 @@ class Evaluator {
   void begin_item() {
     missing.clear();
     reads.clear();
+    deciders.clear();
   }
 
  private:

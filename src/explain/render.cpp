@@ -156,10 +156,36 @@ std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std:
   return out;
 }
 
+std::string render_item(const detail::Program& p, std::uint32_t type, const Value& v, bool clear_pii) {
+  if (v.kind != VKind::record || type >= p.types.size() || p.types[type].kind != detail::TKind::record)
+    return render_plain(v, Pii::none, clear_pii);
+  const auto& rec = p.records[p.types[type].record];
+  std::string s = "{";
+  for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+    const auto& f = rec.fields[i];
+    const Value& x = v.items[i];
+    // a personal field is masked as its kind
+    s += (i ? ", " : "") + f.name + ": " +
+         (f.pii != Pii::none ? render_plain(x, f.pii, clear_pii) : render_item(p, f.type, x, clear_pii));
+  }
+  return s + "}";
+}
+
+std::string node_text(const detail::Program& p, std::uint32_t node) {
+  if (node >= p.nodes.size() || p.nodes[node].src >= p.spans.size()) return "";
+  const auto& span = p.spans[p.nodes[node].src];
+  if (span.expr >= p.exprs.size()) return "";
+  const auto& e = p.exprs[span.expr];
+  if (span.begin > span.end || span.end > e.text.size()) return "";
+  return e.text.substr(span.begin, span.end - span.begin);
+}
+
 detail::Pii pii_of_path(const detail::Program& p, std::uint32_t path) {
   for (const auto& r : p.records)
     for (const auto& f : r.fields)
       if (f.path == path) return f.pii;
+  for (const auto& l : p.lets)
+    if (l.path == path) return l.pii;
   return Pii::none;
 }
 

@@ -19,6 +19,12 @@ std::string render_json(const detail::Value& v);
 
 std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std::string_view lang, bool clear_pii);
 
+// A list item for the trace: a record as "{kind: dibao, from: 2023-06-01, to: null}" (fields masked as
+// declared), anything else as render_plain.
+std::string render_item(const detail::Program& p, std::uint32_t type, const detail::Value& v, bool clear_pii);
+// The text of the expression a node was lowered from, as written ("" when unknown).
+std::string node_text(const detail::Program& p, std::uint32_t node);
+
 // The PII kind of the field a path names ("applicant.id_number" → id_number).
 detail::Pii pii_of_path(const detail::Program& p, std::uint32_t path);
 

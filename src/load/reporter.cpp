@@ -72,6 +72,22 @@ void Reporter::in_string(const char* code, const JsonNode& str, const std::strin
   at_pos(code, b, span, pointer, std::move(message), severity);
 }
 
+void Reporter::in_other_file(const char* code, const std::string& file, int line, int column, std::string source_line,
+                             int span, const std::string& pointer, std::string message, Severity severity) {
+  Diagnostic d;
+  d.code = code;
+  d.severity = severity;
+  d.file = file;
+  d.line = line;
+  d.column = column;
+  d.pointer = pointer;
+  d.message = std::move(message);
+  d.source_line = std::move(source_line);
+  d.span = std::max(1, span);
+  if (severity == Severity::error) ++errors_;
+  out_->items.push_back(std::move(d));
+}
+
 void Reporter::at_file(const char* code, std::string message, Severity severity) {
   Diagnostic d;
   d.code = code;

@@ -33,6 +33,10 @@ class Reporter {
                  std::size_t end, std::string message, Severity severity = Severity::error);
   void at_pos(const char* code, SourcePos pos, int span, const std::string& pointer, std::string message,
               Severity severity = Severity::error);
+  // A place in another file the pack reads (a cell of a lookup table): `file`, 1-based line and column, the
+  // line's text and the span to underline ("" and 0: no caret line); `pointer` names the declaring value.
+  void in_other_file(const char* code, const std::string& file, int line, int column, std::string source_line,
+                     int span, const std::string& pointer, std::string message, Severity severity = Severity::error);
   // About the file as a whole (unreadable, too large).
   void at_file(const char* code, std::string message, Severity severity = Severity::error);
 
