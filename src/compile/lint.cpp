@@ -1,5 +1,6 @@
 // Lint warnings (W13xx): things that compile but are probably mistakes — a `let`, input group or named list
-// nothing reads, an ordering comparison with an optional field that may be null. They are reported only for
+// nothing reads, an ordering comparison with an optional field that may be null, and (found in tables.cpp)
+// numeric ranges of a table with gaps between them or a 'first' row that earlier rows shadow entirely. They are reported only for
 // a pack without errors (an error often causes them), never stop compilation, and a pack silences the ones
 // it means with "lint": {"ignore": ["W1301", …]}.
 #include "compile/compiler_impl.hpp"
@@ -9,7 +10,7 @@
 namespace eligo::compile {
 namespace {
 
-const char* const kLintCodes[] = {"W1301", "W1302", "W1303", "W1304"};
+const char* const kLintCodes[] = {"W1301", "W1302", "W1303", "W1304", "W1305", "W1306"};
 
 }  // namespace
 
@@ -24,8 +25,8 @@ void Compiler::compile_lint(const JsonNode& n) {
     if (code.empty()) continue;
     if (std::find(known.begin(), known.end(), code) == known.end()) {
       rep_.at_node("E1102", ignore->items[i], ptr("/lint/ignore", i),
-                   tr("unknown warning code '" + code + "' (W1301, W1302, W1303, W1304)",
-                      "未知的警告代码 '" + code + "'（可用：W1301、W1302、W1303、W1304）") +
+                   tr("unknown warning code '" + code + "' (W1301 to W1306)",
+                      "未知的警告代码 '" + code + "'（可用：W1301 至 W1306）") +
                        did_you_mean(load::closest(code, known)));
       continue;
     }

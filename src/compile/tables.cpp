@@ -32,6 +32,25 @@ bool intervals_meet(const RowSet::Interval& a, const RowSet::Interval& b) {
          below(b.has_lo, b.lo, b.lo_open, a.has_hi, a.hi, a.hi_open);
 }
 
+// Whether interval `a` holds every value of `b`.
+bool interval_contains(const RowSet::Interval& a, const RowSet::Interval& b) {
+  if (a.has_lo) {
+    if (!b.has_lo) return false;
+    const int c = Decimal::compare(a.lo, b.lo);
+    if (c > 0 || (c == 0 && a.lo_open && !b.lo_open)) return false;
+  }
+  if (a.has_hi) {
+    if (!b.has_hi) return false;
+    const int c = Decimal::compare(a.hi, b.hi);
+    if (c < 0 || (c == 0 && a.hi_open && !b.hi_open)) return false;
+  }
+  return true;
+}
+
+std::string bound_text(const RowSet::Interval& iv, bool lo) {
+  return (lo ? iv.has_lo : iv.has_hi) ? (lo ? iv.lo : iv.hi).to_string() : "";
+}
+
 }  // namespace
 
 void Compiler::compile_table(const JsonNode& t, const std::string& pointer, detail::IndicatorInfo* ind) {
@@ -217,6 +236,91 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
                           "'unique' 决策表的第 " + std::to_string(i + 1) + " 行和第 " + std::to_string(j + 1) +
                               " 行都能命中" + (overlap[0] == '\'' ? " " + overlap : overlap)));
       }
+    }
+  }
+  // W1306: in a 'first' table, a row whose every value an earlier row already matches can never match.
+  if (ind->hit == detail::Hit::first) {
+    for (std::size_t j = 1; j < sets.size(); ++j) {
+      if (!sets[j].known || (sets[j].strings.empty() && sets[j].intervals.empty())) continue;
+      std::size_t by = 0;
+      bool dead = true;
+      for (const auto& s : sets[j].strings) {
+        bool found = false;
+        for (std::size_t i = 0; i < j && !found; ++i)
+          if (sets[i].known && std::find(sets[i].strings.begin(), sets[i].strings.end(), s) != sets[i].strings.end()) {
+            found = true;
+            by = std::max(by, i);
+          }
+        dead &= found;
+      }
+      for (const auto& b : sets[j].intervals) {
+        bool found = false;
+        for (std::size_t i = 0; i < j && !found; ++i)
+          for (const auto& a : sets[i].intervals)
+            if (sets[i].known && interval_contains(a, b)) {
+              found = true;
+              by = std::max(by, i);
+              break;
+            }
+        dead &= found;
+      }
+      if (dead)
+        warnings_.push_back({"W1306", when_nodes[j], ptr(ptr(ptr(pointer, "rows"), j), "when"), -1, -1,
+                             "row " + std::to_string(j + 1) + " can never match: in a 'first' table the rows before it (row " +
+                                 std::to_string(by + 1) + ") already match every value it names",
+                             "第 " + std::to_string(j + 1) + " 行永远不会命中：'first' 决策表中它前面的行（第 " +
+                                 std::to_string(by + 1) + " 行）已经命中它的所有取值"});
+    }
+  }
+  // W1305: a numeric 'on' without an otherwise row: numbers between two rows' ranges that no row matches.
+  // Bands written in whole numbers ([18..30], [31..40]) meet: the numbers between 30 and 31 are not read
+  // as a gap.
+  if (!has_otherwise && on_type != kErr && kind(on_type) == TKind::number) {
+    bool all_known = !sets.empty();
+    std::vector<RowSet::Interval> ivs;
+    for (const auto& s : sets) {
+      all_known &= s.known && s.strings.empty();
+      ivs.insert(ivs.end(), s.intervals.begin(), s.intervals.end());
+    }
+    if (all_known && !ivs.empty()) {
+      std::sort(ivs.begin(), ivs.end(), [](const RowSet::Interval& a, const RowSet::Interval& b) {
+        if (a.has_lo != b.has_lo) return !a.has_lo;
+        if (!a.has_lo) return false;
+        const int c = Decimal::compare(a.lo, b.lo);
+        return c < 0 || (c == 0 && !a.lo_open && b.lo_open);
+      });
+      RowSet::Interval cur = ivs[0];
+      std::string gaps;
+      for (std::size_t i = 1; i < ivs.size() && cur.has_hi; ++i) {
+        const RowSet::Interval& nx = ivs[i];
+        bool gap = false;
+        if (nx.has_lo) {
+          const int c = Decimal::compare(nx.lo, cur.hi);
+          gap = c > 0 || (c == 0 && cur.hi_open && nx.lo_open);
+          Decimal next_int;
+          if (c > 0 && !cur.hi_open && !nx.lo_open && cur.hi.is_integer() && nx.lo.is_integer() &&
+              Decimal::add(cur.hi, Decimal::from_int(1), &next_int) && Decimal::compare(next_int, nx.lo) == 0)
+            gap = false;
+        }
+        if (gap && Decimal::compare(cur.hi, nx.lo) == 0)  // one value: "< 1000" then "> 1000" leave 1000
+          gaps += (gaps.empty() ? "" : ", ") + cur.hi.to_string();
+        else if (gap)
+          gaps += (gaps.empty() ? "" : ", ") + std::string(cur.hi_open ? "[" : "(") + bound_text(cur, false) + ", " +
+                  bound_text(nx, true) + (nx.lo_open ? "]" : ")");
+        if (!nx.has_hi) {
+          cur.has_hi = false;
+        } else {
+          const int c = Decimal::compare(nx.hi, cur.hi);
+          if (c > 0 || (c == 0 && cur.hi_open && !nx.hi_open)) {
+            cur.hi = nx.hi;
+            cur.hi_open = nx.hi_open;
+          }
+        }
+      }
+      if (!gaps.empty())
+        warnings_.push_back({"W1305", rows, ptr(pointer, "rows"), -1, -1,
+                             "no row matches the values " + gaps + " and there is no {\"otherwise\": …} row: such an applicant scores no row",
+                             "取值 " + gaps + " 没有任何行命中，也没有 {\"otherwise\": …} 行：这样的申请人不会得到任何一行的分数"});
     }
   }
   // An enum 'on' must have a row for every value, or an otherwise.
