@@ -1,5 +1,9 @@
 // eligo test PACK... — runs the cases each pack names under "tests" (docs/rule-language.md §8) and shows
 // what differs for each failing case. The case's as_of chooses among the loaded versions of the pack.
+// Before any case runs, the file is read with positions and checked against the pack (unknown keys, input
+// groups and fields, sources, checks, indicators, outputs: located errors E15xx with "did you mean"); a case
+// with such a problem is reported failed and not run, the others still run; a failure names the case's
+// file:line:col.
 // --coverage reports, per pack version, the checks, table rows, `if` branches and caps the cases reached.
 #include <nlohmann/json.hpp>
 
@@ -11,9 +15,12 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "compile/program.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/coverage.hpp"
 #include "eligo/pack.hpp"
+#include "load/json_tree.hpp"
+#include "load/reporter.hpp"
 
 namespace eligo::cli {
 
@@ -135,7 +142,9 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
     for (const auto& [name, want] : expect["outputs"].items()) {
       auto it = std::find_if(d.outputs.begin(), d.outputs.end(), [&name = name](const OutputResult& o) { return o.name == name; });
       const std::string got = it == d.outputs.end() ? "(not computed)" : (it->missing.empty() ? it->value : "(missing)");
-      const bool same = want.is_null() ? (it == d.outputs.end() || !it->missing.empty()) : (as_text(want) == got);
+      // A number is compared as an exact decimal: 300 == "300.00".
+      const bool same = want.is_null() ? (it == d.outputs.end() || !it->missing.empty())
+                                       : (as_text(want) == got || (want.is_number() && same_number(want, got)));
       if (!same) diff("output " + name, want.is_null() ? "null" : as_text(want), got);
     }
   }
@@ -158,19 +167,189 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
   }
 }
 
+// ---- checking a case file against the pack (issue 12 item 2: test files are code too) ------------------
+
+// The names a case may use, gathered from every version of the pack the file belongs to.
+struct PackNames {
+  std::map<std::string, std::vector<std::string>> groups;  // input group → its fields
+  std::vector<std::string> sources, checks, indicators, outputs;
+};
+
+void add_unique(std::vector<std::string>* v, const std::string& s) {
+  if (std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
+}
+
+PackNames names_of(const PackSet& set, const std::string& id) {
+  PackNames n;
+  for (const auto& pack : set.packs()) {
+    if (pack.id() != id) continue;
+    const detail::Program& p = pack.program();
+    for (const auto& g : p.groups) {
+      auto& fields = n.groups[g.name];
+      for (const auto& f : p.records[g.record].fields) add_unique(&fields, f.name);
+      if (!g.source.empty()) add_unique(&n.sources, g.source);
+    }
+    for (const auto& c : p.checks) add_unique(&n.checks, c.id);
+    for (const auto& i : p.indicators) add_unique(&n.indicators, i.id);
+    for (const auto& o : p.outputs) add_unique(&n.outputs, o.name);
+  }
+  return n;
+}
+
+// Checks one case file. Every problem is a located diagnostic (E15xx); a case with one is marked broken
+// (reported as failed, not run), the other cases still run.
+class CaseChecker {
+ public:
+  CaseChecker(const std::string& file, const std::string& text, Diagnostics* out, bool zh, PackNames names)
+      : rep_(file, text, out, zh), names_(std::move(names)), out_(out) {}
+
+  std::string tr(std::string en, std::string zh) const { return rep_.tr(std::move(en), std::move(zh)); }
+  std::string near(const std::string& word, const std::vector<std::string>& candidates) const {
+    const std::string c = load::closest(word, candidates);
+    return c.empty() ? "" : tr(" (did you mean '" + c + "'?)", "（是否想写 '" + c + "'？）");
+  }
+  std::string known(const std::vector<std::string>& v) const {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? tr("none", "无") : s;
+  }
+
+  void keys(const load::JsonNode& obj, const std::string& pointer, const std::vector<std::string>& allowed,
+            const std::string& what_en, const std::string& what_zh) {
+    for (std::size_t i = 0; i < obj.members.size(); ++i) {
+      const std::string& k = obj.members[i].first;
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      rep_.at_key("E1502", obj, i, pointer + "/" + load::pointer_token(k),
+                  tr("unknown key '" + k + "' in " + what_en, what_zh + "中有未知的键 '" + k + "'") + near(k, allowed));
+    }
+  }
+  // Each string of an array value must be one of `allowed` (check ids, indicator ids…).
+  void names_in(const load::JsonNode* arr, const std::string& pointer, const std::vector<std::string>& allowed,
+                const std::string& what_en, const std::string& what_zh) {
+    if (!arr || !arr->is_array()) return;
+    for (std::size_t i = 0; i < arr->items.size(); ++i) {
+      const load::JsonNode& v = arr->items[i];
+      if (!v.is_string()) continue;
+      if (std::find(allowed.begin(), allowed.end(), v.text) != allowed.end()) continue;
+      rep_.at_node("E1503", v, pointer + "/" + std::to_string(i),
+                   tr("the pack has no " + what_en + " '" + v.text + "' (" + what_en + "s: " + known(allowed) + ")",
+                      "规则包没有" + what_zh + " '" + v.text + "'（已有：" + known(allowed) + "）") +
+                       near(v.text, allowed));
+    }
+  }
+  void member_names(const load::JsonNode* obj, const std::string& pointer, const std::vector<std::string>& allowed,
+                    const std::string& what_en, const std::string& what_zh) {
+    if (!obj || !obj->is_object()) return;
+    for (std::size_t i = 0; i < obj->members.size(); ++i) {
+      const std::string& k = obj->members[i].first;
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      rep_.at_key("E1503", *obj, i, pointer + "/" + load::pointer_token(k),
+                  tr("the pack has no " + what_en + " '" + k + "' (" + what_en + "s: " + known(allowed) + ")",
+                     "规则包没有" + what_zh + " '" + k + "'（已有：" + known(allowed) + "）") +
+                      near(k, allowed));
+    }
+  }
+  void wrong(const load::JsonNode& n, const std::string& pointer, std::string en, std::string zh) {
+    rep_.at_node("E1504", n, pointer, tr(std::move(en), std::move(zh)));
+  }
+
+  // false when the file is not {"cases": [...]}: nothing can run.
+  bool file(const load::JsonNode& root) {
+    if (!root.is_object() || !root.find("cases") || !root.find("cases")->is_array()) {
+      wrong(root, "", "a test file is {\"cases\": [...]}", "测试文件的格式是 {\"cases\": [...]}");
+      return false;
+    }
+    keys(root, "", {"$schema", "cases"}, "a test file", "测试文件");
+    return true;
+  }
+
+  // true when the case has no problem.
+  bool one_case(const load::JsonNode& c, const std::string& pointer) {
+    const std::size_t before = out_->error_count();
+    if (!c.is_object()) {
+      wrong(c, pointer, "a case is an object", "每个用例是一个对象");
+      return false;
+    }
+    keys(c, pointer, {"name", "note", "as_of", "lang", "mode", "input", "sources", "blacklist", "expect"}, "a case", "用例");
+    const load::JsonNode* as_of = c.find("as_of");
+    if (!as_of) wrong(c, pointer, "a case needs \"as_of\" (YYYY-MM-DD)", "用例需要 \"as_of\"（YYYY-MM-DD）");
+    else if (!as_of->is_string() || !Date::parse(as_of->text))
+      wrong(*as_of, pointer + "/as_of", "\"as_of\" is a date: YYYY-MM-DD with a real calendar day",
+            "\"as_of\" 是日期：YYYY-MM-DD，且是日历上真实的一天");
+    if (const load::JsonNode* m = c.find("mode"); m && (!m->is_string() || (m->text != "all" && m->text != "first_failure")))
+      wrong(*m, pointer + "/mode", "\"mode\" is \"first_failure\" or \"all\"", "\"mode\" 是 \"first_failure\" 或 \"all\"");
+    if (const load::JsonNode* l = c.find("lang"); l && (!l->is_string() || (l->text != "zh-CN" && l->text != "en")))
+      wrong(*l, pointer + "/lang", "\"lang\" is \"zh-CN\" or \"en\"", "\"lang\" 是 \"zh-CN\" 或 \"en\"");
+    std::vector<std::string> groups;
+    for (const auto& [g, fields] : names_.groups) groups.push_back(g);
+    if (const load::JsonNode* in = c.find("input")) {
+      if (!in->is_object()) {
+        wrong(*in, pointer + "/input", "\"input\" is an object of input groups", "\"input\" 是按输入分组写的对象");
+      } else {
+        member_names(in, pointer + "/input", groups, "input group", "输入分组");
+        for (std::size_t i = 0; i < in->members.size(); ++i) {
+          const auto& [g, v] = in->members[i];
+          auto it = names_.groups.find(g);
+          if (it != names_.groups.end() && v.is_object())
+            member_names(&v, pointer + "/input/" + load::pointer_token(g), it->second, "'" + g + "' field",
+                         "'" + g + "' 的字段");
+        }
+      }
+    }
+    member_names(c.find("sources"), pointer + "/sources", names_.sources, "data source", "数据源");
+    if (const load::JsonNode* bl = c.find("blacklist"); bl && bl->is_array())
+      for (std::size_t i = 0; i < bl->items.size(); ++i)
+        if (bl->items[i].is_object())
+          keys(bl->items[i], pointer + "/blacklist/" + std::to_string(i),
+               {"id", "scopes", "reason_code", "reason_text", "source", "listed_on", "from", "until"}, "a blacklist entry",
+               "黑名单条目");
+    const load::JsonNode* e = c.find("expect");
+    if (!e) {
+      wrong(c, pointer, "a case needs \"expect\": a case that expects nothing tests nothing",
+            "用例需要 \"expect\"：什么都不预期的用例什么也没测");
+    } else if (!e->is_object()) {
+      wrong(*e, pointer + "/expect", "\"expect\" is an object", "\"expect\" 是一个对象");
+    } else {
+      const std::string ep = pointer + "/expect";
+      keys(*e, ep, {"verdict", "failed", "missing", "reasons", "total", "points", "outputs", "sources_called",
+                    "data_errors", "blacklist_hits", "error"},
+           "\"expect\"", "\"expect\" ");
+      if (const load::JsonNode* v = e->find("verdict")) {
+        const std::vector<std::string> verdicts{"eligible", "ineligible", "needs_evidence", "error"};
+        if (!v->is_string() || std::find(verdicts.begin(), verdicts.end(), v->text) == verdicts.end())
+          wrong(*v, ep + "/verdict",
+                "\"verdict\" is eligible, ineligible, needs_evidence or error" + (v->is_string() ? near(v->text, verdicts) : ""),
+                "\"verdict\" 是 eligible、ineligible、needs_evidence 或 error" + (v->is_string() ? near(v->text, verdicts) : ""));
+      }
+      names_in(e->find("failed"), ep + "/failed", names_.checks, "check", "检查项");
+      member_names(e->find("points"), ep + "/points", names_.indicators, "indicator", "计分指标");
+      member_names(e->find("outputs"), ep + "/outputs", names_.outputs, "output", "输出");
+      names_in(e->find("sources_called"), ep + "/sources_called", names_.sources, "data source", "数据源");
+    }
+    return out_->error_count() == before;
+  }
+
+ private:
+  load::Reporter rep_;
+  PackNames names_;
+  Diagnostics* out_;
+};
+
 }  // namespace
 
 int cmd_test(const Args& args, Io& io) {
   Options opt;
   std::string error;
-  if (!parse_options(args, {"coverage-json"}, {"help", "verbose", "allow-outside-paths", "coverage", "full-coverage"},
+  if (!parse_options(args, {"coverage-json", "lang"}, {"help", "verbose", "allow-outside-paths", "coverage", "full-coverage"},
                      &opt, &error) ||
       opt.has("help") || opt.positional.empty()) {
     if (!error.empty()) io.err << "eligo test: " << error << "\n";
     (opt.has("help") ? io.out : io.err)
-        << "usage: eligo test [--verbose] [--allow-outside-paths] [--coverage] [--coverage-json FILE]\n"
-           "                  [--full-coverage] PACK...\n"
-           "  Runs the cases named by each pack's \"tests\"; exit 1 when any fails.\n"
+        << "usage: eligo test [--verbose] [--allow-outside-paths] [--lang zh-CN|en] [--coverage]\n"
+           "                  [--coverage-json FILE] [--full-coverage] PACK...\n"
+           "  Runs the cases named by each pack's \"tests\"; exit 1 when any fails. The case files are\n"
+           "  checked against the pack first: a case with a problem (file:line:col) fails without running.\n"
+           "  --lang L              language of those problems (default: from the locale; zh-CN when unset)\n"
            "  --coverage            print, per pack version, the checks (passed/failed/needs_evidence seen),\n"
            "                        table rows, if branches and caps the cases reached\n"
            "  --coverage-json FILE  write the same as JSON ({\"packs\": [...]}); - for standard output\n"
@@ -179,6 +358,8 @@ int cmd_test(const Args& args, Io& io) {
     return opt.has("help") ? 0 : 2;
   }
   const bool verbose = opt.has("verbose");
+  const std::string lang = diagnostics_lang(opt.get("lang", ""));
+  const bool zh = lang == "zh-CN";
   const bool want_full = opt.has("full-coverage");
   const bool counting = want_full || opt.has("coverage") || opt.has("coverage-json");
   // One Coverage per pack version, in the order the versions were first loaded.
@@ -214,6 +395,40 @@ int cmd_test(const Args& args, Io& io) {
           unusable = true;
           continue;
         }
+        // Test files are code too: read with positions and checked against the pack first.
+        const load::JsonParseResult parsed = load::parse_json(text);
+        Diagnostics problems;
+        problems.lang = lang;
+        if (!parsed.ok) {
+          load::Reporter rep(file, text, &problems, zh);
+          rep.at_pos("E1501", parsed.error.pos, 1, "",
+                     rep.tr("the test file is not valid JSON: " + parsed.error.message,
+                            "测试文件不是合法的 JSON：" + parsed.error.message));
+          io.out << problems.to_string();
+          unusable = true;
+          continue;
+        }
+        CaseChecker checker(file, text, &problems, zh, names_of(set, owner.id()));
+        if (!checker.file(parsed.root)) {
+          io.out << problems.to_string();
+          unusable = true;
+          continue;
+        }
+        {
+          load::Reporter rep(file, text, &problems, zh);
+          for (const auto& dup : parsed.duplicates)
+            rep.at_pos("E1502", dup.pos, static_cast<int>(dup.key.size()) + 2, dup.pointer,
+                       rep.tr("key '" + dup.key + "' given twice (first on line " + std::to_string(dup.first_pos.line) + ")",
+                              "键 '" + dup.key + "' 写了两次（第一次在第 " + std::to_string(dup.first_pos.line) + " 行）"));
+        }
+        const auto& case_nodes = parsed.root.find("cases")->items;
+        std::vector<char> broken;
+        for (std::size_t i = 0; i < case_nodes.size(); ++i)
+          broken.push_back(!checker.one_case(case_nodes[i], "/cases/" + std::to_string(i)));
+        for (const auto& dup : parsed.duplicates)  // a key given twice breaks the case that holds it
+          for (std::size_t i = 0; i < case_nodes.size(); ++i)
+            if (dup.pos.offset >= case_nodes[i].pos.offset && dup.pos.offset < case_nodes[i].end_offset) broken[i] = 1;
+        if (!problems.items.empty()) io.out << problems.to_string();
         json doc;
         try {
           doc = json::parse(text);
@@ -231,12 +446,21 @@ int cmd_test(const Args& args, Io& io) {
         std::size_t index = 0;
         for (const auto& c : doc["cases"]) {
           ++index;
+          const load::SourcePos at = index - 1 < case_nodes.size() ? case_nodes[index - 1].pos : load::SourcePos{};
+          const std::string where = file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+          if (index - 1 < broken.size() && broken[index - 1]) {
+            ++failed;
+            io.out << "  FAIL " << (c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
+                                                                                 : "case " + std::to_string(index))
+                   << "  " << where << "\n      not run: the case has the problems shown above\n";
+            continue;
+          }
           try {
           const std::string name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
                                                                               : "case " + std::to_string(index);
           auto as_of = Date::parse(c.value("as_of", ""));
           if (!as_of) {
-            io.out << "  FAIL " << name << "\n      as_of is missing or not a date\n";
+            io.out << "  FAIL " << name << "  " << where << "\n      as_of is missing or not a date\n";
             ++failed;
             continue;
           }
@@ -247,7 +471,7 @@ int cmd_test(const Args& args, Io& io) {
           std::string bl_error;
           const auto snapshot = case_blacklist(c, &bl_error);
           if (!snapshot) {
-            io.out << "  FAIL " << name << "\n      " << bl_error << "\n";
+            io.out << "  FAIL " << name << "  " << where << "\n      " << bl_error << "\n";
             ++failed;
             continue;
           }
@@ -266,13 +490,13 @@ int cmd_test(const Args& args, Io& io) {
             if (verbose) io.out << "  ok   " << name << "\n";
           } else {
             ++failed;
-            io.out << "  FAIL " << name << "  (" << pack->id() << " " << pack->version() << ")\n";
+            io.out << "  FAIL " << name << "  (" << pack->id() << " " << pack->version() << ")  " << where << "\n";
             for (const auto& df : diffs) io.out << "      " << df << "\n";
           }
           } catch (const json::exception& e) {
             // A malformed case is that case's failure, not the end of the run.
             ++failed;
-            io.out << "  FAIL case " << index << " of " << file << ": malformed case: " << e.what() << "\n";
+            io.out << "  FAIL case " << index << "  " << where << "\n      malformed case: " << e.what() << "\n";
           }
         }
       }

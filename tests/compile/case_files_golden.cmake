@@ -1,0 +1,15 @@
+# Runs `eligo test` (CMD) on a pack whose case file has mistakes and compares the whole output, with the
+# source folder removed from paths, to EXPECTED (exit code EXPECT_EXIT). ELIGO_UPDATE_GOLDEN=1 rewrites it.
+execute_process(COMMAND ${CMD} test --lang ${LANG} ${PACK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE "${SOURCE_DIR}/" "" out "${out}")
+if(DEFINED ENV{ELIGO_UPDATE_GOLDEN})
+  file(WRITE ${EXPECTED} "${out}")
+  return()
+endif()
+if(NOT rc EQUAL EXPECT_EXIT)
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXPECT_EXIT}\n${out}\n${err}")
+endif()
+file(READ ${EXPECTED} want)
+if(NOT out STREQUAL want)
+  message(FATAL_ERROR "output differs from ${EXPECTED}:\n${out}")
+endif()
