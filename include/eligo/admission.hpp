@@ -196,3 +196,118 @@ bool write_diff_workbook(const DiffResult& r, const std::string& path, std::stri
 
 }  // namespace eligo::admission
 
+// ---- Review round-trip (批量审核): department workbooks out, decisions back in (eligo review) ----
+//
+//   std::vector<eligo::admission::ReviewItem> items = {{"A001", "si", "社保", "人社", "12", "36", "30"}};
+//   std::vector<eligo::admission::ReviewExport> files;
+//   eligo::admission::export_review(items, "out/review", &files, &error);   // out/review/review-1.xlsx + manifest
+//   ... staff fill the decision column in Excel ...
+//   eligo::admission::ReviewImport in = eligo::admission::import_review("out/review", {"review-1.xlsx"});
+//   eligo::admission::ReviewApplied done = eligo::admission::apply_review(in, scores, {"张三", "2026-11-29T10:00:00Z"});
+//   done.scores[0].total     // the total less the points of items a department refused (不通过)
+//
+// export_review writes, per department, an .xlsx of its pending items: the key and item columns locked (sheet
+// protection without a password: it guards against slips, not intent — the import checks every cell), a
+// decision column restricted by data validation to 通过 / 不通过 / 退回, a comment column, and a hidden sheet
+// "export" holding the export id. A manifest (review-export.json) in the same folder keeps every exported row.
+// import_review reads the edited workbooks back through the one record reader (records::RecordReader, as
+// eligo batch does) and accepts them all or none: a changed key or item (or an added row), a changed locked
+// cell, a missing row, a decision outside the list, a workbook of another export — each is a problem naming
+// the workbook, the row and the column, and every problem of every workbook is listed.
+// apply_review applies accepted decisions to scored applicants: 不通过 removes the item's points, 通过 keeps
+// them, 退回 keeps them and marks the applicant returned for more evidence (退回补正); each decision is a log
+// entry (who, when, what changed). Keys are masked (6+4, like ID numbers) in problems and the log unless
+// clear_pii.
+namespace eligo::admission {
+
+inline constexpr const char* kDecisionPass = "通过";
+inline constexpr const char* kDecisionRefuse = "不通过";
+inline constexpr const char* kDecisionReturn = "退回";
+
+struct ReviewItem {
+  std::string key, item, label, department, points;  // points as exact decimal text
+  std::string declared, source;                      // optional: the applicant's and the source's values
+};
+
+struct ReviewExport {
+  std::string department, export_id, file;           // file name inside the folder
+  std::size_t items = 0;
+};
+
+// Writes <dir>/review-<n>.xlsx per department (in order of first appearance) and <dir>/review-export.json.
+// The export id is the first 16 hex digits of the SHA-256 of the department and its rows, so the same items
+// give the same files. false and *error when a file cannot be written, an item lacks key, item or
+// department, its points are not a decimal, or two items share key and item.
+bool export_review(const std::vector<ReviewItem>& items, const std::string& dir, std::vector<ReviewExport>* out,
+                   std::string* error);
+
+struct ReviewDecision {
+  std::string department, key, item, label, points, decision, comment, workbook;  // decision "" = pending
+  std::uint64_t row = 0;                                                          // sheet row
+};
+
+struct ReviewProblem {
+  std::string workbook;
+  std::uint64_t row = 0;   // sheet row; 0: the workbook (or file) as a whole
+  std::string column;      // "C (decision 审核结论)"; "" when no one column
+  std::string problem;
+};
+// "review-1.xlsx, row 5, column G (decision 审核结论): …"
+std::string to_string(const ReviewProblem& p);
+
+struct ReviewImport {
+  bool ok = false;                           // no problems: the decisions may be applied
+  std::vector<ReviewProblem> problems;
+  std::vector<ReviewDecision> decisions;     // every exported row of the workbooks given, decided or not
+  std::size_t decided = 0, pending = 0;      // rows with a decision / left blank
+};
+
+struct ReviewImportOptions {
+  bool clear_pii = false;                    // keys in problems in clear (masked 6+4 by default)
+};
+
+// `dir` holds the manifest of the export the workbooks answer; workbooks need not cover every department.
+ReviewImport import_review(const std::string& dir, const std::vector<std::string>& workbooks,
+                           const ReviewImportOptions& options = {});
+
+struct ReviewApplyOptions {
+  std::string reviewer;                      // who imports (required)
+  std::string at;                            // when (ISO 8601 text, e.g. 2026-11-29T10:00:00Z)
+  bool clear_pii = false;
+};
+
+struct ReviewScore {
+  std::string key;
+  Decimal before, removed, total;            // total = before − removed (points of refused items)
+  std::vector<std::string> refused, returned, pending;   // item ids
+  std::string status;                        // "reviewed" (已审核), "returned" (退回补正), "pending" (待审核),
+                                             // "not reviewed" (no exported item)
+  std::string status_zh;
+};
+
+struct ReviewLogEntry {
+  std::string at, reviewer, department, workbook, key, item, label, decision, comment;
+  std::uint64_t row = 0;
+  std::string points, before, after;         // the item's points; the applicant's total before and after
+};
+
+struct ReviewApplied {
+  bool ok = false;
+  std::vector<ReviewProblem> problems;       // a decision for a key not in the scores, a total not a decimal,
+                                             // a key twice in the scores; nothing applied when any
+  std::vector<ReviewScore> scores;           // in the order of the scores table
+  std::vector<ReviewLogEntry> log;           // one per decided item (pending rows are not logged)
+};
+
+// `scores`: a table whose header holds `key_column` and `total_column` (e.g. eligo batch's results).
+ReviewApplied apply_review(const ReviewImport& import, const Table& scores, const std::string& key_column,
+                           const std::string& total_column, const ReviewApplyOptions& options);
+
+// Final scores: key, total_before, removed, total, status, status_zh, refused, returned, pending (item ids
+// joined by ";"); keys masked unless clear_pii. The log: at, reviewer, department, workbook, row, key, item,
+// label, decision, comment, points, total_before, total_after. "csv", "jsonl" or "xlsx"; written atomically.
+bool write_review_scores(const ReviewApplied& r, bool clear_pii, const std::string& format, const std::string& path,
+                         std::string* error);
+bool write_review_log(const ReviewApplied& r, const std::string& format, const std::string& path, std::string* error);
+
+}  // namespace eligo::admission

@@ -1,8 +1,6 @@
 #include "admission/table_in.hpp"
 
-#include <map>
-
-#include "payout/row_reader.hpp"
+#include "eligo/records.hpp"
 #include "records/xlsx_reader.hpp"
 
 namespace eligo::admission::detail {
@@ -12,53 +10,16 @@ bool ends_with(const std::string& s, std::string_view ext) {
   return s.size() >= ext.size() && s.compare(s.size() - ext.size(), ext.size(), ext) == 0;
 }
 
-bool read_xlsx(const std::string& path, const ReadOptions& options, const std::vector<std::string>& columns,
-               const std::vector<bool>& optional, Table* out, std::vector<Rejection>* bad, std::string* error) {
-  records::XlsxReader x;
-  if (!x.open(path, error) || !x.select(options.sheet, error)) return false;
-  std::vector<std::string> header;
-  if (!x.read_header(&header, error)) return false;
-  std::vector<int> index;
-  std::string missing;
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    const std::string& c = columns[k];
-    int found = -1;
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == c) found = static_cast<int>(i);
-    if (found < 0 && !(k < optional.size() && optional[k])) missing += (missing.empty() ? "'" : ", '") + c + "'";
-    index.push_back(found);
-  }
-  if (!missing.empty()) {
-    std::string present;
-    for (const auto& h : header) present += (present.empty() ? "" : ", ") + h;
-    *error = path + ": the header lacks " + missing + "; it has: " + present;
-    return false;
-  }
-  std::vector<std::string> cells;
-  for (;;) {
-    const auto next = x.next(&cells);
-    if (next == records::XlsxReader::Next::end) break;
-    if (next == records::XlsxReader::Next::error) {
-      *error = x.error();
-      return false;
-    }
-    if (next == records::XlsxReader::Next::bad_row) {
-      bad->push_back({x.row(), "", x.problem()});
-      continue;
-    }
-    bool blank = true;
-    for (const auto& c : cells) blank = blank && c.empty();
-    if (blank) continue;  // a row with nothing in it (formatting only)
-    if (cells.size() > header.size()) {
-      bad->push_back({x.row(), records::XlsxReader::column_name(static_cast<int>(cells.size()) - 1), "a cell beyond the header's columns"});
-      continue;
-    }
-    std::vector<std::string> row;
-    for (const int i : index) row.push_back(i >= 0 && static_cast<std::size_t>(i) < cells.size() ? cells[i] : "");
-    out->rows.push_back(std::move(row));
-    out->row_numbers.push_back(x.row());
-  }
-  return true;
+std::string_view trimmed(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+// Where a tabular row's problem is: the column's name when the reader names one.
+std::string column_at(const records::RecordReader& r, int index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= r.header().size()) return "";
+  return r.header()[static_cast<std::size_t>(index)];
 }
 
 }  // namespace
@@ -75,28 +36,72 @@ bool read_table(const std::string& path, const ReadOptions& options, const std::
   out->header = columns;
   out->rows.clear();
   out->row_numbers.clear();
-  const std::string format = options.format == "auto" ? format_of(path) : options.format;
-  if (format == "xlsx") return read_xlsx(path, options, columns, optional, out, bad, error);
-  payout::SourceMapping mapping;
-  mapping.format = format.empty() ? "auto" : format;
-  mapping.encoding = options.encoding;
-  std::vector<bool> required(columns.size(), true);
-  for (std::size_t k = 0; k < optional.size() && k < columns.size(); ++k) required[k] = !optional[k];
-  payout::detail::RowReader reader;
-  if (!reader.open(path, mapping, columns, required, error)) return false;
+  records::ReadOptions ro;
+  ro.encoding = options.encoding;
+  ro.sheet = options.sheet;
+  if (options.format != "auto") {
+    const auto f = records::parse_format(options.format);
+    if (!f) {
+      *error = path + ": unknown input format '" + options.format + "' (csv, jsonl, json, xlsx, sqlite or auto)";
+      return false;
+    }
+    ro.format = *f;
+  }
+  records::RecordReader reader;
+  if (!reader.open(path, ro, error)) return false;
+  auto is_optional = [&](std::size_t k) { return k < optional.size() && optional[k]; };
+  std::vector<int> index;
+  if (reader.tabular()) {
+    std::string missing, present;
+    for (const auto& h : reader.header()) present += (present.empty() ? "" : ", ") + h;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const int found = reader.column(columns[k]);
+      if (found < 0 && !is_optional(k)) missing += (missing.empty() ? "'" : ", '") + columns[k] + "'";
+      index.push_back(found);
+    }
+    if (!missing.empty()) {
+      *error = path + ": the header lacks " + missing + "; it has: " + present;
+      return false;
+    }
+  }
+  records::JsonCells json;
+  std::string why;
   for (;;) {
-    const auto next = reader.next();
-    if (next == payout::detail::RowReader::Next::end) break;
-    if (next == payout::detail::RowReader::Next::error) {
+    const records::Next next = reader.next();
+    if (next == records::Next::end) break;
+    if (next == records::Next::error) {
       *error = reader.error();
       return false;
     }
-    if (next == payout::detail::RowReader::Next::bad_row) {
-      bad->push_back({reader.line(), reader.problem_field(), reader.problem()});
+    if (next == records::Next::bad_row) {
+      bad->push_back({reader.line(), column_at(reader, reader.problem_column()), reader.problem()});
       continue;
     }
     std::vector<std::string> row;
-    for (const auto v : reader.values()) row.emplace_back(v);
+    if (reader.tabular()) {
+      const auto& cells = reader.cells();
+      for (const int i : index) row.emplace_back(i >= 0 ? cells[static_cast<std::size_t>(i)] : std::string_view());
+    } else {
+      if (!records::json_object_cells(reader.json(), columns, &json, &why)) {
+        bad->push_back({reader.line(), "", why});
+        continue;
+      }
+      std::string problem, column;
+      for (std::size_t k = 0; k < columns.size() && problem.empty(); ++k) {
+        if (json.kind[k] == records::CellKind::nested) {
+          column = columns[k];
+          problem = "an object or array, not a single value";
+        } else if (json.kind[k] == records::CellKind::absent && !is_optional(k)) {
+          column = columns[k];
+          problem = "the member '" + columns[k] + "' is absent";
+        }
+        row.emplace_back(trimmed(json.text[k]));
+      }
+      if (!problem.empty()) {
+        bad->push_back({reader.line(), column, problem});
+        continue;
+      }
+    }
     out->rows.push_back(std::move(row));
     out->row_numbers.push_back(reader.line());
   }

@@ -1,6 +1,5 @@
-// Tables in: the columns an admission command needs, read from a CSV, JSON Lines or xlsx file through the
-// shared readers (payout's RowReader for CSV/JSON Lines until the common record reader of src/records/
-// replaces it; records::XlsxReader for workbooks). Not a parser of its own.
+// Tables in: the columns an admission command needs, read from a CSV, JSON Lines, JSON, xlsx or SQLite file
+// through the one record reader (include/eligo/records.hpp). Not a parser of its own.
 #pragma once
 
 #include <string>
@@ -11,7 +10,7 @@
 namespace eligo::admission::detail {
 
 struct ReadOptions {
-  std::string format = "auto";   // auto (by extension), csv, jsonl, xlsx
+  std::string format = "auto";   // auto (by extension, records::detect_format), csv, jsonl, json, xlsx, sqlite
   std::string encoding = "utf-8";
   std::string sheet;             // xlsx: "" = the first
 };
