@@ -311,3 +311,102 @@ bool write_review_scores(const ReviewApplied& r, bool clear_pii, const std::stri
 bool write_review_log(const ReviewApplied& r, const std::string& format, const std::string& path, std::string* error);
 
 }  // namespace eligo::admission
+
+// ---- Automatic comparison (自动比对审核): what the applicant declared against the source data (eligo compare) ----
+//
+// A pack's `compare` section (read here, not by the compiler: docs/admission.md#compare) names pairs of a
+// declared path and a source column, how to compare them and the department that reviews a mismatch:
+//   "compare": {"version": 1, "key": "applicant.id_number", "source_key": "id_number", "items": [
+//     {"id": "si_months", "label": "社保月数", "declared": "applicant.si_months", "source": "si_months",
+//      "kind": "number", "tolerance": 0, "department": "人社局", "indicator": "social_insurance"}, …]}
+//   eligo::admission::CompareSpec spec;
+//   eligo::admission::parse_compare_spec(pack_text, "p.pack.json", &spec, &error);
+//   eligo::admission::Comparer c(spec, &pack, source_table, options);
+//   for (each applicant JSON, with its line) c.add(line, json);
+//   eligo::admission::CompareResult r = c.finish();   // r.rows (applicant × item), r.departments, r.applicants
+// Kinds: equal (text, or exact decimals when both are numbers), name (identity::normalize_name on both),
+// date (within `days` days), number (within `tolerance`, exact decimals), period (declared [from, to] lies
+// within the source [from, to]; an empty `to` is open: as_of).
+namespace eligo::admission {
+
+enum class CompareKind : std::uint8_t { equal, name, date, number, period };
+const char* to_string(CompareKind kind);
+
+struct CompareItem {
+  std::string id, label;
+  CompareKind kind = CompareKind::equal;
+  std::vector<std::string> declared, source;  // one path / column; two (from, to) for period
+  int days = 0;                               // date: the largest difference that still matches
+  Decimal tolerance;                          // number: likewise
+  std::string department;
+  std::string indicator;                      // the points indicator the value feeds ("" = none)
+  std::string pii;                            // "" or id_number, name, mobile, bank_card: masked in outputs
+};
+
+struct CompareSpec {
+  std::string key;                            // declared path naming the applicant
+  std::string source_key;                     // the source column naming the applicant
+  std::vector<CompareItem> items;
+};
+
+// Reads the `compare` member of a pack's JSON text. false and *error (file:line:col: /compare/…: why) when
+// it is absent or malformed: unknown members, an unknown kind, period without two paths, an id twice.
+bool parse_compare_spec(std::string_view pack_json, const std::string& name, CompareSpec* out, std::string* error);
+
+enum class CompareVerdict : std::uint8_t { matched, mismatched, missing_source, missing_declared };
+const char* to_string(CompareVerdict v);      // "matched", "mismatched", "missing in source", "missing declared"
+const char* to_string_zh(CompareVerdict v);   // "一致", "不一致", "数据源无记录", "未申报"
+
+// One comparison, without a pack: the values (one, or from and to for period) as text. `detail` says by how
+// much ("差 6 天 / 6 days apart").
+CompareVerdict compare_values(const CompareItem& item, const std::vector<std::string>& declared,
+                              const std::vector<std::string>& source, Date as_of, std::string* detail);
+
+struct CompareOptions {
+  Date as_of;                                 // for the pack and open periods
+  bool clear_pii = false;                     // keys and pii values in clear in the result
+};
+
+struct CompareRow {
+  std::uint64_t line = 0;
+  std::string key;                            // clear: the to-do lists feed eligo review (see docs)
+  const CompareItem* item = nullptr;
+  CompareVerdict verdict = CompareVerdict::matched;
+  std::string declared, source;               // shown (masked where pii unless clear_pii; period "from..to")
+  std::string detail;
+  std::string declared_points, source_points; // the indicator's points from the declared data and with the
+                                              // source value put in its place; "" without an indicator
+};
+
+struct CompareCounts {
+  std::uint64_t items = 0, matched = 0, mismatched = 0, missing_source = 0, missing_declared = 0;
+};
+
+struct CompareResult {
+  std::vector<CompareRow> rows;                           // applicant × item, in input order
+  std::vector<std::pair<std::string, CompareCounts>> departments;  // in spec order
+  std::uint64_t applicants = 0;
+  std::vector<Rejection> rejected;                        // applicant rows not compared, and why
+  std::vector<Rejection> source_rejected;                 // source rows not used (a key twice, no key)
+};
+
+class Comparer {
+ public:
+  // `pack` may be null (no points); `source` holds source_key and every source column the items name.
+  Comparer(const CompareSpec& spec, const Pack* pack, const Table& source, CompareOptions options);
+  ~Comparer();
+  void add(std::uint64_t line, std::string_view applicant_json);
+  void reject(Rejection r);                               // a row the reader could not read
+  CompareResult finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// Writes DIR/compare.csv (every row), DIR/applicants.csv, DIR/departments.csv, DIR/rejected.csv and one
+// to-do list (待办) per department, DIR/todo/<department>.csv, of its mismatched and missing items in the
+// columns eligo review export reads (key, item, label, department, points, declared, source). Atomically.
+bool write_compare(const CompareResult& r, const std::string& dir, bool clear_pii, std::string* error);
+
+}  // namespace eligo::admission

@@ -31,6 +31,7 @@ int cmd_blacklist(const Args& args, Io& io);  // cmd_blacklist.cpp — import, c
 int cmd_reconcile(const Args& args, Io& io);  // cmd_reconcile.cpp — payout orders against bank records
 int cmd_rank(const Args& args, Io& io);       // cmd_rank.cpp — school places by points (admission)
 int cmd_diff(const Args& args, Io& io);       // cmd_diff.cpp — two packs over one population
+int cmd_compare(const Args& args, Io& io);    // cmd_compare.cpp — declared against source data (admission)
 int cmd_review(const Args& args, Io& io);     // cmd_review.cpp — review workbooks out and back in (admission)
 int cmd_audit(const Args& args, Io& io);      // cmd_audit.cpp — verify a decision log's hash chain
 int cmd_batch(const Args& args, Io& io);      // cmd_batch.cpp — a population: results, summary, payout orders

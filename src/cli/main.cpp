@@ -29,6 +29,7 @@ constexpr const char* kUsage =
     "  reconcile --orders O --bank B --out DIR ...   payout orders against bank payment records\n"
     "  rank --spec S --input A --out P ...   school places by points: rank, allocate, reasons\n"
     "  diff OLD NEW --input P --as-of D ...  who changes verdict, points or outputs between two packs\n"
+    "  compare PACK --declared A --source S --as-of D --out DIR   declared against source data (自动比对)\n"
     "  review export|import ...   department review workbooks (批量审核) out and back in\n"
     "  audit verify LOG  check a decision log's hash chain (exit 1 on an edited, deleted or moved line)\n"
     "  batch PACK --input F... --out FILE|DIR ...   a population: results, rejected rows, summary, payout orders\n"
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
   if (command == "rank") return eligo::cli::cmd_rank(args, io);
   if (command == "diff") return eligo::cli::cmd_diff(args, io);
   if (command == "review") return eligo::cli::cmd_review(args, io);
+  if (command == "compare") return eligo::cli::cmd_compare(args, io);
   if (command == "audit") return eligo::cli::cmd_audit(args, io);
   if (command == "batch") return eligo::cli::cmd_batch(args, io);
   std::cerr << "eligo: unknown command '" << command << "'\n\n" << kUsage;

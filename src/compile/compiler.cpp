@@ -95,7 +95,7 @@ std::shared_ptr<Program> Compiler::run() {
   check_keys(root, "",
              {"$schema", "pack", "version", "title", "source", "effective", "rounding", "mode", "inputs", "record",
               "unknown_fields", "lists", "parameters", "tables", "let", "checks", "scores", "groups", "total", "outputs", "tests",
-              "notes", "lint"},
+              "notes", "lint", "compare"},  // compare: read by src/admission/compare_spec.cpp (eligo compare)
              "a rule pack");
   compile_header(root);
   if (const JsonNode* in = require_key(root, "inputs", "", "a rule pack")) compile_inputs(*in);

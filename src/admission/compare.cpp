@@ -1,0 +1,376 @@
+// Automatic comparison (自动比对审核): each applicant's declared values against the source table, the points
+// an item would get from either, and the departments' to-do lists (待办) for eligo review.
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "admission/table_out.hpp"
+#include "eligo/admission.hpp"
+#include "eligo/identity.hpp"
+
+namespace eligo::admission {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// "applicant.housing[0].from" → members and indexes.
+struct Step {
+  std::string member;
+  long index = -1;
+};
+std::vector<Step> split_path(const std::string& path) {
+  std::vector<Step> steps;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    Step s;
+    const std::size_t bracket = part.find('[');
+    s.member = part.substr(0, bracket);
+    steps.push_back(s);
+    for (std::size_t b = bracket; b != std::string::npos; b = part.find('[', b + 1)) {
+      Step idx;
+      idx.index = std::strtol(part.c_str() + b + 1, nullptr, 10);
+      steps.push_back(idx);
+    }
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return steps;
+}
+
+Json* walk(Json* j, const std::vector<Step>& steps, bool create) {
+  for (const Step& s : steps) {
+    if (s.index >= 0) {
+      if (!j->is_array() || static_cast<std::size_t>(s.index) >= j->size()) return nullptr;
+      j = &(*j)[static_cast<std::size_t>(s.index)];
+    } else {
+      if (!j->is_object()) return nullptr;
+      auto it = j->find(s.member);
+      if (it == j->end()) {
+        if (!create) return nullptr;
+        j = &(*j)[s.member];
+      } else {
+        j = &*it;
+      }
+    }
+  }
+  return j;
+}
+
+std::string value_text(const Json* v) {
+  if (!v || v->is_null()) return "";
+  if (v->is_string()) return v->get<std::string>();
+  return v->dump();
+}
+
+void put(Json* j, const std::string& path, const std::string& text) {
+  Json* at = walk(j, split_path(path), true);
+  if (!at) return;
+  if (text.empty()) {
+    *at = nullptr;
+  } else if (at->is_number() && Decimal::parse(text)) {
+    *at = Json::parse(text, nullptr, false);
+  } else {
+    *at = text;
+  }
+}
+
+std::string shown(const std::string& pii, const std::string& value, bool clear) {
+  if (clear || pii.empty() || value.empty()) return value;
+  identity::PiiKind kind = identity::PiiKind::id_number;
+  if (pii == "name") kind = identity::PiiKind::name;
+  if (pii == "mobile") kind = identity::PiiKind::mobile;
+  if (pii == "bank_card") kind = identity::PiiKind::bank_card;
+  return identity::mask(kind, value);
+}
+
+std::string points_of(const Decision& d, const std::string& indicator) {
+  for (const ItemResult& it : d.items)
+    if (it.id == indicator) return it.points.to_string();
+  return "";
+}
+
+}  // namespace
+
+const char* to_string(CompareVerdict v) {
+  switch (v) {
+    case CompareVerdict::matched: return "matched";
+    case CompareVerdict::mismatched: return "mismatched";
+    case CompareVerdict::missing_source: return "missing in source";
+    case CompareVerdict::missing_declared: return "missing declared";
+  }
+  return "";
+}
+
+const char* to_string_zh(CompareVerdict v) {
+  switch (v) {
+    case CompareVerdict::matched: return "一致";
+    case CompareVerdict::mismatched: return "不一致";
+    case CompareVerdict::missing_source: return "数据源无记录";
+    case CompareVerdict::missing_declared: return "未申报";
+  }
+  return "";
+}
+
+CompareVerdict compare_values(const CompareItem& item, const std::vector<std::string>& declared,
+                              const std::vector<std::string>& source, Date as_of, std::string* detail) {
+  detail->clear();
+  if (declared.empty() || declared[0].empty()) return CompareVerdict::missing_declared;
+  if (source.empty() || source[0].empty()) return CompareVerdict::missing_source;
+  const std::string& a = declared[0];
+  const std::string& b = source[0];
+  switch (item.kind) {
+    case CompareKind::equal: {
+      const auto x = Decimal::parse(a), y = Decimal::parse(b);
+      const bool same = x && y ? *x == *y : a == b;
+      return same ? CompareVerdict::matched : CompareVerdict::mismatched;
+    }
+    case CompareKind::name: {
+      const bool same = identity::normalize_name(a) == identity::normalize_name(b);
+      if (!same) *detail = "规范化后仍不同 / differ after normalisation";
+      return same ? CompareVerdict::matched : CompareVerdict::mismatched;
+    }
+    case CompareKind::date: {
+      const auto x = Date::parse(a), y = Date::parse(b);
+      if (!x || !y) {
+        *detail = std::string("不是日期 / not a date: ") + (!x ? "declared" : "source");
+        return CompareVerdict::mismatched;
+      }
+      const int apart = std::abs(days_between(*x, *y));
+      *detail = "相差 " + std::to_string(apart) + " 天 / " + std::to_string(apart) + " days apart";
+      return apart <= item.days ? CompareVerdict::matched : CompareVerdict::mismatched;
+    }
+    case CompareKind::number: {
+      const auto x = Decimal::parse(a), y = Decimal::parse(b);
+      if (!x || !y) {
+        *detail = std::string("不是数字 / not a number: ") + (!x ? "declared" : "source");
+        return CompareVerdict::mismatched;
+      }
+      Decimal diff;
+      if (!Decimal::sub(*x, *y, &diff)) return CompareVerdict::mismatched;
+      if (diff.is_negative()) {
+        Decimal positive;
+        Decimal::sub(Decimal(), diff, &positive);
+        diff = positive;
+      }
+      *detail = "相差 " + diff.to_string() + " / differ by " + diff.to_string();
+      return diff <= item.tolerance ? CompareVerdict::matched : CompareVerdict::mismatched;
+    }
+    case CompareKind::period: {
+      auto day = [&](const std::vector<std::string>& v, std::size_t i) -> std::optional<Date> {
+        if (i >= v.size() || v[i].empty()) return i == 1 ? std::optional<Date>(as_of) : std::nullopt;
+        return Date::parse(v[i]);
+      };
+      const auto df = day(declared, 0), dt = day(declared, 1), sf = day(source, 0), st = day(source, 1);
+      if (!df || !dt || !sf || !st) {
+        *detail = "不是日期 / not a date";
+        return CompareVerdict::mismatched;
+      }
+      const bool covered = *sf <= *df && *st >= *dt;
+      if (!covered)
+        *detail = "数据源期间 " + sf->to_string() + ".." + st->to_string() +
+                  " 未覆盖申报期间 / the source period does not cover the declared one";
+      return covered ? CompareVerdict::matched : CompareVerdict::mismatched;
+    }
+  }
+  return CompareVerdict::mismatched;
+}
+
+struct Comparer::State {
+  CompareSpec spec;
+  const Pack* pack = nullptr;
+  CompareOptions options;
+  Table source;
+  std::map<std::string, std::size_t> index;   // source key → row
+  std::vector<std::vector<int>> columns;      // per item: the source columns
+  CompareResult result;
+};
+
+Comparer::Comparer(const CompareSpec& spec, const Pack* pack, const Table& source, CompareOptions options)
+    : s_(std::make_unique<State>()) {
+  s_->spec = spec;
+  s_->pack = pack;
+  s_->options = options;
+  s_->source = source;
+  auto col = [&](const std::string& name) {
+    for (std::size_t i = 0; i < source.header.size(); ++i)
+      if (source.header[i] == name) return static_cast<int>(i);
+    return -1;
+  };
+  const int key = col(spec.source_key);
+  for (std::size_t r = 0; r < source.rows.size(); ++r) {
+    const std::uint64_t line = r < source.row_numbers.size() ? source.row_numbers[r] : r + 1;
+    const std::string k = key >= 0 ? source.rows[r][static_cast<std::size_t>(key)] : "";
+    if (k.empty()) {
+      s_->result.source_rejected.push_back({line, spec.source_key, "no key"});
+    } else if (!s_->index.emplace(k, r).second) {
+      const std::size_t first = s_->index[k];
+      s_->result.source_rejected.push_back(
+          {line, spec.source_key, "the key is given twice (first at row " +
+                                      std::to_string(first < source.row_numbers.size() ? source.row_numbers[first] : first + 1) +
+                                      "); only the first row is used"});
+    }
+  }
+  for (const CompareItem& item : spec.items) {
+    std::vector<int> c;
+    for (const auto& s : item.source) c.push_back(col(s));
+    s_->columns.push_back(std::move(c));
+  }
+  for (const CompareItem& item : spec.items) {
+    bool known = false;
+    for (const auto& d : s_->result.departments) known = known || d.first == item.department;
+    if (!known) s_->result.departments.push_back({item.department, {}});
+  }
+}
+
+Comparer::~Comparer() = default;
+
+void Comparer::reject(Rejection r) { s_->result.rejected.push_back(std::move(r)); }
+
+void Comparer::add(std::uint64_t line, std::string_view applicant_json) {
+  State& s = *s_;
+  Json j = Json::parse(applicant_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    s.result.rejected.push_back({line, "", "not a JSON object"});
+    return;
+  }
+  const std::string key = value_text(walk(&j, split_path(s.spec.key), false));
+  if (key.empty()) {
+    s.result.rejected.push_back({line, s.spec.key, "no key (" + s.spec.key + ")"});
+    return;
+  }
+  ++s.result.applicants;
+  const auto src = s.index.find(key);
+  EvalOptions eo;
+  eo.as_of = s.options.as_of;
+  std::optional<Decision> base;
+  const std::string text(applicant_json);
+  for (std::size_t i = 0; i < s.spec.items.size(); ++i) {
+    const CompareItem& item = s.spec.items[i];
+    std::vector<std::string> declared, source;
+    for (const auto& p : item.declared) declared.push_back(value_text(walk(&j, split_path(p), false)));
+    for (const int c : s.columns[i])
+      source.push_back(src != s.index.end() && c >= 0 ? s.source.rows[src->second][static_cast<std::size_t>(c)] : "");
+    CompareRow row;
+    row.line = line;
+    row.key = key;
+    row.item = &item;
+    row.verdict = compare_values(item, declared, source, s.options.as_of, &row.detail);
+    auto show = [&](const std::vector<std::string>& v) {
+      std::string out = shown(item.pii, v.empty() ? "" : v[0], s.options.clear_pii);
+      if (v.size() == 2 && (!v[0].empty() || !v[1].empty())) out += ".." + (v[1].empty() ? std::string("") : v[1]);
+      return out;
+    };
+    row.declared = show(declared);
+    row.source = show(source);
+    if (s.pack && !item.indicator.empty()) {
+      if (!base) base = s.pack->evaluate(text, eo);
+      row.declared_points = points_of(*base, item.indicator);
+      if (row.verdict == CompareVerdict::matched) {
+        row.source_points = row.declared_points;
+      } else if (row.verdict == CompareVerdict::mismatched || row.verdict == CompareVerdict::missing_declared) {
+        Json changed = j;
+        for (std::size_t k = 0; k < item.declared.size(); ++k) put(&changed, item.declared[k], source[k]);
+        row.source_points = points_of(s.pack->evaluate(changed.dump(), eo), item.indicator);
+      }  // missing in source: no source value to score
+    }
+    for (auto& d : s.result.departments)
+      if (d.first == item.department) {
+        CompareCounts& c = d.second;
+        ++c.items;
+        switch (row.verdict) {
+          case CompareVerdict::matched: ++c.matched; break;
+          case CompareVerdict::mismatched: ++c.mismatched; break;
+          case CompareVerdict::missing_source: ++c.missing_source; break;
+          case CompareVerdict::missing_declared: ++c.missing_declared; break;
+        }
+      }
+    s.result.rows.push_back(std::move(row));
+  }
+}
+
+CompareResult Comparer::finish() { return std::move(s_->result); }
+
+bool write_compare(const CompareResult& r, const std::string& dir, bool clear_pii, std::string* error) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir + "/todo", ec);
+  if (ec) {
+    *error = dir + ": cannot create the folder: " + ec.message();
+    return false;
+  }
+  auto key_shown = [&](const std::string& k) { return clear_pii ? k : identity::mask(identity::PiiKind::id_number, k); };
+  detail::Sheet all{"compare 比对结果",
+                    {"line", "key", "item", "label", "department", "kind", "verdict", "verdict_zh", "declared", "source",
+                     "detail", "declared_points", "source_points"},
+                    {},
+                    {0, 11, 12}};
+  struct Per {
+    std::string key;
+    std::uint64_t line = 0;
+    CompareCounts c;
+    Decimal declared, source;
+  };
+  std::vector<Per> per;
+  std::map<std::string, detail::Sheet> todo;
+  for (const auto& d : r.departments)
+    todo[d.first] = detail::Sheet{"todo 待办", {"key", "item", "label", "department", "points", "declared", "source", "verdict_zh", "detail"}, {}, {4}};
+  for (const CompareRow& row : r.rows) {
+    const CompareItem& it = *row.item;
+    all.rows.push_back({std::to_string(row.line), key_shown(row.key), it.id, it.label, it.department, to_string(it.kind),
+                        to_string(row.verdict), to_string_zh(row.verdict), row.declared, row.source, row.detail,
+                        row.declared_points, row.source_points});
+    if (per.empty() || per.back().line != row.line || per.back().key != row.key) per.push_back({row.key, row.line, {}, {}, {}});
+    Per& p = per.back();
+    ++p.c.items;
+    (row.verdict == CompareVerdict::matched          ? p.c.matched
+     : row.verdict == CompareVerdict::mismatched     ? p.c.mismatched
+     : row.verdict == CompareVerdict::missing_source ? p.c.missing_source
+                                                     : p.c.missing_declared) += 1;
+    if (const auto v = Decimal::parse(row.declared_points)) Decimal::add(p.declared, *v, &p.declared);
+    if (const auto v = Decimal::parse(row.source_points)) Decimal::add(p.source, *v, &p.source);
+    if (row.verdict != CompareVerdict::matched)
+      todo[it.department].rows.push_back({row.key, it.id, it.label, it.department,
+                                          row.declared_points.empty() ? "0" : row.declared_points, row.declared,
+                                          row.source, to_string_zh(row.verdict), row.detail});
+  }
+  detail::Sheet applicants{"applicants 申请人",
+                           {"line", "key", "items", "matched", "mismatched", "missing_source", "missing_declared",
+                            "points_declared", "points_source"},
+                           {},
+                           {0, 2, 3, 4, 5, 6, 7, 8}};
+  for (const Per& p : per)
+    applicants.rows.push_back({std::to_string(p.line), key_shown(p.key), std::to_string(p.c.items), std::to_string(p.c.matched),
+                               std::to_string(p.c.mismatched), std::to_string(p.c.missing_source),
+                               std::to_string(p.c.missing_declared), p.declared.to_string(), p.source.to_string()});
+  detail::Sheet departments{"departments 部门",
+                            {"department", "items", "matched", "mismatched", "missing_source", "missing_declared", "todo"},
+                            {},
+                            {1, 2, 3, 4, 5}};
+  std::vector<std::pair<std::string, std::string>> files;
+  for (std::size_t i = 0; i < r.departments.size(); ++i) {
+    const auto& [name, c] = r.departments[i];
+    std::string file = name;
+    for (char& ch : file)
+      if (ch == '/' || ch == '\\' || ch == ':' || ch == ' ') ch = '_';
+    if (file.empty() || file[0] == '.') file = "department-" + std::to_string(i + 1);
+    file = "todo/" + file + ".csv";
+    files.push_back({name, file});
+    departments.rows.push_back({name, std::to_string(c.items), std::to_string(c.matched), std::to_string(c.mismatched),
+                                std::to_string(c.missing_source), std::to_string(c.missing_declared), file});
+  }
+  detail::Sheet rejected{"rejected 被拒行", {"file", "row", "column", "reason"}, {}, {1}};
+  for (const auto& x : r.rejected) rejected.rows.push_back({"declared", std::to_string(x.row), x.column, x.reason});
+  for (const auto& x : r.source_rejected) rejected.rows.push_back({"source", std::to_string(x.row), x.column, x.reason});
+  if (!detail::write_table(all, "csv", dir + "/compare.csv", error) ||
+      !detail::write_table(applicants, "csv", dir + "/applicants.csv", error) ||
+      !detail::write_table(departments, "csv", dir + "/departments.csv", error) ||
+      !detail::write_table(rejected, "csv", dir + "/rejected.csv", error))
+    return false;
+  for (const auto& [name, file] : files)
+    if (!detail::write_table(todo[name], "csv", dir + "/" + file, error)) return false;
+  return true;
+}
+
+}  // namespace eligo::admission

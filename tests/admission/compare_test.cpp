@@ -1,0 +1,164 @@
+// Automatic comparison (issue 16 item 2): a verdict pinned for each comparison kind, the compare section's
+// errors with their place, and the points an item gets from the declared and from the source value.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "eligo/admission.hpp"
+
+using namespace eligo;
+using namespace eligo::admission;
+
+namespace {
+
+CompareItem item(CompareKind kind) {
+  CompareItem it;
+  it.id = "x";
+  it.kind = kind;
+  it.department = "人社局";
+  return it;
+}
+
+CompareVerdict verdict(const CompareItem& it, std::vector<std::string> a, std::vector<std::string> b,
+                       std::string* detail = nullptr) {
+  std::string d;
+  const auto v = compare_values(it, a, b, *Date::parse("2022-06-30"), &d);
+  if (detail) *detail = d;
+  return v;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+const std::string kDir = ELIGO_SOURCE_DIR "/tests/admission/compare/";
+
+}  // namespace
+
+TEST_CASE("compare kind equal: same text, or the same exact decimal", "[admission][compare]") {
+  const auto it = item(CompareKind::equal);
+  CHECK(verdict(it, {"广州示例有限公司"}, {"广州示例有限公司"}) == CompareVerdict::matched);
+  CHECK(verdict(it, {"广州示例有限公司"}, {"广州示例股份有限公司"}) == CompareVerdict::mismatched);
+  CHECK(verdict(it, {"36"}, {"36.0"}) == CompareVerdict::matched);
+  CHECK(verdict(it, {"36"}, {"36.01"}) == CompareVerdict::mismatched);
+  CHECK(verdict(it, {""}, {"x"}) == CompareVerdict::missing_declared);
+  CHECK(verdict(it, {"x"}, {""}) == CompareVerdict::missing_source);
+}
+
+TEST_CASE("compare kind name: equal after name normalisation only", "[admission][compare]") {
+  const auto it = item(CompareKind::name);
+  CHECK(verdict(it, {"阿依古丽・买买提"}, {"阿依古丽·买买提"}) == CompareVerdict::matched);  // U+30FB vs U+00B7
+  CHECK(verdict(it, {"张三"}, {"张 三"}) == CompareVerdict::matched);
+  std::string d;
+  CHECK(verdict(it, {"张三"}, {"张山"}, &d) == CompareVerdict::mismatched);
+  CHECK(d == "规范化后仍不同 / differ after normalisation");
+  CHECK(verdict(item(CompareKind::equal), {"张三"}, {"张 三"}) == CompareVerdict::mismatched);
+}
+
+TEST_CASE("compare kind date: within N days, both ways", "[admission][compare]") {
+  auto it = item(CompareKind::date);
+  it.days = 31;
+  std::string d;
+  CHECK(verdict(it, {"2015-03-01"}, {"2015-04-01"}, &d) == CompareVerdict::matched);
+  CHECK(d == "相差 31 天 / 31 days apart");
+  CHECK(verdict(it, {"2015-04-02"}, {"2015-03-01"}, &d) == CompareVerdict::mismatched);
+  CHECK(d == "相差 32 天 / 32 days apart");
+  it.days = 0;
+  CHECK(verdict(it, {"2015-03-01"}, {"2015-03-01"}) == CompareVerdict::matched);
+  CHECK(verdict(it, {"2015-03-01"}, {"2015-03-02"}) == CompareVerdict::mismatched);
+  CHECK(verdict(it, {"2015-03-01"}, {"2015/03/01"}, &d) == CompareVerdict::mismatched);
+  CHECK(d == "不是日期 / not a date: source");
+}
+
+TEST_CASE("compare kind number: within the tolerance, exact decimals", "[admission][compare]") {
+  auto it = item(CompareKind::number);
+  it.tolerance = *Decimal::parse("0.1");
+  std::string d;
+  CHECK(verdict(it, {"0.3"}, {"0.2"}, &d) == CompareVerdict::matched);  // exactly 0.1 apart: no binary rounding
+  CHECK(d == "相差 0.1 / differ by 0.1");
+  CHECK(verdict(it, {"0.2"}, {"0.31"}, &d) == CompareVerdict::mismatched);
+  CHECK(d == "相差 0.11 / differ by 0.11");
+  it.tolerance = Decimal();
+  CHECK(verdict(it, {"48"}, {"48.00"}) == CompareVerdict::matched);
+  CHECK(verdict(it, {"48"}, {"30"}) == CompareVerdict::mismatched);
+  CHECK(verdict(it, {"forty"}, {"30"}, &d) == CompareVerdict::mismatched);
+  CHECK(d == "不是数字 / not a number: declared");
+}
+
+TEST_CASE("compare kind period: the source period must cover the declared one, open ends running to as_of",
+          "[admission][compare]") {
+  const auto it = item(CompareKind::period);
+  CHECK(verdict(it, {"2019-01-01", "2021-12-31"}, {"2018-01-01", "2021-12-31"}) == CompareVerdict::matched);
+  CHECK(verdict(it, {"2019-01-01", "2021-12-31"}, {"2018-01-01", ""}) == CompareVerdict::matched);  // open source
+  std::string d;
+  CHECK(verdict(it, {"2018-06-01", ""}, {"2019-01-01", "2020-12-31"}, &d) == CompareVerdict::mismatched);
+  CHECK(d == "数据源期间 2019-01-01..2020-12-31 未覆盖申报期间 / the source period does not cover the declared one");
+  CHECK(verdict(it, {"2019-01-01", ""}, {"2019-01-01", "2022-06-29"}) == CompareVerdict::mismatched);  // open = as_of
+  CHECK(verdict(it, {"2019-01-01", ""}, {"2019-01-01", "2022-06-30"}) == CompareVerdict::matched);
+  CHECK(verdict(it, {"", ""}, {"2019-01-01", ""}) == CompareVerdict::missing_declared);
+  CHECK(verdict(it, {"2019-01-01", ""}, {"", ""}) == CompareVerdict::missing_source);
+}
+
+TEST_CASE("the compare section's mistakes point at file:line:col and the JSON pointer", "[admission][compare]") {
+  CompareSpec spec;
+  std::string error;
+  CHECK_FALSE(parse_compare_spec(R"({"pack": "p"})", "a.json", &spec, &error));
+  CHECK(error == "a.json:1:1: /: the pack has no 'compare' section (docs/admission.md#compare)");
+  CHECK_FALSE(parse_compare_spec(
+      R"({"compare": {"key": "applicant.id", "source_key": "id", "items": [
+  {"id": "a", "declared": "applicant.a", "source": "a", "kind": "fuzzy", "department": "d"}]}})",
+      "b.json", &spec, &error));
+  CHECK(error == "b.json:2:65: /compare/items/0/kind: must be \"equal\", \"name\", \"date\", \"number\" or \"period\"");
+  CHECK_FALSE(parse_compare_spec(
+      R"({"compare": {"key": "k", "source_key": "id", "items": [
+  {"id": "a", "declared": "applicant.a", "source": "a", "kind": "period", "department": "d"}]}})",
+      "c.json", &spec, &error));
+  CHECK(error == "c.json:2:27: /compare/items/0/declared: a period takes two: [from, to]");
+  CHECK_FALSE(parse_compare_spec(
+      R"({"compare": {"key": "k", "source_key": "id", "items": [
+  {"id": "a", "declared": "applicant.a", "source": "a", "kind": "equal", "days": 3, "department": "d"}]}})",
+      "d.json", &spec, &error));
+  CHECK(error == "d.json:2:82: /compare/items/0/days: 'days' is for kind \"date\"");
+  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
+  REQUIRE(spec.items.size() == 5);
+  CHECK(spec.items[2].kind == CompareKind::number);
+  CHECK(spec.items[4].declared == std::vector<std::string>{"applicant.contract_from", "applicant.contract_to"});
+}
+
+TEST_CASE("compare gives each item's points from the declared and from the source value", "[admission][compare]") {
+  const auto compiled = compile_file(kDir + "points.pack.json");
+  REQUIRE(compiled.pack);
+  CompareSpec spec;
+  std::string error;
+  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
+  Table source{{"id_number", "name", "permit_date", "si_months", "employer", "contract_from", "contract_to"}, {}, {}};
+  source.rows.push_back({"A0000002", "张三", "2016-03-15", "30", "广州示例股份有限公司", "2019-01-01", "2020-12-31"});
+  Comparer c(spec, &*compiled.pack, source, {*Date::parse("2022-06-30"), true});
+  c.add(1, R"({"applicant": {"id_number": "A0000002", "name": "张三", "permit_since": "2015-01-10", "si_months": 48,
+              "employer": "广州示例有限公司", "contract_from": "2018-06-01", "contract_to": null}})");
+  c.add(2, R"({"applicant": {"name": "王五"}})");
+  const CompareResult r = c.finish();
+  CHECK(r.applicants == 1);
+  REQUIRE(r.rejected.size() == 1);
+  CHECK(r.rejected[0].row == 2);
+  CHECK(r.rejected[0].column == "applicant.id_number");
+  REQUIRE(r.rows.size() == 5);
+  CHECK(r.rows[0].verdict == CompareVerdict::matched);          // name
+  CHECK(r.rows[1].verdict == CompareVerdict::mismatched);       // permit: 430 days apart
+  CHECK(r.rows[1].declared_points == "56");                     // 7 full years × 8
+  CHECK(r.rows[1].source_points == "48");                       // from 2016-03-15: 6 × 8
+  CHECK(r.rows[2].verdict == CompareVerdict::mismatched);       // 48 months declared, 30 in the source
+  CHECK(r.rows[2].declared_points == "8");
+  CHECK(r.rows[2].source_points == "4");
+  CHECK(r.rows[3].verdict == CompareVerdict::mismatched);       // employer
+  CHECK(r.rows[3].declared_points.empty());                     // no indicator
+  CHECK(r.rows[4].verdict == CompareVerdict::mismatched);       // contract not covered
+  REQUIRE(r.departments.size() == 4);
+  CHECK(r.departments[2].first == "人社局");
+  CHECK(r.departments[2].second.items == 2);
+  CHECK(r.departments[2].second.mismatched == 2);
+}
