@@ -121,6 +121,17 @@ struct RankResult {
 
 RankResult rank(const RankSpec& spec, const Table& table);
 
+// The columns a spec reads: key, points, the order keys, preferences (each once, in that order).
+std::vector<std::string> rank_columns(const RankSpec& spec);
+
+// For the C and Python bindings (eligo_rank, eligo.rank): the spec's JSON text and the applicants as a JSON
+// array of objects (or JSON Lines; numbers keep their exact text), read by the one record reader. *out_json:
+// {"placed": n, "placements": [{rank, key, points, school, preference, lottery_number, lottery, reason_zh,
+// reason_en}], "schools": [{school, name, places, admitted, full, cutoff, tied_admitted, tied_refused,
+// settled_by, settled_zh, settled_en}], "rejected": [{row, column, reason}]}; rows in = placements + rejected.
+// false and *error when the spec is wrong or the rows cannot be read at all.
+bool rank_json(std::string_view spec_json, std::string rows_json, std::string* out_json, std::string* error);
+
 // Writes the placements ("csv", "jsonl") or the whole result ("xlsx": placements, schools, rejected rows).
 // Columns: rank, key, points, school, preference, lottery_number, lottery, reason_zh, reason_en.
 bool write_placements(const RankResult& result, const std::string& format, const std::string& path, std::string* error);

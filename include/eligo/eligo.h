@@ -221,6 +221,17 @@ ELIGO_API eligo_status eligo_options_set_blacklist(eligo_options* options, const
  * {"error": "..."} otherwise. ELIGO_ERROR_INVALID_ARGUMENT for a malformed request or unusable files. */
 ELIGO_API eligo_status eligo_reconcile(const char* request_json, char** out_result_json);
 
+/* ---- admission: school places by points ---------------------------------------------------------------------- */
+
+/* Ranks applicants and allocates places (docs/admission.md; C++ eligo::admission::rank). `spec_json`: the
+ * allocation spec (version 1). `rows_json`: the applicants as a JSON array of objects (or JSON Lines) with the
+ * columns the spec names; numbers keep their exact text. *out_result_json (free with eligo_free) is always set:
+ * {"placed", "placements": [{rank, key, points, school, preference, lottery_number, lottery, reason_zh,
+ * reason_en}], "schools": [...], "rejected": [{row, column, reason}]} on success, {"error": "..."} otherwise
+ * (ELIGO_ERROR_INVALID_ARGUMENT: a wrong spec, with file:line:col and the JSON pointer, or unreadable rows).
+ * The same spec and rows give the same bytes. */
+ELIGO_API eligo_status eligo_rank(const char* spec_json, const char* rows_json, char** out_result_json);
+
 /* ---- identity ---------------------------------------------------------------------------------------------- */
 
 /* Checks an ID number (resident, 15-digit legacy, 港澳台 permit, foreign permanent residence) as of

@@ -31,24 +31,53 @@ std::string format_of(const std::string& path) {
   return "";
 }
 
-bool read_table(const std::string& path, const ReadOptions& options, const std::vector<std::string>& columns,
-                Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional) {
-  out->header = columns;
-  out->rows.clear();
-  out->row_numbers.clear();
-  records::ReadOptions ro;
-  ro.encoding = options.encoding;
-  ro.sheet = options.sheet;
+namespace {
+
+bool read_rows(records::RecordReader& reader, const std::string& path, const std::vector<std::string>& columns,
+               Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional);
+
+bool reader_options(const std::string& path, const ReadOptions& options, records::ReadOptions* ro, std::string* error) {
+  ro->encoding = options.encoding;
+  ro->sheet = options.sheet;
   if (options.format != "auto") {
     const auto f = records::parse_format(options.format);
     if (!f) {
       *error = path + ": unknown input format '" + options.format + "' (csv, jsonl, json, xlsx, sqlite or auto)";
       return false;
     }
-    ro.format = *f;
+    ro->format = *f;
   }
+  return true;
+}
+
+}  // namespace
+
+bool read_table_text(std::string text, const std::string& name, const ReadOptions& options,
+                     const std::vector<std::string>& columns, Table* out, std::vector<Rejection>* bad,
+                     std::string* error, const std::vector<bool>& optional) {
+  records::ReadOptions ro;
+  if (!reader_options(name, options, &ro, error)) return false;
+  records::RecordReader reader;
+  if (!reader.open_text(std::move(text), name, ro, error)) return false;
+  return read_rows(reader, name, columns, out, bad, error, optional);
+}
+
+bool read_table(const std::string& path, const ReadOptions& options, const std::vector<std::string>& columns,
+                Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional) {
+  records::ReadOptions ro;
+  if (!reader_options(path, options, &ro, error)) return false;
   records::RecordReader reader;
   if (!reader.open(path, ro, error)) return false;
+  return read_rows(reader, path, columns, out, bad, error, optional);
+}
+
+namespace {
+
+bool read_rows(records::RecordReader& reader, const std::string& path, const std::vector<std::string>& columns,
+               Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional) {
+  out->header = columns;
+  out->rows.clear();
+  out->row_numbers.clear();
   auto is_optional = [&](std::size_t k) { return k < optional.size() && optional[k]; };
   std::vector<int> index;
   if (reader.tabular()) {
@@ -107,5 +136,7 @@ bool read_table(const std::string& path, const ReadOptions& options, const std::
   }
   return true;
 }
+
+}  // namespace
 
 }  // namespace eligo::admission::detail

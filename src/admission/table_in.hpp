@@ -23,5 +23,9 @@ std::string format_of(const std::string& path);
 // (naming the file) when the file is unusable or lacks a required column. `optional` may be shorter.
 bool read_table(const std::string& path, const ReadOptions& options, const std::vector<std::string>& columns,
                 Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional = {});
+// The same over text in memory; `name` names it in messages and, with format auto, gives the format.
+bool read_table_text(std::string text, const std::string& name, const ReadOptions& options,
+                     const std::vector<std::string>& columns, Table* out, std::vector<Rejection>* bad,
+                     std::string* error, const std::vector<bool>& optional = {});
 
 }  // namespace eligo::admission::detail

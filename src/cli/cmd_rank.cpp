@@ -74,14 +74,7 @@ int cmd_rank(const Args& args, Io& io) {
     io.err << "eligo rank: cannot tell the output format of '" << out << "' (use .csv, .jsonl or .xlsx, or --format)\n";
     return 2;
   }
-  std::vector<std::string> columns = {spec.key};
-  std::set<std::string> seen = {spec.key};
-  auto want = [&](const std::string& c) {
-    if (!c.empty() && seen.insert(c).second) columns.push_back(c);
-  };
-  want(spec.points);
-  for (const auto& k : spec.order) want(k.by);
-  want(spec.preferences);
+  const std::vector<std::string> columns = admission::rank_columns(spec);
   admission::detail::ReadOptions read;
   read.format = opts.get("input-format", "auto");
   read.encoding = opts.get("encoding", "utf-8");

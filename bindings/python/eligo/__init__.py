@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 from . import _eligo
 
-__all__ = ["RuleError", "Pack", "PackSet", "Result", "Blacklist", "reconcile", "batch", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
+__all__ = ["RuleError", "Pack", "PackSet", "Result", "Blacklist", "reconcile", "rank", "batch", "load", "compile", "id_check", "mask", "names_match", "normalize_name",
            "BATCH_COLUMNS"]
 
 # The columns evaluate_batch always returns, in order; then "decision" when asked for, then one
@@ -490,6 +490,16 @@ def reconcile(*, orders: str, bank: str, out: str, registry: Optional[str] = Non
         request["window"] = window
     rows, summary = _eligo.reconcile(_json.dumps(request))
     return {"rows": rows, "summary": _json.loads(summary, parse_float=_decimal.Decimal)}
+
+
+def rank(spec, rows) -> dict:
+    """School places by points (docs/admission.md): `spec` is the allocation spec (a dict or its JSON text),
+    `rows` the applicants (a list of dicts with the columns the spec names, or JSON text). Returns {"placed",
+    "placements": [...], "schools": [...], "rejected": [...]}, the same as eligo_rank in C and eligo rank's
+    files. Decimal values are passed as their exact text. ValueError for a wrong spec (file:line:col /pointer)."""
+    spec_text = spec if isinstance(spec, str) else _json.dumps(spec, ensure_ascii=False)
+    rows_text = rows if isinstance(rows, str) else _json.dumps(list(rows), ensure_ascii=False, default=str)
+    return _json.loads(_eligo.rank(spec_text, rows_text))
 
 
 def id_check(text: str, as_of: Optional[str] = None) -> dict:

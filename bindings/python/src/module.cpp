@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "eligo/admission.hpp"
 #include "eligo/batch.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
@@ -707,6 +708,17 @@ PYBIND11_MODULE(_eligo, m) {
     rows["registry"] = out.registry.rows;
     rows["exclusions"] = out.exclusions.rows;
     return py::make_tuple(rows, out.summary_json);
+  });
+  m.def("rank", [](const std::string& spec_json, std::string rows_json) {
+    // eligo::admission::rank_json, as the C API's eligo_rank; the ranking runs without the GIL.
+    std::string out, error;
+    bool ok;
+    {
+      py::gil_scoped_release nogil;
+      ok = eligo::admission::rank_json(spec_json, std::move(rows_json), &out, &error);
+    }
+    if (!ok) throw py::value_error(error);
+    return out;
   });
   m.def("names_match", &eligo::identity::names_match);
   m.def("normalize_name", &eligo::identity::normalize_name);
