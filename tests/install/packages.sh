@@ -82,7 +82,7 @@ PY
 grep -q '^eligo [0-9]' "$work/version.txt" || fail "eligo --version: $(cat "$work/version.txt")"
 # The dashboard's ECharts ships in the eligo package, and the installed eligo finds it from its own folder.
 echarts=$root/usr/share/eligo/echarts/echarts.min.js
-[ -s "$echarts" ] && [ -s "$root/usr/share/eligo/echarts/LICENSE" ] || fail "ECharts is not in the eligo package"
+[ -s "$echarts" ] && [ -s "$root/usr/share/eligo/echarts/LICENSE" ] || fail "ECharts is not in the eligo package: web/node_modules/echarts was missing when the build was configured (run scripts/bootstrap, then reconfigure)"
 grep -qxF "ECharts for the dashboard: $echarts" "$work/version.txt" \
   || fail "the installed eligo does not use the installed ECharts: $(grep ECharts "$work/version.txt")"
 "$root/usr/bin/eligo" test "$rules"/*/ || fail "eligo test on the installed packs"
