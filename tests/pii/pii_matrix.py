@@ -4,7 +4,10 @@ field type of a pack that declares nothing as PII, and through the CLI (text, JS
 eligo's): masked runs must find nothing and must show each value masked; with clear text asked for, each
 value must appear in clear (so the scan is seen to bite).
 
-usage: pii_matrix.py ELIGO_CLI PII_CAPI PACK WORK_DIR PYTHONPATH|-"""
+The server (when built) is a surface too: every applicant through POST …/evaluate and …/evaluate-batch, with
+a key that may not and a key that may ask for clear text, and its access log.
+
+usage: pii_matrix.py ELIGO_CLI PII_CAPI PACK WORK_DIR PYTHONPATH|- [ELIGO_SERVER|-]"""
 import json
 import os
 import subprocess
@@ -14,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import r8_check  # noqa: E402
 
 cli, capi, pack, work, pythonpath = sys.argv[1:6]
+server = sys.argv[6] if len(sys.argv) > 6 else "-"
 os.makedirs(work, exist_ok=True)
 
 # Synthetic values: each passes its check (the checker says so first).
@@ -90,6 +94,53 @@ except Exception as e:
 '''
 
 
+def server_surface(clear):
+    """Every applicant through a real eligo-server on a loopback port, one key per clear setting."""
+    import hashlib
+    import urllib.error
+    import urllib.request
+    with open(pack, encoding="utf-8") as f:
+        pack_id = json.load(f)["pack"]
+    keys = os.path.join(work, "keys.json")
+    with open(keys, "w") as f:
+        json.dump({"keys": [{"id": "masked", "sha256": hashlib.sha256(b"key-masked").hexdigest(), "packs": ["*"]},
+                            {"id": "clear", "sha256": hashlib.sha256(b"key-clear").hexdigest(), "packs": ["*"],
+                             "clear_pii": True}]}, f)
+    config = os.path.join(work, "server.json")
+    with open(config, "w") as f:
+        json.dump({"listen": "127.0.0.1:0", "packs": [os.path.abspath(pack)], "api_keys": keys, "access_log": True,
+                   "reload": {"watch": False}}, f)
+    proc = subprocess.Popen([server, "--config", config], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    port = None
+    for line in proc.stdout:
+        line = line.decode()
+        if "listening on" in line:
+            port = int(line.split("127.0.0.1:")[1].split()[0].rstrip(")"))
+            break
+    if port is None:
+        proc.kill()
+        return "eligo-server did not start: " + proc.stderr.read().decode("utf-8", "replace")
+    key = "key-clear" if clear else "key-masked"
+    query = "as_of=2024-05-01&explain=true&lang=zh-CN" + ("&clear_pii=true" if clear else "")
+    out = []
+
+    def post(path, body):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body.encode(), method="POST",
+                                     headers={"X-API-Key": key})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            return e.read().decode("utf-8", "replace")
+
+    for line in lines:
+        out.append(post(f"/v1/packs/{pack_id}/evaluate?{query}", line))
+    out.append(post(f"/v1/packs/{pack_id}/evaluate-batch?{query}", "\n".join(lines) + "\n"))
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    return "\n".join(out) + "\n--- server stderr\n" + err.decode("utf-8", "replace")
+
+
 def surfaces(clear):
     flag = ["--clear-pii"] if clear else []
     out = {}
@@ -104,6 +155,8 @@ def surfaces(clear):
     out["c api"] = run([capi, pack, applicants, "1" if clear else "0"])
     if pythonpath != "-":
         out["python"] = run([sys.executable, "-c", PY, pack, applicants, "1" if clear else "0"], env=py_env)
+    if server != "-":
+        out["server"] = server_surface(clear)
     return out
 
 
