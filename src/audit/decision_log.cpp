@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eligo/audit.hpp"
+#include "core/utc_clock.hpp"
 
 namespace eligo::audit {
 
@@ -42,20 +43,6 @@ std::string hmac_hex(std::string_view key, std::string_view text) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
        text.size(), out, &len);
   return hex(out, len);
-}
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const int ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, ms);
-  return out;
 }
 
 // The last non-empty line of a file ("" when none), read from the end in growing windows.
@@ -110,7 +97,7 @@ std::vector<std::string> chain_files(const std::string& path) {
 std::string decision_record(const Decision& d, std::string_view input, std::string_view request_id,
                             bool clear_pii, std::string_view hmac_key) {
   ordered o;
-  o["time"] = utc_now();
+  o["time"] = eligo::detail::utc_now_text(true);
   o["request_id"] = std::string(request_id);
   o["pack"] = {{"id", std::string(d.pack_id)}, {"version", std::string(d.version)}, {"sha256", std::string(d.pack_hash)}};
   o["as_of"] = d.as_of.to_string();

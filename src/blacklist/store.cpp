@@ -6,6 +6,7 @@
 
 #include "blacklist/key.hpp"
 #include "blacklist/table.hpp"
+#include "core/utc_clock.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 
@@ -45,15 +46,6 @@ INSERT OR IGNORE INTO meta VALUES ('schema', '1'), ('key_kind', ''), ('key_check
 
 std::string key_check_of(const std::string& key) {
   return identity::keyed_id_hash(key, "eligo-blacklist-key-check").substr(0, 16);
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // A prepared statement, finalised on scope exit.
@@ -308,7 +300,7 @@ ImportReport Store::commit(Builder& builder, std::size_t stored, std::size_t acc
     ok = log.ok();
     if (ok) {
       log.bind(1, revision);
-      log.bind(2, utc_now());
+      log.bind(2, eligo::detail::utc_now_text());
       log.bind(3, file);
       log.bind(4, static_cast<std::int64_t>(report.rows));
       log.bind(5, static_cast<std::int64_t>(report.loaded));

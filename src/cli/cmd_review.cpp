@@ -6,6 +6,7 @@
 
 #include "admission/table_in.hpp"
 #include "cli/commands.hpp"
+#include "core/utc_clock.hpp"
 #include "eligo/admission.hpp"
 
 namespace eligo::cli {
@@ -46,15 +47,6 @@ admission::detail::ReadOptions read_options(const Options& opts) {
   read.encoding = opts.get("encoding", "utf-8");
   read.sheet = opts.get("sheet");
   return read;
-}
-
-std::string now_utc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 int review_export(const Options& opts, Io& io, std::ostream& err) {
@@ -130,7 +122,7 @@ int review_import(const Options& opts, Io& io, std::ostream& err) {
     return 2;
   }
   admission::ReviewApplied applied =
-      admission::apply_review(imported, scores, key_column, total_column, {opts.get("reviewer"), opts.get("at", now_utc()), clear});
+      admission::apply_review(imported, scores, key_column, total_column, {opts.get("reviewer"), opts.get("at", eligo::detail::utc_now_text()), clear});
   std::vector<admission::ReviewProblem> problems = applied.problems;
   for (auto& p : problems)
     if (p.workbook == "scores") p.workbook = opts.get("scores");

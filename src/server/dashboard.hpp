@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "eligo/pack.hpp"
+#include "core/utc_clock.hpp"
 #include "server/api_keys.hpp"
 #include "server/pack_registry.hpp"
 
@@ -54,7 +55,7 @@ class DecisionStats {
   std::map<std::pair<std::string, std::string>, PerPack> packs_;  // (pack id, version)
   std::string log_path_;
   std::uint64_t log_read_ = 0, log_skipped_ = 0;
-  std::string since_ = utc_now_iso();
+  std::string since_ = eligo::detail::utc_now_text(true);
 };
 
 // Reconciliation reports: each subfolder of the reports folder that holds a dashboard.json.

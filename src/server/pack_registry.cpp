@@ -1,4 +1,5 @@
 #include "server/pack_registry.hpp"
+#include "core/utc_clock.hpp"
 
 #include "compile/program.hpp"
 
@@ -11,19 +12,6 @@
 namespace eligo::server {
 
 namespace fs = std::filesystem;
-
-std::string utc_now_iso() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
 
 const PackInfo* PackSnapshot::info_of(const Pack* pack) const {
   for (const auto& i : info)
@@ -86,7 +74,7 @@ bool PackRegistry::reload(const std::string& trigger) {
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
-  status_.at = utc_now_iso();
+  status_.at = eligo::detail::utc_now_text(true);
   status_.trigger = trigger;
   status_.diagnostics = diags;
   status_.ok = ok;

@@ -61,6 +61,5 @@ class PackRegistry {
   std::mutex reload_mu_;  // one reload at a time
 };
 
-std::string utc_now_iso();
 
 }  // namespace eligo::server

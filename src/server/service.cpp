@@ -1,3 +1,4 @@
+#include "core/utc_clock.hpp"
 #include "server/service.hpp"
 
 #include <openssl/rand.h>
@@ -215,7 +216,7 @@ void Service::finish(const RequestContext& ctx, int status, bool admitted) {
   if (config_.access_log) {
     // The path names a route and a pack, never applicant data; the query (options only) is not logged.
     char line[512];
-    std::snprintf(line, sizeof line, "%s %s %s %d %.3fms key=%s\n", utc_now_iso().c_str(), ctx.request_id.c_str(),
+    std::snprintf(line, sizeof line, "%s %s %s %d %.3fms key=%s\n", eligo::detail::utc_now_text(true).c_str(), ctx.request_id.c_str(),
                   ctx.path.substr(0, 200).c_str(), status, seconds * 1e3, ctx.key ? ctx.key->id.c_str() : "-");
     std::cerr << identity::mask_pii_runs(line) << std::flush;  // a path or request id may hold PII by shape
   }
