@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "admission/table_out.hpp"
 #include "eligo/admission.hpp"
 #include "eligo/identity.hpp"
@@ -198,7 +199,7 @@ std::string diff_json(const DiffResult& r) {
                            {"old_total", m.old_total.to_string()}, {"new_total", m.new_total.to_string()},
                            {"delta", m.delta.to_string()}, {"items", items}});
   }
-  return j.dump(2) + "\n";
+  return eligo::json_dump(j, 2) + "\n";
 }
 
 bool write_diff_workbook(const DiffResult& r, const std::string& path, std::string* error) {

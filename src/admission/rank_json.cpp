@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/json_dump.hpp"
 #include "admission/table_in.hpp"
 #include "eligo/admission.hpp"
 
@@ -70,7 +71,7 @@ bool rank_json(std::string_view spec_json, std::string rows_json, std::string* o
   out["rejected"] = nlohmann::ordered_json::array();
   for (const Rejection& x : r.rejections)
     out["rejected"].push_back({{"row", x.row}, {"column", x.column}, {"reason", x.reason}});
-  *out_json = out.dump();
+  *out_json = eligo::json_dump(out);
   return true;
 }
 

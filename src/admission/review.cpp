@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/json_dump.hpp"
 #include "admission/table_out.hpp"
 #include "eligo/admission.hpp"
 #include "eligo/identity.hpp"
@@ -182,7 +183,7 @@ bool export_review(const std::vector<ReviewItem>& input, const std::string& dir,
         {{"department", e.department}, {"export_id", e.export_id}, {"file", e.file}, {"rows", list}});
     out->push_back(std::move(e));
   }
-  return detail::write_text_file(dir + "/" + kManifest, manifest.dump(1) + "\n", error);
+  return detail::write_text_file(dir + "/" + kManifest, eligo::json_dump(manifest, 1) + "\n", error);
 }
 
 ReviewImport import_review(const std::string& dir, const std::vector<std::string>& workbooks,

@@ -1,3 +1,4 @@
+#include "core/json_dump.hpp"
 #include "admission/table_out.hpp"
 
 #include <xlsxwriter.h>
@@ -41,12 +42,12 @@ std::string jsonl_text(const Sheet& sheet) {
     out.push_back('{');
     for (std::size_t c = 0; c < sheet.columns.size(); ++c) {
       if (c) out.push_back(',');
-      out += nlohmann::json(sheet.columns[c]).dump();
+      out += eligo::json_dump(nlohmann::json(sheet.columns[c]));
       out.push_back(':');
       const std::string& cell = c < r.size() ? r[c] : std::string();
       if (is_numeric(sheet, c) && cell.empty()) out += "null";
       else if (is_numeric(sheet, c) && Decimal::parse(cell)) out += cell;
-      else out += nlohmann::json(cell).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      else out += eligo::json_dump(nlohmann::json(cell));
     }
     out += "}\n";
   }

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "eligo/audit.hpp"
 #include "core/utc_clock.hpp"
 
@@ -127,7 +128,7 @@ std::string decision_record(const Decision& d, std::string_view input, std::stri
     o["data_errors"] = std::move(codes);
   }
   if (d.error) o["error"] = d.error->code;
-  return o.dump();
+  return eligo::json_dump(o);
 }
 
 std::unique_ptr<Writer> Writer::open(const WriterOptions& options, std::string* error) {

@@ -1,6 +1,7 @@
 // The batch summary as text for people and as JSON ("eligo.batch/1") for programs; amounts exact strings.
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "eligo/batch.hpp"
 
 namespace eligo::batch {
@@ -87,7 +88,7 @@ std::string Summary::to_json() const {
     j["payout_orders"] = {{"file", orders_path}, {"orders", orders}, {"amount", orders_amount.to_string()},
                           {"held_back", orders_held_back}, {"eligible_without_amount", orders_without_amount}};
   j["files"] = files;
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return eligo::json_dump(j, 2) + "\n";
 }
 
 std::string Summary::to_text(const std::string& lang) const {

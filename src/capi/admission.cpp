@@ -1,6 +1,7 @@
 // Admission from C: eligo_rank over eligo::admission::rank_json.
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "capi/handles.hpp"
 #include "eligo/admission.hpp"
 
@@ -15,7 +16,7 @@ ELIGO_API eligo_status eligo_rank(const char* spec_json, const char* rows_json, 
   return guard([&] {
     std::string result, error;
     if (!eligo::admission::rank_json(spec_json, rows_json, &result, &error)) {
-      *out_result_json = copy_out(nlohmann::json{{"error", error}}.dump());
+      *out_result_json = copy_out(eligo::json_dump(nlohmann::json{{"error", error}}));
       return ELIGO_ERROR_INVALID_ARGUMENT;
     }
     *out_result_json = copy_out(result);

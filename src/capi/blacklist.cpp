@@ -1,6 +1,7 @@
 // Credit blacklists: load, check, attach to evaluation options.
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "capi/handles.hpp"
 
 using eligo::capi::copy_out;
@@ -23,7 +24,7 @@ ELIGO_API eligo_status eligo_blacklist_load_file(const char* path, const char* m
       auto mapping = bl::Mapping::from_json(mapping_json, &error);
       if (!mapping) {
         report["error"] = "mapping: " + error;
-        if (out_report_json) *out_report_json = copy_out(report.dump());
+        if (out_report_json) *out_report_json = copy_out(eligo::json_dump(report));
         return ELIGO_ERROR_INVALID_ARGUMENT;
       }
       options.mapping = *mapping;
@@ -39,7 +40,7 @@ ELIGO_API eligo_status eligo_blacklist_load_file(const char* path, const char* m
     for (const auto& e : r.errors) errors.push_back(bl::format(e));
     report["errors"] = errors;
     report["error"] = r.error;
-    if (out_report_json) *out_report_json = copy_out(report.dump());
+    if (out_report_json) *out_report_json = copy_out(eligo::json_dump(report));
     if (!snapshot) return ELIGO_ERROR_INVALID_ARGUMENT;
     *out_blacklist = new eligo_blacklist{std::move(snapshot)};
     return ELIGO_OK;

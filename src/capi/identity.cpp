@@ -1,6 +1,7 @@
 // Identity entry points: ID check, masking, name matching.
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "capi/handles.hpp"
 #include "eligo/identity.hpp"
 
@@ -29,7 +30,7 @@ ELIGO_API eligo_status eligo_id_check(const char* text, const char* as_of, char*
     j["sex"] = eligo::identity::to_string(c.sex);
     j["region"] = c.region;
     j["region_name"] = eligo::identity::region_name(c.region);
-    *out_json = copy_out(j.dump());
+    *out_json = copy_out(eligo::json_dump(j));
     return ELIGO_OK;
   });
 }

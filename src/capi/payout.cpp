@@ -1,6 +1,7 @@
 // Payout reconciliation from files: one call over payout::reconcile_files.
 #include <nlohmann/json.hpp>
 
+#include "core/json_dump.hpp"
 #include "capi/handles.hpp"
 #include "eligo/payout.hpp"
 
@@ -17,7 +18,7 @@ ELIGO_API eligo_status eligo_reconcile(const char* request_json, char** out_resu
     nlohmann::ordered_json result;
     auto fail = [&](const std::string& why) {
       result["error"] = why;
-      *out_result_json = copy_out(result.dump());
+      *out_result_json = copy_out(eligo::json_dump(result));
       return ELIGO_ERROR_INVALID_ARGUMENT;
     };
     const nlohmann::json req = nlohmann::json::parse(request_json, nullptr, false);
@@ -50,7 +51,7 @@ ELIGO_API eligo_status eligo_reconcile(const char* request_json, char** out_resu
     result["rows"] = {{"orders", out.orders.rows}, {"bank", out.bank.rows}, {"registry", out.registry.rows},
                       {"exclusions", out.exclusions.rows}};
     result["summary"] = nlohmann::ordered_json::parse(out.summary_json, nullptr, false);
-    *out_result_json = copy_out(result.dump());
+    *out_result_json = copy_out(eligo::json_dump(result));
     return ELIGO_OK;
   });
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/json_dump.hpp"
 #include "cli/commands.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
@@ -264,7 +265,7 @@ int do_check(const Settings& s, Io& io) {
     j["entries"] = nlohmann::ordered_json::array();
     for (const bl::Entry& e : hits) j["entries"].push_back(nlohmann::ordered_json::parse(bl::entry_json(e)));
     j["list"] = {{"revision", revision}, {"hash", list_hash}};
-    io.out << j.dump() << '\n';
+    io.out << eligo::json_dump(j) << '\n';
     return 0;
   }
   const std::string list_ref = "list revision " + std::to_string(revision) + ", sha256 " + short_hash(list_hash);
@@ -309,7 +310,7 @@ int do_stats(const Settings& s, Io& io) {
     for (const auto& [k, n] : st.by_scope) j["by_scope"][k] = n;
     j["by_source"] = nlohmann::ordered_json::object();
     for (const auto& [k, n] : st.by_source) j["by_source"][k] = n;
-    io.out << j.dump() << '\n';
+    io.out << eligo::json_dump(j) << '\n';
     return 0;
   }
   io.out << s.db << ": " << st.entries << " entries, " << st.distinct_keys << " subjects, keys "

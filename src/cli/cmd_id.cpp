@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 
+#include "core/json_dump.hpp"
 #include "cli/commands.hpp"
 #include "eligo/identity.hpp"
 
@@ -208,7 +209,7 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
   if (settings.hash) {
     const std::string digest = settings.hasher->hash(value);
     if (settings.json) {
-      io.out << nlohmann::ordered_json{{"input", id::mask(id::PiiKind::id_number, value)}, {"hash", digest}}.dump() << '\n';
+      io.out << eligo::json_dump(nlohmann::ordered_json{{"input", id::mask(id::PiiKind::id_number, value)}, {"hash", digest}}) << '\n';
     } else {
       io.out << digest << '\n';
     }
@@ -217,7 +218,7 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
   if (settings.mask) {
     const std::string out = masked(settings, value);
     if (settings.json) {
-      io.out << nlohmann::ordered_json{{"kind", id::to_string(pii_kind_of(settings, value))}, {"masked", out}}.dump() << '\n';
+      io.out << eligo::json_dump(nlohmann::ordered_json{{"kind", id::to_string(pii_kind_of(settings, value))}, {"masked", out}}) << '\n';
     } else {
       io.out << out << '\n';
     }
@@ -238,7 +239,7 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
     for (const auto& [key, v] : a.fields) fields[key] = v;
     j["fields"] = fields;
     if (r.also != id::NumberKind::unknown) j["also"] = id::to_string(r.also);
-    io.out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+    io.out << eligo::json_dump(j) << '\n';
   } else {
     io.out << input << "  " << a.kind;
     if (!a.subkind.empty()) io.out << ':' << a.subkind;
@@ -255,7 +256,7 @@ bool process(const Settings& settings, std::string_view value, Io& io) {
       } else if (v.is_boolean()) {
         io.out << (v.get<bool>() ? "yes" : "no");
       } else {
-        io.out << v.dump();
+        io.out << eligo::json_dump(v);
       }
     }
     if (r.also != id::NumberKind::unknown)

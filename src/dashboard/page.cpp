@@ -1,4 +1,5 @@
 // The dashboard page assembled from the compiled-in web/ sources and the installed ECharts.
+#include "core/json_dump.hpp"
 #include "dashboard/page.hpp"
 
 #include <cstdlib>
@@ -28,7 +29,7 @@ std::string with_scripts(std::string_view scripts) {
 // JSON inside <script type="application/json">: no "<" at all, so neither "</script" nor "<!--" can end or
 // bend the element; \u003c is the same string to JSON.parse.
 std::string script_safe_json(const nlohmann::ordered_json& j) {
-  const std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string text = eligo::json_dump(j);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

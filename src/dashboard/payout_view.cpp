@@ -1,4 +1,5 @@
 // payout_view: a finished reconciliation as the dashboard's JSON (format eligo.dashboard.payouts/1).
+#include "core/json_dump.hpp"
 #include "dashboard/payout_view.hpp"
 
 #include <algorithm>
@@ -220,7 +221,7 @@ bool write_dashboard_json(const payout::Report& report, const std::string& dir, 
   Json& v = view ? *view : local;
   if (!payout_view(report, options, &v, error)) return false;
   return write_file_atomically(dir + "/dashboard.json",
-                               v.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", error);
+                               eligo::json_dump(v, 1) + "\n", error);
 }
 
 }  // namespace eligo::dashboard

@@ -1,3 +1,4 @@
+#include "core/json_dump.hpp"
 #include "server/http_source.hpp"
 
 #include <boost/asio.hpp>
@@ -228,7 +229,7 @@ std::optional<std::string> HttpSources::fetch(const SourceRequest& request) {
     if (value.empty()) throw SourceError("the lookup key " + path + " is not given");
     keys[path] = value;
   }
-  const std::string body = e.config.method == "POST" ? keys.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : std::string();
+  const std::string body = e.config.method == "POST" ? eligo::json_dump(keys) : std::string();
 
   const auto timeout = milliseconds(e.config.timeout_ms);
   bool probe = false;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_dump.hpp"
 #include "eligo/pack.hpp"
 #include "server/api_keys.hpp"
 #include "server/config.hpp"
@@ -35,13 +36,6 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// The JSON text of a value that may carry bytes from a request, a file or a folder name: invalid UTF-8 becomes
-// U+FFFD instead of an exception (nlohmann's dump() throws on it, and an exception on an I/O thread would end
-// the server). Every JSON the server writes goes through it.
-template <class Json>
-std::string json_dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 // {"code": ..., "message": ..., "request_id": ...}: codes are stable (docs/server.md lists them).
 Reply error_reply(int status, std::string_view code, std::string_view message, std::string_view request_id);
