@@ -386,6 +386,30 @@ int cmd_test(const Args& args, Io& io) {
     if (counting)
       for (const auto& p : set.packs()) coverage_of(p);  // every version is reported, even one no case selects
     std::set<std::string> seen;
+    // A pack none of whose versions names a test file has nothing to run: that is a failure, located at
+    // the pack file (its first version), never "0 passed, 0 failed".
+    std::set<std::string> ids_with_tests, ids_reported;
+    for (const auto& p : set.packs())
+      if (!p.test_files().empty()) ids_with_tests.insert(p.id());
+    for (const auto& p : set.packs()) {
+      if (ids_with_tests.count(p.id()) || !ids_reported.insert(p.id()).second) continue;
+      std::string text;
+      if (!read_text(p.file(), io, &text, &error)) {
+        io.out << "error: " << error << "\n";
+        unusable = true;
+        continue;
+      }
+      const load::JsonParseResult parsed = load::parse_json(text);
+      Diagnostics problems;
+      problems.lang = lang;
+      load::Reporter rep(p.file(), text, &problems, zh);
+      const std::string message = rep.tr("pack '" + p.id() + "' names no test file under \"tests\": there are no cases to run",
+                                         "规则包 '" + p.id() + "' 没有在 \"tests\" 中指定测试文件：没有可运行的用例");
+      if (parsed.ok) rep.at_node("E1505", parsed.root, "", message);
+      else rep.at_file("E1505", message);
+      io.out << problems.to_string();
+      unusable = true;
+    }
     for (const auto& owner : set.packs()) {
       for (const auto& file : owner.test_files()) {
         if (!seen.insert(file).second) continue;
@@ -422,6 +446,16 @@ int cmd_test(const Args& args, Io& io) {
                               "键 '" + dup.key + "' 写了两次（第一次在第 " + std::to_string(dup.first_pos.line) + " 行）"));
         }
         const auto& case_nodes = parsed.root.find("cases")->items;
+        if (case_nodes.empty()) {
+          // A file that tests nothing must not pass: "0 passed, 0 failed" would read as green.
+          load::Reporter rep(file, text, &problems, zh);
+          rep.at_node("E1505", *parsed.root.find("cases"), "/cases",
+                      rep.tr("the test file has no cases: a file that tests nothing cannot pass",
+                             "测试文件里没有用例：什么都不测的文件不能算通过"));
+          io.out << problems.to_string();
+          unusable = true;
+          continue;
+        }
         std::vector<char> broken;
         for (std::size_t i = 0; i < case_nodes.size(); ++i)
           broken.push_back(!checker.one_case(case_nodes[i], "/cases/" + std::to_string(i)));
