@@ -36,7 +36,17 @@ OTHER_DISTRICTS = ["330102", "330105"]   # 上城区, 拱墅区
 COMMUNITIES = ["翠苑一区", "文新街道", "古荡街道", "西溪街道", "北山街道", "灵隐街道"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林郑"
 GIVEN = ["秀英", "桂英", "建国", "志强", "玉兰", "海燕", "国强", "丽华", "晓东", "静", "伟", "敏", "磊", "婷"]
-AMOUNTS = {"tekun": 60000, "dibao": 50000, "dibao_edge": 30000}   # EXAMPLE amounts of the pack, in fen
+# The pack's EXAMPLE amounts (its dated parameters amount_*), in fen, each from the date it takes effect;
+# the season's first day chooses them.
+AMOUNTS_FROM = [(datetime.date(2024, 1, 1), {"tekun": 60000, "dibao": 50000, "dibao_edge": 30000}),
+                (datetime.date(2025, 7, 1), {"tekun": 65000, "dibao": 54000, "dibao_edge": 33000})]
+
+
+def amounts_on(start):
+    found = [a for since, a in AMOUNTS_FROM if since <= start]
+    if not found:
+        raise SystemExit("the pack's amounts have no value before %s: choose a later --season" % AMOUNTS_FROM[0][0])
+    return found[-1]
 RANK = {"tekun": 3, "dibao": 2, "dibao_edge": 1}
 
 
@@ -133,6 +143,7 @@ def main():
         return
     rng = random.Random(a.seed)
     start = season_start(a.season)
+    AMOUNTS = amounts_on(start)
     os.makedirs(a.out, exist_ok=True)
 
     used = set()
