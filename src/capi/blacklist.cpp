@@ -1,6 +1,8 @@
 // Credit blacklists: load, check, attach to evaluation options.
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "core/json_dump.hpp"
 #include "capi/handles.hpp"
 
@@ -54,6 +56,10 @@ ELIGO_API eligo_status eligo_blacklist_open_db(const char* db_path, const char* 
   if (!db_path || !out_blacklist) return ELIGO_ERROR_INVALID_ARGUMENT;
   return guard([&] {
     std::string error;
+    if (!std::ifstream(db_path)) {  // Store::open would create an empty store: a misspelt path lists no one
+      if (out_error) *out_error = copy_out(std::string(db_path) + ": no such store");
+      return ELIGO_ERROR_INVALID_ARGUMENT;
+    }
     auto store = bl::Store::open(db_path, &error);
     std::shared_ptr<const bl::Snapshot> snapshot;
     if (store) snapshot = store->snapshot(hash_key ? std::optional<std::string>(hash_key) : std::nullopt, &error);

@@ -155,6 +155,10 @@ bool load_blacklist_option(const Options& opt, const char* command, Io& io,
     for (const auto& e : report.errors) io.err << cmd << opt.get("blacklist") << ": " << blacklist::format(e) << "\n";
     *snapshot = builder.build();
   } else if (opt.has("blacklist-db")) {
+    if (!std::ifstream(opt.get("blacklist-db"))) {  // Store::open would create an empty store, listing no one
+      io.err << cmd << opt.get("blacklist-db") << ": no such store\n";
+      return false;
+    }
     auto store = blacklist::Store::open(opt.get("blacklist-db"), &error);
     if (store) *snapshot = store->snapshot(std::nullopt, &error);
     if (!*snapshot) {

@@ -1,5 +1,5 @@
 /* The C API tested from C (C99), as an integrator's program would use it. Also run under valgrind by CTest.
- * Usage: capi_test SOURCE_DIR */
+ * Usage: capi_test SOURCE_DIR [ELIGO_CLI] (the CLI makes the SQLite store eligo_blacklist_open_db reads) */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,20 @@ static int passed = 0, failed = 0;
       ++failed;                                                            \
       fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
     }                                                                      \
+  } while (0)
+
+/* Compares a returned string with the exact expected text, and prints both when they differ. */
+#define CHECK_STR(actual, expected)                                                                   \
+  do {                                                                                                \
+    const char* a_ = (actual);                                                                        \
+    const char* e_ = (expected);                                                                      \
+    if (a_ && strcmp(a_, e_) == 0) {                                                                  \
+      ++passed;                                                                                       \
+    } else {                                                                                          \
+      ++failed;                                                                                       \
+      fprintf(stderr, "%s:%d: CHECK_STR failed:\n  got      %s\n  expected %s\n", __FILE__, __LINE__, \
+              a_ ? a_ : "(null)", e_);                                                                \
+    }                                                                                                 \
   } while (0)
 
 static const char* kPack =
@@ -422,6 +436,291 @@ static void test_packset(const char* root) {
   CHECK(eligo_packset_open(NULL, 1, NULL, &set, NULL) == ELIGO_ERROR_INVALID_ARGUMENT);
 }
 
+/* eligo_id_check: the result holds the caller's own number only as its canonical form when it is valid (the
+ * 15-digit legacy number converted to 18, docs/identity.md); the reason never repeats the number, and an
+ * invalid number is not echoed at all. */
+static void test_id_check_values_and_masking(void) {
+  char* s = NULL;
+  CHECK(eligo_id_check("610104620927690", "2024-05-01", &s) == ELIGO_OK);
+  CHECK_STR(s, "{\"kind\":\"resident_legacy\",\"valid\":true,\"problem\":\"none\",\"reason\":\"valid\","
+               "\"canonical\":\"610104196209276908\",\"birth_date\":\"1962-09-27\",\"sex\":\"female\","
+               "\"region\":610104,\"region_name\":\"\xe9\x99\x95\xe8\xa5\xbf\xe7\x9c\x81 \xe8\xa5\xbf\xe5\xae\x89\xe5\xb8\x82 \xe8\x8e\xb2\xe6\xb9\x96\xe5\x8c\xba\"}");
+  eligo_free(s);
+  CHECK(eligo_id_check("110105194912310021", "2024-05-01", &s) == ELIGO_OK);
+  CHECK_STR(s, "{\"kind\":\"resident\",\"valid\":false,\"problem\":\"check_character\","
+               "\"reason\":\"check character is 1, expected X\",\"canonical\":\"\",\"birth_date\":\"1949-12-31\","
+               "\"sex\":\"female\",\"region\":110105,\"region_name\":\"\xe5\x8c\x97\xe4\xba\xac\xe5\xb8\x82 \xe6\x9c\x9d\xe9\x98\xb3\xe5\x8c\xba\"}");
+  eligo_free(s);
+  /* A birth date after as_of: invalid on that day, valid the day of birth. */
+  CHECK(eligo_id_check("11010520240502001X", "2024-05-01", &s) == ELIGO_OK);
+  CHECK(s && strstr(s, "\"valid\":false") != NULL && strstr(s, "11010520240502001X") == NULL);
+  eligo_free(s);
+  CHECK(eligo_id_check("110105194912310021", "2024-02-30", &s) == ELIGO_ERROR_INVALID_ARGUMENT && s == NULL);
+  CHECK(eligo_id_check(NULL, NULL, &s) == ELIGO_ERROR_INVALID_ARGUMENT && s == NULL);
+}
+
+/* eligo_blacklist_check: the whole answer, key masked (6 + 4), every field of the entry; listed on its first
+ * and last day (both inclusive, docs/blacklist.md), not the day before or after, nor in another scope; and
+ * the version of a list loaded from a file is "sha256:" and the first 12 hex digits of its hash. There is
+ * no clear-text form: the caller asked with the number, the answer never repeats it. */
+static void test_blacklist_check_values_and_masking(void) {
+  char dir[] = "/tmp/eligo-capi-blcheck-XXXXXX"; /* not the working directory: capi.valgrind runs beside */
+  char path[128];
+  eligo_blacklist* bl = NULL;
+  char* report = NULL;
+  char* out = NULL;
+  char version[32];
+  FILE* f;
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/list.csv", dir);
+  f = fopen(path, "w");
+  fputs("id_number,scopes,reason_code,reason_text,source,listed_on,from,until\n"
+        "11010519491231002X,points;school_admission,SX01,\xe5\xa4\xb1\xe4\xbf\xa1\xe8\xa2\xab\xe6\x89\xa7\xe8\xa1\x8c\xe4\xba\xba,court,2024-03-01,2024-03-05,2024-12-31\n", f);
+  fclose(f);
+  CHECK(eligo_blacklist_load_file(path, NULL, &bl, &report) == ELIGO_OK);
+  CHECK_STR(report, "{\"rows\":1,\"accepted\":1,\"rejected\":0,\"entries\":1,\"errors\":[],\"error\":\"\"}");
+  eligo_free(report);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002x", "points", "2024-03-05", &out) == ELIGO_OK);
+  CHECK_STR(out, "{\"listed\":true,\"entries\":[{\"key\":\"110105********002X\",\"scopes\":[\"points\",\"school_admission\"],"
+                 "\"reason_code\":\"SX01\",\"reason_text\":\"\xe5\xa4\xb1\xe4\xbf\xa1\xe8\xa2\xab\xe6\x89\xa7\xe8\xa1\x8c\xe4\xba\xba\",\"source\":\"court\","
+                 "\"listed_on\":\"2024-03-01\",\"from\":\"2024-03-05\",\"until\":\"2024-12-31\"}]}");
+  eligo_free(out);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002X", "points", "2024-03-04", &out) == ELIGO_OK);
+  CHECK_STR(out, "{\"listed\":false,\"entries\":[]}");
+  eligo_free(out);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002X", "points", "2024-12-31", &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"listed\":true") == out + 1);
+  eligo_free(out);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002X", "points", "2025-01-01", &out) == ELIGO_OK);
+  CHECK_STR(out, "{\"listed\":false,\"entries\":[]}");
+  eligo_free(out);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002X", "housing", "2024-06-01", &out) == ELIGO_OK);
+  CHECK_STR(out, "{\"listed\":false,\"entries\":[]}");
+  eligo_free(out);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002X", "points", "2024-02-30", &out) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(out == NULL);
+  snprintf(version, sizeof version, "sha256:%.12s", eligo_blacklist_hash(bl));
+  CHECK_STR(eligo_blacklist_version(bl), version);
+  CHECK(eligo_blacklist_size(bl) == 1);
+  eligo_blacklist_destroy(bl);
+  CHECK_STR(eligo_blacklist_version(NULL), "");
+  remove(path);
+  rmdir(dir);
+}
+
+/* eligo_blacklist_open_db over a store made by `eligo blacklist import`: its size, its revision as the
+ * version, the same answers as the CLI; a keyed store answers with its key and refuses a wrong one; a missing
+ * store is an error (not a new empty store that lists no one). */
+static void test_blacklist_open_db(const char* cli) {
+  char dir[] = "/tmp/eligo-capi-bldb-XXXXXX";
+  char csv[128], db[128], keyed[128], keyfile[128], cmd[1024];
+  eligo_blacklist* bl = NULL;
+  char* error = NULL;
+  char* out = NULL;
+  if (!cli) {
+    fprintf(stderr, "test_blacklist_open_db: no eligo CLI given, skipped\n");
+    ++failed;
+    return;
+  }
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(csv, sizeof csv, "%s/list.csv", dir);
+  snprintf(db, sizeof db, "%s/list.sqlite", dir);
+  snprintf(keyed, sizeof keyed, "%s/keyed.sqlite", dir);
+  snprintf(keyfile, sizeof keyfile, "%s/key", dir);
+  write_file(csv, "id_number,scopes,reason_code,reason_text,source,listed_on\n"
+                  "11010519491231002X,points,SX01,x,court,2024-01-01\n"
+                  "610104620927690,housing,SX02,y,court,2024-02-01\n");
+  write_file(keyfile, "0123456789abcdef-capi\n");
+  snprintf(cmd, sizeof cmd, "'%s' blacklist import '%s' --db '%s' >/dev/null 2>&1", cli, csv, db);
+  CHECK(system(cmd) == 0);
+  snprintf(cmd, sizeof cmd, "'%s' blacklist import '%s' --db '%s' --hash-key-file '%s' >/dev/null 2>&1", cli, csv,
+           keyed, keyfile);
+  CHECK(system(cmd) == 0);
+
+  CHECK(eligo_blacklist_open_db(db, NULL, &bl, &error) == ELIGO_OK);
+  CHECK(error == NULL);
+  CHECK(eligo_blacklist_size(bl) == 2);
+  CHECK_STR(eligo_blacklist_version(bl), "1");
+  CHECK(strlen(eligo_blacklist_hash(bl)) == 64);
+  CHECK(eligo_blacklist_check(bl, "610104196209276908", "housing", "2024-02-01", &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"listed\":true") != NULL && strstr(out, "\"key\":\"610104********6908\"") != NULL &&
+        strstr(out, "\"reason_code\":\"SX02\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_blacklist_check(bl, "610104196209276908", "housing", "2024-01-31", &out) == ELIGO_OK);
+  CHECK_STR(out, "{\"listed\":false,\"entries\":[]}");
+  eligo_free(out);
+  eligo_blacklist_destroy(bl);
+  bl = NULL;
+
+  /* The keyed store: answers with its key, refuses an ID query without it. */
+  CHECK(eligo_blacklist_open_db(keyed, "0123456789abcdef-capi", &bl, &error) == ELIGO_OK);
+  CHECK(eligo_blacklist_size(bl) == 2);
+  CHECK(eligo_blacklist_check(bl, "11010519491231002X", "points", "2024-06-01", &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"listed\":true") != NULL && strstr(out, "11010519491231002X") == NULL);
+  eligo_free(out);
+  eligo_blacklist_destroy(bl);
+  bl = NULL;
+  CHECK(eligo_blacklist_open_db(keyed, "another-key-0123456789", &bl, &error) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(bl == NULL);
+  CHECK_STR(error && strstr(error, ": ") ? strstr(error, ": ") : error, ": the hash key is not the one this store was made with");
+  eligo_free(error);
+  error = NULL;
+
+  snprintf(cmd, sizeof cmd, "%s/none.sqlite", dir);
+  CHECK(eligo_blacklist_open_db(cmd, NULL, &bl, &error) == ELIGO_ERROR_INVALID_ARGUMENT);
+  CHECK(bl == NULL && error != NULL && strstr(error, "none.sqlite: no such store") != NULL);
+  CHECK(access(cmd, F_OK) != 0); /* and it was not created */
+  eligo_free(error);
+  remove(csv);
+  remove(db);
+  remove(keyed);
+  remove(keyfile);
+  rmdir(dir);
+}
+
+/* Every eligo_options_set_* changes the decision it is meant to change. */
+static void test_options_change_the_decision(void) {
+  const char* flat_pack =
+      "{\"pack\": \"c.opt\", \"version\": \"1\", \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\", \"xs\": {\"list\": \"number\"}}}},"
+      " \"checks\": [{\"id\": \"big\", \"require\": \"a.x > 1\", \"reason\": {\"en\": \"x is {a.x}\", \"zh-CN\": \"x \xe4\xb8\xba {a.x}\"}},"
+      "              {\"id\": \"odd\", \"require\": \"a.x % 2 == 1\", \"reason\": {\"en\": \"x is even\"}},"
+      "              {\"id\": \"sum\", \"require\": \"all(a.xs, p -> all(a.xs, q -> p + q >= 0))\", \"reason\": {\"en\": \"negative\"}}]}";
+  eligo_pack* pack = NULL;
+  eligo_options* opt = NULL;
+  char* out = NULL;
+  CHECK(eligo_pack_compile_text(flat_pack, strlen(flat_pack), NULL, &pack, NULL) == ELIGO_OK);
+  CHECK(eligo_options_create(&opt) == ELIGO_OK);
+  eligo_options_set_as_of(opt, "2024-05-01");
+  eligo_options_set_lang(opt, "en");
+
+  /* group: a flat object fills that group; without it the same object is an unknown group (E3004). */
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 0}", 8, opt, &out) == ELIGO_ERROR_EVALUATION);
+  CHECK(out && strstr(out, "\"E3004\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_group(opt, "a") == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 0}", 8, opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"verdict\":\"ineligible\"") != NULL && strstr(out, "\"reason\":\"x is 0\"") != NULL);
+  CHECK(out && strstr(out, "x is even") == NULL); /* first_failure: the second check did not run */
+  eligo_free(out);
+
+  /* mode "all": both failures. */
+  CHECK(eligo_options_set_mode(opt, "all") == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 0}", 8, opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"reason\":\"x is 0\"") != NULL && strstr(out, "\"reason\":\"x is even\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_mode(opt, "first_failure") == ELIGO_OK);
+
+  /* unknown_fields: error (the pack's default), warn (eligible, a warning), ignore (eligible, no warning). */
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 3, \"xs\": [], \"y\": 1}", 26, opt, &out) == ELIGO_ERROR_EVALUATION);
+  CHECK(out && strstr(out, "\"E3004\"") != NULL && strstr(out, "a.y") != NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_unknown_fields(opt, "warn") == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 3, \"xs\": [], \"y\": 1}", 26, opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"verdict\":\"eligible\"") != NULL &&
+        strstr(out, "\"data_warnings\":[{\"code\":\"E3004\",\"path\":\"a.y\",\"message\":\"'y' is not a field of the "
+                    "record or an input group (did you mean 'x'?)\"}]") != NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_unknown_fields(opt, "ignore") == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 3, \"xs\": [], \"y\": 1}", 26, opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"verdict\":\"eligible\"") != NULL && strstr(out, "data_warnings") == NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_unknown_fields(opt, "sometimes") == ELIGO_ERROR_INVALID_ARGUMENT);
+
+  /* explain: the values each check read are there when asked for, and only then. */
+  CHECK(eligo_options_set_explain(opt, 1) == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 3, \"xs\": []}", 18, opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "{\"id\":\"big\",\"status\":\"passed\",\"read\":[{\"path\":\"a.x\",\"value\":\"3\"}]}") != NULL);
+  eligo_free(out);
+  CHECK(eligo_options_set_explain(opt, 0) == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, "{\"x\": 3, \"xs\": []}", 18, opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "{\"id\":\"big\",\"status\":\"passed\"}") != NULL && strstr(out, "\"read\"") == NULL);
+  eligo_free(out);
+
+  /* step_budget: 30 x 30 pairs pass on the default budget and stop with E2001 on 100 steps; 0 is refused. */
+  {
+    char big[512] = "{\"x\": 3, \"xs\": [";
+    int i;
+    for (i = 0; i < 30; ++i) strcat(big, i ? ",1" : "1");
+    strcat(big, "]}");
+    CHECK(eligo_pack_evaluate(pack, big, strlen(big), opt, &out) == ELIGO_OK);
+    CHECK(out && strstr(out, "\"verdict\":\"eligible\"") != NULL);
+    eligo_free(out);
+    CHECK(eligo_options_set_step_budget(opt, 0) == ELIGO_ERROR_INVALID_ARGUMENT);
+    CHECK(eligo_options_set_step_budget(opt, 100) == ELIGO_OK);
+    CHECK(eligo_pack_evaluate(pack, big, strlen(big), opt, &out) == ELIGO_ERROR_EVALUATION);
+    CHECK(out && strstr(out, "\"verdict\":\"error\"") != NULL && strstr(out, "\"E2001\"") != NULL);
+    eligo_free(out);
+  }
+
+  /* threads: a batch gives the same bytes on 1 and on 4 threads; a negative count is refused. */
+  {
+    char lines[4096] = "";
+    char* one = NULL;
+    int i;
+    eligo_options_set_step_budget(opt, 1000000);
+    for (i = 0; i < 40; ++i) {
+      char line[64];
+      snprintf(line, sizeof line, "{\"x\": %d, \"xs\": [%d]}\n", i, i);
+      strcat(lines, line);
+    }
+    CHECK(eligo_options_set_threads(opt, -1) == ELIGO_ERROR_INVALID_ARGUMENT);
+    CHECK(eligo_options_set_threads(opt, 1) == ELIGO_OK);
+    CHECK(eligo_pack_evaluate_batch(pack, lines, strlen(lines), opt, &one) == ELIGO_OK);
+    CHECK(eligo_options_set_threads(opt, 4) == ELIGO_OK);
+    CHECK(eligo_pack_evaluate_batch(pack, lines, strlen(lines), opt, &out) == ELIGO_OK);
+    CHECK(one && out && strcmp(one, out) == 0);
+    CHECK(one && strstr(one, "{\"line\":40,") != NULL && strstr(one, "{\"line\":41,") == NULL);
+    eligo_free(one);
+    eligo_free(out);
+  }
+  eligo_options_destroy(opt);
+  eligo_pack_destroy(pack);
+}
+
+/* eligo_pack_compile_file_lang: the language of the diagnostics, the same codes in both. */
+static void test_compile_file_lang(void) {
+  char dir[] = "/tmp/eligo-capi-lang-XXXXXX";
+  char path[128];
+  eligo_pack* pack = NULL;
+  eligo_diagnostics* diags = NULL;
+  eligo_diagnostic d;
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/lang.pack.json", dir);
+  write_file(path, "{\"pack\": \"c.lang\", \"version\": \"1\", \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\"}}},"
+                   " \"checks\": [{\"id\": \"c\", \"require\": \"a.y > 1\", \"reason\": \"r\"}]}");
+  CHECK(eligo_pack_compile_file_lang(path, "en", &pack, &diags) == ELIGO_ERROR_COMPILE);
+  CHECK(pack == NULL && eligo_diagnostics_error_count(diags) == 1);
+  CHECK(eligo_diagnostics_get(diags, 0, &d) == ELIGO_OK);
+  CHECK_STR(d.code, "E1203");
+  CHECK_STR(d.message, "unknown field 'a.y' (did you mean 'a.x'?)");
+  CHECK_STR(d.file, path);
+  eligo_diagnostics_destroy(diags);
+  CHECK(eligo_pack_compile_file_lang(path, "zh-CN", &pack, &diags) == ELIGO_ERROR_COMPILE);
+  CHECK(eligo_diagnostics_get(diags, 0, &d) == ELIGO_OK);
+  CHECK_STR(d.code, "E1203");
+  CHECK_STR(d.message, "\xe6\x9c\xaa\xe7\x9f\xa5\xe7\x9a\x84\xe5\xad\x97\xe6\xae\xb5 'a.y'\xef\xbc\x88\xe6\x98\xaf\xe5\x90\xa6\xe6\x83\xb3\xe5\x86\x99 'a.x'\xef\xbc\x9f\xef\xbc\x89");
+  eligo_diagnostics_destroy(diags);
+  write_file(path, "{\"pack\": \"c.lang\", \"version\": \"3.1\", \"inputs\": {\"a\": {\"fields\": {\"x\": \"number\"}}},"
+                   " \"checks\": [{\"id\": \"c\", \"require\": \"a.x > 1\", \"reason\": \"r\"}]}");
+  CHECK(eligo_pack_compile_file_lang(path, "en", &pack, &diags) == ELIGO_OK);
+  CHECK(eligo_diagnostics_count(diags) == 0);
+  CHECK_STR(eligo_pack_id(pack), "c.lang");
+  CHECK_STR(eligo_pack_version(pack), "3.1");
+  eligo_diagnostics_destroy(diags);
+  eligo_pack_destroy(pack);
+  remove(path);
+  rmdir(dir);
+}
+
 int main(int argc, char** argv) {
   test_compile_errors();
   test_evaluate_with_source();
@@ -432,6 +731,11 @@ int main(int argc, char** argv) {
   test_reconcile_errors();
   test_reconcile_masks_by_default();
   test_packset(argc > 1 ? argv[1] : ".");
+  test_id_check_values_and_masking();
+  test_blacklist_check_values_and_masking();
+  test_blacklist_open_db(argc > 2 ? argv[2] : NULL);
+  test_options_change_the_decision();
+  test_compile_file_lang();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <exception>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -327,6 +328,8 @@ PYBIND11_MODULE(_eligo, m) {
     return py::make_tuple(snapshot, report);
   });
   m.def("blacklist_open_db", [](const std::string& path, std::optional<std::string> hash_key) {
+    // Store::open would create an empty store: a misspelt path would list no one.
+    if (!std::ifstream(path)) throw py::value_error(path + ": no such store");
     std::string error;
     auto store = bl::Store::open(path, &error);
     std::shared_ptr<const bl::Snapshot> snapshot;
