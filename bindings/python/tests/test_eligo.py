@@ -50,8 +50,14 @@ def test_bundled_pack_loads_and_explains_a_rejection(root):
     with open(root / "examples/applicants/major-illness.jsonl", encoding="utf-8") as f:
         applicants = [json.loads(line) for line in f if line.strip()]
     results = [pack.evaluate(a, as_of="2024-05-01") for a in applicants]
-    assert [r.verdict for r in results].count("eligible") == 2
-    assert any(r.reasons == ["患病人非本区户籍（户籍地：330102）"] for r in results)
+    assert [r.verdict for r in results] == ["eligible", "eligible"] + ["ineligible"] * 4
+    assert [r.failed for r in results] == [[], [], ["identity"], ["household"], ["disease"], ["certificate"]]
+    assert [r.reasons for r in results] == [
+        [], [], ["患病人姓名与身份证号码不一致（与人社登记信息不符）"], ["患病人非本区户籍（户籍地：330102）"],
+        ["患病人疾病种类不属于补助病种（医保住院记录2条，均不在病种目录内）"],
+        ["患病人住院期间未持有低保、低保边缘或特困供养证（目录病种住院1次，民政持证记录1条）"]]
+    assert all(r.missing == [] for r in results)
+    assert (pack.effective_from, pack.effective_until) == (None, None)  # no "effective": always in force
 
 
 def test_a_failing_first_check_spares_the_source_and_reasons_mask_pii():
@@ -88,7 +94,12 @@ def test_scores_and_outputs_are_exact_decimals(root):
         first = json.loads(f.readline())
     r = pack.evaluate(first, as_of="2024-05-01")
     assert isinstance(r.score, decimal.Decimal)
+    assert r.score == decimal.Decimal("178")
+    assert [(i["id"], i["points"]) for i in r.items if i["points"]] == [
+        ("permit", 40), ("home", 20), ("si_pension", 10), ("si_medical", 10), ("si_unemployment", 10),
+        ("si_injury", 10), ("si_maternity", 10), ("housing_fund", 8), ("age", 30), ("education", 30)]
     assert r.score == sum(i["points"] for i in r.items if not i.get("deduct"))
+    assert (pack.version, pack.effective_from, pack.effective_until) == ("2021.1", "2021-11-16", "2026-11-15")
     ok = eligo.compile(SUBSIDY).evaluate(
         {"applicant": {"id_number": "330106195804120220", "birth_date": "1958-04-12"}, "police": {"hukou_district": "330106"}},
         as_of="2024-05-01")
@@ -97,15 +108,27 @@ def test_scores_and_outputs_are_exact_decimals(root):
 
 def test_as_of_outside_the_window_is_an_error_result(root):
     r = eligo.load(root / "rules/gz-points/gz-points-2021.pack.json").evaluate({"applicant": {}}, as_of="2030-01-01")
-    assert r.verdict == "error" and r.error["code"] == "E2002"
+    assert r.verdict == "error"
+    assert r.error == {"code": "E2002", "pointer": "/effective", "message":
+                       "pack cn.gz.points 2021.1 is in force from 2021-11-16 until 2026-11-15; as_of 2030-01-01 is outside"}
+    old = eligo.load(root / "rules/gz-points/gz-points-2018.pack.json")
+    assert (old.effective_from, old.effective_until) == ("2018-07-01", "2021-11-15")
 
 
 def test_bad_options_raise_value_error():
     pack = eligo.compile(SUBSIDY)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as e:
         pack.evaluate({}, as_of="2024-02-30")
-    with pytest.raises(ValueError):
+    assert str(e.value) == "as_of must be a date written YYYY-MM-DD, got '2024-02-30'"
+    with pytest.raises(ValueError) as e:
         pack.evaluate({}, lang="fr")
+    assert str(e.value) == "lang must be 'zh-CN' or 'en'"
+    with pytest.raises(ValueError) as e:
+        pack.evaluate({}, mode="most")
+    assert str(e.value) == "mode must be 'first_failure' or 'all'"
+    with pytest.raises(ValueError) as e:
+        pack.evaluate({}, unknown_fields="most")
+    assert str(e.value) == "unknown_fields is 'error', 'warn' or 'ignore'"
 
 
 def test_evaluate_batch_over_a_dataframe_matches_one_by_one():
@@ -155,11 +178,18 @@ def test_evaluate_batch_releases_the_gil():
 
 def test_identity_functions():
     c = eligo.id_check("610104620927690", as_of="2024-05-01")
-    assert c["kind"] == "resident_legacy" and c["canonical"] == "610104196209276908" and c["sex"] == "female"
+    assert c == {"kind": "resident_legacy", "valid": True, "problem": "none", "reason": "valid",
+                 "canonical": "610104196209276908", "birth_date": "1962-09-27", "sex": "female", "region": 610104,
+                 "region_name": "陕西省 西安市 莲湖区"}
     bad = eligo.id_check("110105194912310029")
-    assert not bad["valid"] and "110105194912310029" not in bad["reason"]
+    assert bad == {"kind": "resident", "valid": False, "problem": "check_character",
+                   "reason": "check character is 9, expected X", "canonical": "", "birth_date": "1949-12-31",
+                   "sex": "female", "region": 110105, "region_name": "北京市 朝阳区"}
     assert eligo.mask("mobile", "18012341999") == "180****1999"
     assert eligo.names_match("阿依古丽·买买提", "阿依古丽•买买提")
+    assert not eligo.names_match("阿依古丽·买买提", "阿依古丽·买买")
+    assert eligo.normalize_name("阿依古丽 · 买买提") == "阿依古丽·买买提"  # white space out, the dot unified
+    assert eligo.normalize_name("ＡＢ　c•d") == "ABc·d"  # NFKC: full-width letters and space
     with pytest.raises(ValueError):
         eligo.mask("passport", "x")
 
@@ -208,6 +238,29 @@ def test_blacklists_are_loaded_checked_and_attached(tmp_path):
     assert r.to_dict()["blacklist"]["hits"][0]["key"] == "610104********6908"
     out = pack.evaluate_batch([applicant, {"a": {"id": "330106195804120220"}}], as_of="2024-05-01", blacklist=bl)
     assert list(out["verdict"]) == ["ineligible", "eligible"]
+    assert bl.version == "sha256:" + bl.hash[:12]
+
+
+def test_a_blacklist_store_opens_with_its_revision_and_a_missing_one_is_an_error(tmp_path):
+    import os
+    import subprocess
+    csv = tmp_path / "list.csv"
+    csv.write_text("id_number,scopes,reason_code,reason_text,source,listed_on\n"
+                   "610104196209276908,points,SX01,失信被执行人,市中级人民法院,2024-03-01\n"
+                   "11010519491231002X,housing,SX02,x,court,2024-04-01\n", encoding="utf-8")
+    db = tmp_path / "list.sqlite"
+    subprocess.run([os.environ["ELIGO_CLI"], "blacklist", "import", str(csv), "--db", str(db)], check=True,
+                   capture_output=True)
+    bl = eligo.Blacklist.open_db(db)
+    assert (len(bl), bl.version, len(bl.hash)) == (2, "1", 64)
+    hits = bl.check("610104620927690", "points", "2024-03-01")
+    assert [(h["key"], h["reason_code"], h["from"], h["until"]) for h in hits] == \
+        [("610104********6908", "SX01", "2024-03-01", None)]
+    assert bl.check("610104620927690", "points", "2024-02-29") == []
+    assert bl.check("11010519491231002X", "points", "2024-06-01") == []  # another scope
+    with pytest.raises(ValueError, match="no such store"):
+        eligo.Blacklist.open_db(tmp_path / "missing.sqlite")
+    assert not (tmp_path / "missing.sqlite").exists()  # not made as an empty list that lists no one
 
 
 POINTS_FLAT = """{"pack": "py.flat", "version": "1", "record": "p",
