@@ -143,7 +143,8 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
       auto it = std::find_if(d.outputs.begin(), d.outputs.end(), [&name = name](const OutputResult& o) { return o.name == name; });
       const std::string got = it == d.outputs.end() ? "(not computed)" : (it->missing.empty() ? it->value : "(missing)");
       // A number is compared as an exact decimal: 300 == "300.00".
-      const bool same = want.is_null() ? (it == d.outputs.end() || !it->missing.empty())
+      // null expects no value: not computed, missing, or computed as null (a table output no row matched).
+      const bool same = want.is_null() ? (it == d.outputs.end() || !it->missing.empty() || it->json == "null")
                                        : (as_text(want) == got || (want.is_number() && same_number(want, got)));
       if (!same) diff("output " + name, want.is_null() ? "null" : as_text(want), got);
     }

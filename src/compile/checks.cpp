@@ -5,6 +5,7 @@ namespace eligo::compile {
 
 detail::Template Compiler::compile_template(const JsonNode& n, const std::string& pointer) {
   detail::Template t;
+  t.chinese_dates = chinese_dates_;
   const std::string& s = n.text;
   std::string lit;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -46,6 +47,8 @@ detail::Template Compiler::compile_template(const JsonNode& n, const std::string
     });
     if (l.ok()) {
       part.expr = static_cast<std::int32_t>(l.node);
+      const Node& root = p_->nodes[l.node];
+      part.blacklist = root.op == Op::Call && root.sub == static_cast<std::uint8_t>(Builtin::blacklist_reasons);
       t.parts.push_back(part);
     }
     i = close;
@@ -110,14 +113,33 @@ void Compiler::compile_outputs(const JsonNode& n) {
     detail::OutputInfo oi;
     oi.name = name;
     const JsonNode* expr = &o;
+    const JsonNode* table_node = nullptr;
     std::string epointer = pointer;
     if (o.is_object()) {
-      check_keys(o, pointer, {"expr", "label", "example", "note"}, "an output");
-      expr = require_key(o, "expr", pointer, "an output");
-      epointer = ptr(pointer, "expr");
+      check_keys(o, pointer, {"expr", "table", "label", "example", "note"}, "an output");
+      if (const JsonNode* table = o.find("table")) {
+        if (o.find("expr"))
+          rep_.at_node("E1103", o, pointer,
+                       tr("output '" + name + "' has both \"expr\" and \"table\": write one",
+                          "输出项 '" + name + "' 同时写了 \"expr\" 和 \"table\"，只能写一个"));
+        expr = nullptr;
+        table_node = table;
+      } else {
+        expr = require_key(o, "expr", pointer, "an output");
+        epointer = ptr(pointer, "expr");
+      }
       oi.label = get_text(o.find("label"), ptr(pointer, "label"), "a label");
       oi.example = get_bool(o.find("example"), ptr(pointer, "example"), "\"example\"");
       oi.note = get_string(o.find("note"), ptr(pointer, "note"), "\"note\"");
+    }
+    if (table_node) {
+      Lowered l = compile_output_table(*table_node, ptr(pointer, "table"));
+      if (l.ok() && kind(l.type) == TKind::record)
+        rep_.at_node("E1206", *table_node, ptr(pointer, "table"), tr("an output cannot be a whole record", "输出项不能是整条记录"));
+      oi.node = l.node;
+      if (l.ok()) oi.pii = pii_of(l.node);
+      p_->outputs.push_back(std::move(oi));
+      continue;
     }
     if (!expr) continue;
     Lowered l = compile_expr(*expr, epointer, TKind::null, "an output");

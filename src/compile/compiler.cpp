@@ -50,6 +50,14 @@ void Compiler::compile_header(const JsonNode& root) {
                             p_->effective_from->to_string() + "）"));
     }
   }
+  if (const JsonNode* f = root.find("date_format")) {
+    const std::string s = get_string(f, "/date_format", "\"date_format\"");
+    if (s == "chinese") chinese_dates_ = true;
+    else if (f->is_string() && s != "iso")
+      rep_.at_node("E1102", *f, "/date_format",
+                   tr("unknown date format '" + s + "': 'iso' (2024-04-01, the default) or 'chinese' (2024年4月1日 in zh-CN reasons)",
+                      "未知的日期格式 '" + s + "'：可用 'iso'（2024-04-01，默认）或 'chinese'（中文理由写作 2024年4月1日）"));
+  }
   if (const JsonNode* r = root.find("rounding")) {
     const std::string s = get_string(r, "/rounding", "\"rounding\"");
     if (auto m = rounding_from_name(s)) p_->rounding = *m;
@@ -95,7 +103,7 @@ std::shared_ptr<Program> Compiler::run() {
   check_keys(root, "",
              {"$schema", "pack", "version", "title", "source", "effective", "rounding", "mode", "inputs", "record",
               "unknown_fields", "lists", "parameters", "tables", "let", "checks", "scores", "groups", "total", "outputs", "tests",
-              "notes", "lint", "compare"},  // compare: read by src/admission/compare_spec.cpp (eligo compare)
+              "notes", "lint", "compare", "date_format"},  // compare: read by src/admission/compare_spec.cpp (eligo compare)
              "a rule pack");
   compile_header(root);
   if (const JsonNode* in = require_key(root, "inputs", "", "a rule pack")) compile_inputs(*in);

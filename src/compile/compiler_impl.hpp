@@ -114,6 +114,7 @@ class Compiler {
   std::vector<PendingWarning> warnings_;
   std::set<std::string> lint_ignore_;     // codes silenced by the pack's "lint": {"ignore": [...]}
   const Ast* declaring_ = nullptr;        // the let being declared (its own name is not a use)
+  bool chinese_dates_ = false;            // "date_format": "chinese" (reasons in zh-CN write 2024年4月1日)
 
   static std::string ptr(const std::string& base, const std::string& key) { return base + "/" + load::pointer_token(key); }
   static std::string ptr(const std::string& base, std::size_t i) { return base + "/" + std::to_string(i); }
@@ -225,7 +226,12 @@ class Compiler {
   std::uint32_t compile_points(const JsonNode* n, const std::string& pointer, const std::string& what);  // points.cpp
   void compile_groups(const JsonNode& n);                                                // points.cpp
   void compile_total(const JsonNode& n);                                                 // points.cpp
-  void compile_table(const JsonNode& n, const std::string& pointer, detail::IndicatorInfo* ind);  // tables.cpp
+  // A decision table. With `values`, it is an output's table: rows give a "value" of any one type (lowered
+  // into `values`, the otherwise row's last) instead of "points", and only the 'first' hit policy is taken.
+  void compile_table(const JsonNode& n, const std::string& pointer, detail::IndicatorInfo* ind,
+                     std::vector<Lowered>* values = nullptr);                            // tables.cpp
+  // An output written as a table: its rows lowered into one chain of 'if' (the first row that matches).
+  Lowered compile_output_table(const JsonNode& n, const std::string& pointer);          // tables.cpp
   void compile_parameters(const JsonNode& n);                                            // parameters.cpp
   void compile_lint(const JsonNode& n);                                                  // lint.cpp
   // Lint warnings of a pack that compiles: unused lets, groups, lists, and those found while lowering.

@@ -128,8 +128,12 @@ struct Template {
     std::string text;          // literal, when expr < 0
     std::int32_t expr = -1;    // root node
     Pii pii = Pii::none;       // a direct read of a PII field: masked unless clear text was asked for
+    bool blacklist = false;    // a blacklist_reasons(…) call: its listed_on dates follow the date format too
   };
   std::vector<Part> parts;
+  // The pack's "date_format": false "iso" (YYYY-MM-DD, the default), true "chinese" (zh-CN reasons write
+  // 2024年4月1日; English ones keep YYYY-MM-DD). Applies to every date a reason shows.
+  bool chinese_dates = false;
 };
 
 struct LocalizedTemplate {

@@ -31,6 +31,7 @@ std::string Compiler::noun(const std::string& what) const {
       {"a record type", "记录类型"}, {"a field type", "字段类型"}, {"an enum value", "枚举值"},
       {"a check", "检查项"}, {"an indicator", "指标"}, {"a table", "决策表"}, {"a table row", "决策表的行"},
       {"an otherwise row", "otherwise 行"}, {"a row of a priority table", "priority 决策表的行"},
+      {"a row of an output's table", "输出项决策表的行"},
       {"an output", "输出项"}, {"a let value", "let 值"}, {"a reason", "理由"}, {"\"reason\"", "\"reason\""},
   };
   auto it = kZh.find(what);

@@ -53,10 +53,26 @@ std::string bound_text(const RowSet::Interval& iv, bool lo) {
 
 }  // namespace
 
-void Compiler::compile_table(const JsonNode& t, const std::string& pointer, detail::IndicatorInfo* ind) {
+void Compiler::compile_table(const JsonNode& t, const std::string& pointer, detail::IndicatorInfo* ind,
+                             std::vector<Lowered>* values) {
   if (!expect_kind(t, JsonNode::Kind::object, pointer, "\"table\"")) return;
   check_keys(t, pointer, {"on", "hit", "rows"}, "a table");
-  if (const JsonNode* h = t.find("hit")) {
+  const char* value_key = values ? "value" : "points";
+  // An output's row value: any one type, checked across rows by compile_output_table.
+  auto row_value = [&](const JsonNode* v, const std::string& vp, const std::string& what) -> std::uint32_t {
+    if (!values) return compile_points(v, vp, what);
+    // A bare JSON number or true/false is a constant value, as in an indicator's points.
+    const TKind want = v && v->is_number() ? TKind::number : v && v->is_bool() ? TKind::boolean : TKind::null;
+    Lowered l = v ? compile_expr(*v, vp, want, what) : Lowered{0, kErr};
+    values->push_back(l);
+    return l.node;
+  };
+  if (const JsonNode* h = t.find("hit"); h && values) {
+    if (!h->is_string() || h->text != "first")
+      rep_.at_node("E1102", *h, ptr(pointer, "hit"),
+                   tr("an output's table takes the first row that matches: its \"hit\" can only be 'first'",
+                      "输出项的决策表取第一个命中的行：\"hit\" 只能是 'first'"));
+  } else if (const JsonNode* h = t.find("hit")) {
     const std::string s = get_string(h, ptr(pointer, "hit"), "\"hit\"");
     static const std::map<std::string, detail::Hit> kHits = {{"first", detail::Hit::first},
                                                              {"unique", detail::Hit::unique},
@@ -99,15 +115,17 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
                      tr("\"otherwise\" must be the last row: rows after it could never match",
                         "\"otherwise\" 必须是最后一行：它后面的行永远不会命中"));
       has_otherwise = true;
-      row.points = compile_points(o, ptr(rp, "otherwise"), "\"otherwise\"");
+      row.points = row_value(o, ptr(rp, "otherwise"), "\"otherwise\"");
       row.when_text = "otherwise";
       ind->rows.push_back(std::move(row));
       sets.emplace_back();
       when_nodes.push_back(&r);
       continue;
     }
-    check_keys(r, rp, {"when", "points", "priority", "label", "example", "note"}, "a table row");
-    row.points = compile_points(require_key(r, "points", rp, "a table row"), ptr(rp, "points"), "\"points\"");
+    if (values) check_keys(r, rp, {"when", "value", "label", "example", "note"}, "a row of an output's table");
+    else check_keys(r, rp, {"when", "points", "priority", "label", "example", "note"}, "a table row");
+    row.points = row_value(require_key(r, value_key, rp, values ? "a row of an output's table" : "a table row"),
+                           ptr(rp, value_key), values ? "\"value\"" : "\"points\"");
     if (ind->hit == detail::Hit::priority) {
       if (auto pr = get_decimal(require_key(r, "priority", rp, "a row of a priority table"), ptr(rp, "priority"), "\"priority\""))
         row.priority = *pr;
@@ -337,10 +355,79 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
         if (!covered.count(v)) missing += (missing.empty() ? "'" : ", '") + v + "'";
       if (!missing.empty())
         rep_.at_node("E1212", *rows, ptr(pointer, "rows"),
-                     tr("no row for " + missing + " and no {\"otherwise\": …} row: say what such an applicant scores",
-                        "没有对应 " + missing + " 的行，也没有 {\"otherwise\": …} 行：请写明这类申请人得多少分"));
+                     values ? tr("no row for " + missing + " and no {\"otherwise\": …} row: say what the output is for such an applicant",
+                                 "没有对应 " + missing + " 的行，也没有 {\"otherwise\": …} 行：请写明这类申请人的输出值")
+                            : tr("no row for " + missing + " and no {\"otherwise\": …} row: say what such an applicant scores",
+                                 "没有对应 " + missing + " 的行，也没有 {\"otherwise\": …} 行：请写明这类申请人得多少分"));
     }
   }
+}
+
+Lowered Compiler::compile_output_table(const JsonNode& t, const std::string& pointer) {
+  detail::IndicatorInfo ind;  // the rows' tests, as a score's table has them
+  std::vector<Lowered> values;
+  const std::size_t first_node = p_->nodes.size();
+  const std::size_t errors_before = diags_->error_count();
+  compile_table(t, pointer, &ind, &values);
+  if (diags_->error_count() != errors_before || ind.rows.empty() || values.size() != ind.rows.size()) return {0, kErr};
+  for (const auto& v : values)
+    if (!v.ok()) return {0, kErr};
+  // The row tests read the 'on' value through a local a score's table sets once per evaluation; an output
+  // has no such step, so each read of that local becomes the 'on' expression itself (pure, so reading it
+  // again gives the same value).
+  if (ind.on >= 0) {
+    const Node on_node = p_->nodes[static_cast<std::size_t>(ind.on)];
+    for (std::size_t i = first_node; i < p_->nodes.size(); ++i) {
+      Node& n = p_->nodes[i];
+      if (n.op == Op::Local && n.a == ind.on_local) {
+        const std::uint32_t src = n.src;
+        n = on_node;
+        n.src = src;
+      }
+    }
+  }
+  // One type across the rows' values (null fits any).
+  std::uint32_t type = kNull;
+  const JsonNode* rows = t.find("rows");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (kind(values[i].type) == TKind::null) continue;
+    if (kind(type) == TKind::null) {
+      type = values[i].type;
+    } else if (!same_kind(type, values[i].type)) {
+      const JsonNode& r = rows->items[i];
+      const JsonNode* v = r.find("value") ? r.find("value") : r.find("otherwise");
+      rep_.at_node("E1206", v ? *v : r, ptr(ptr(ptr(pointer, "rows"), i), v && r.find("value") ? "value" : "otherwise"),
+                   tr("the rows of an output's table give values of different types: row 1's is " + type_name(type) +
+                          ", row " + std::to_string(i + 1) + "'s " + type_name(values[i].type),
+                      "输出项决策表各行的值类型不同：第 1 行是 " + type_name(type) + "，第 " + std::to_string(i + 1) +
+                          " 行是 " + type_name(values[i].type)));
+      return {0, kErr};
+    }
+  }
+  // From the last row up: the otherwise row's value, or null when no row matches and there is none.
+  const bool has_otherwise = ind.rows.back().test < 0;
+  ExprCtx ctx;
+  ctx.node = rows;
+  ctx.pointer = ptr(pointer, "rows");
+  ctx.expr = add_expr_source(*rows, ctx.pointer);
+  Lowered chain = has_otherwise ? values.back() : constant(Value::null(), kNull, ctx, nullptr);
+  if (!has_otherwise && kind(type) != TKind::null) type = optional_of(type);
+  for (std::size_t i = ind.rows.size() - (has_otherwise ? 1 : 0); i-- > 0;) {
+    Node n;
+    n.op = Op::If;
+    n.a = static_cast<std::uint32_t>(ind.rows[i].test);
+    n.b = values[i].node;
+    n.c = chain.node;
+    n.type = type;
+    const std::string rp = ptr(ptr(pointer, "rows"), i);
+    ExprCtx rc;
+    rc.node = rows->items[i].find("when");
+    rc.pointer = ptr(rp, "when");
+    rc.expr = rc.node ? add_expr_source(*rc.node, rc.pointer) : ctx.expr;
+    chain = {emit(n, rc, nullptr), type};
+    if (rc.node) p_->spans.back().end = static_cast<std::uint32_t>(rc.node->text.size());  // the row test, for coverage
+  }
+  return chain;
 }
 
 }  // namespace eligo::compile

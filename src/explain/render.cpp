@@ -77,7 +77,14 @@ void json_string(std::string_view s, std::string* out) {
 
 }  // namespace
 
-std::string render_for_reason(const Value& v, std::string_view lang, Pii pii, bool clear_pii) {
+std::string reason_date(Date date, std::string_view lang, bool chinese) {
+  if (!chinese || lang == "en") return date.to_string();
+  int y, m, d;
+  date.ymd(&y, &m, &d);
+  return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
+}
+
+std::string render_for_reason(const Value& v, std::string_view lang, Pii pii, bool clear_pii, bool chinese_dates) {
   const bool zh = lang != "en";
   switch (v.kind) {
     case VKind::missing: return zh ? "（缺失）" : "(missing)";
@@ -93,12 +100,7 @@ std::string render_for_reason(const Value& v, std::string_view lang, Pii pii, bo
       return format_number(v.num, lang);
     }
     case VKind::string: return mask_pii(v.sv(), pii, clear_pii);
-    case VKind::date: {
-      if (!zh) return v.as_date().to_string();
-      int y, m, d;
-      v.as_date().ymd(&y, &m, &d);
-      return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
-    }
+    case VKind::date: return reason_date(v.as_date(), lang, chinese_dates);
     case VKind::list: return zh ? "共" + std::to_string(v.n) + "项" : std::to_string(v.n) + (v.n == 1 ? " item" : " items");
     case VKind::record: return zh ? "（记录）" : "(record)";
   }
@@ -151,7 +153,20 @@ std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std:
     } catch (const detail::EvalFailure&) {
       v = Value::missing(0);
     }
-    out += render_for_reason(v, lang, part.pii, clear_pii);
+    std::string text = render_for_reason(v, lang, part.pii, clear_pii, t.chinese_dates);
+    if (part.blacklist && t.chinese_dates && lang != "en" && v.kind == VKind::string) {
+      // blacklist_reasons writes each entry as reason（source，YYYY-MM-DD）; the entries it cited are in
+      // the evaluation's hits, so each one's date is written in the reason's format, as any date is.
+      for (const auto& h : ev.blacklist_hits) {
+        const auto date = Date::parse(h.listed_on);
+        if (!date) continue;
+        const std::string iso = "（" + h.source + "，" + h.listed_on + "）";
+        const std::string local = "（" + h.source + "，" + reason_date(*date, lang, true) + "）";
+        for (std::size_t at = text.find(iso); at != std::string::npos; at = text.find(iso, at + local.size()))
+          text.replace(at, iso.size(), local);
+      }
+    }
+    out += text;
   }
   return out;
 }

@@ -10,8 +10,12 @@
 
 namespace eligo::explain {
 
-// For reasons: "5,000.00", "2021年3月31日" (zh-CN) / "2021-03-31" (en), masked PII, "（缺失）" for missing.
-std::string render_for_reason(const detail::Value& v, std::string_view lang, detail::Pii pii, bool clear_pii);
+// For reasons: "5,000.00", dates "2021-03-31" (or "2021年3月31日" in zh-CN with `chinese_dates`, the pack's
+// "date_format": "chinese"), masked PII, "（缺失）" for missing.
+std::string render_for_reason(const detail::Value& v, std::string_view lang, detail::Pii pii, bool clear_pii,
+                              bool chinese_dates = false);
+// A date in a reason: YYYY-MM-DD, or 2021年3月31日 when `chinese` (and the language is not en).
+std::string reason_date(Date d, std::string_view lang, bool chinese);
 // For traces and outputs: exact and language-neutral ("5000.00", "2021-03-31", "[3 items]"), masked PII.
 std::string render_plain(const detail::Value& v, detail::Pii pii, bool clear_pii);
 // As JSON: decimals as strings (exact), dates as strings, lists as arrays.
