@@ -33,11 +33,17 @@ TEST_CASE("a data source may evaluate another pack on the same thread", "[evalua
   const Pack outer = compile_ok(R"J({"pack": "t.outer", "version": "1",
     "inputs": {"a": {"fields": {"xs": {"list": "number"}}}, "m": {"source": "s", "fields": {"n": "number"}}},
     "let": {"kept": "filter(a.xs, x -> x > 1)"},
-    "checks": [{"id": "c", "require": "count(kept) + m.n == 4", "reason": "r"}]})J");
+    "checks": [{"id": "c", "require": "count(kept) + m.n == 4", "reason": "r"}],
+    "outputs": {"inner": "m.n", "kept": "count(kept)"}})J");
   EvalOptions o = on("2024-01-01");
   o.sources = &src;
   const Decision d = outer.evaluate(R"J({"a": {"xs": [1, 2, 3]}})J", o);
   CHECK(d.verdict == Verdict::eligible);
+  REQUIRE(d.outputs.size() == 2);
+  CHECK(d.outputs[0].value == "2");  // the inner pack's answer: 2 and 3 are greater than 1
+  CHECK(d.outputs[1].value == "2");
+  REQUIRE(d.sources_called.size() == 1);
+  CHECK(d.sources_called[0].outcome == "ok");
 }
 
 TEST_CASE("compile rejects a 20,000-term chain of + and 'and' with E1213 instead of crashing", "[compile][regression]") {
@@ -70,6 +76,8 @@ TEST_CASE("a reused decision never shows the previous applicant's breakdown", "[
   pack.bind(R"J({"a": {"x": 5, "y": 0}})J", &in);
   pack.evaluate(in, o, &d);
   CHECK(d.verdict == Verdict::error);
+  REQUIRE(d.error);
+  CHECK(d.error->code == "E2004");  // division by zero
   CHECK(d.items.empty());
   CHECK(d.to_json().find("42") == std::string::npos);
   CHECK(d.to_json().find("\"score\"") == std::string::npos);
@@ -109,7 +117,9 @@ TEST_CASE("a data error about the whole input prints without an empty path and s
   // A data error with a path keeps "path: message".
   const Decision field = pack.evaluate(R"J({"a": {"x": "many"}})J", on("2024-01-01"));
   REQUIRE(field.data_errors.size() == 1);
-  CHECK(field.to_text(false).find("data error[" + field.data_errors[0].code + "] a.x: ") != std::string::npos);
+  CHECK(field.data_errors[0].code == "E3001");
+  CHECK(field.to_text(false).find("data error[E3001] a.x: " + field.data_errors[0].message + "\n") != std::string::npos);
+  CHECK(field.data_errors[0].message == "'many' is not a number (digits, an optional '.', grouping commas and '元' allowed)");
 }
 
 TEST_CASE("tables do not hide missing facts", "[evaluate][regression][scoring]") {
@@ -156,11 +166,18 @@ TEST_CASE("every check reading a cached let names the missing facts", "[evaluate
 TEST_CASE("decision JSON stays valid when an output fails and names need escaping", "[evaluate][regression]") {
   const Pack pack = compile_ok(R"J({"pack": "t.o", "version": "1", "inputs": {"a": {"fields": {"x": "number", "y": "number"}}},
     "outputs": {"amount": "a.x", "rate": "a.x / a.y", "a\"b": "1"}})J");
+  std::vector<nlohmann::json> parsed;
   for (const char* input : {R"J({"a": {"x": 10, "y": 0}})J", R"J({"a": {"x": 10, "y": 4}})J"}) {
     const std::string j = pack.evaluate(input, on("2024-01-01")).to_json();
     INFO(j);
-    CHECK_NOTHROW(nlohmann::json::parse(j));
+    REQUIRE_NOTHROW(parsed.push_back(nlohmann::json::parse(j)));
   }
+  CHECK(parsed[0]["verdict"] == "error");
+  CHECK(parsed[0]["error"]["code"] == "E2004");
+  CHECK(parsed[1]["verdict"] == "eligible");
+  CHECK(parsed[1]["outputs"]["amount"]["value"] == "10");
+  CHECK(parsed[1]["outputs"]["rate"]["value"] == "2.5");
+  CHECK(parsed[1]["outputs"]["a\"b"]["value"] == "1");
 }
 
 TEST_CASE("decimal products never approximate and quotients that fit are not overflows", "[core][decimal][regression]") {
@@ -183,6 +200,11 @@ TEST_CASE("identity functions over a literal are checked as of as_of, not folded
   REQUIRE(d.outputs.size() == 2);
   CHECK(d.outputs[0].value == "true");
   CHECK(d.outputs[1].value == "34");
+  // The day before the 34th birthday (born 1990-03-07) the same compiled pack says 33; before birth, invalid.
+  const Decision before = pack.evaluate(R"J({"a": {"x": 1}})J", on("2024-03-06"));
+  REQUIRE(before.outputs.size() == 2);
+  CHECK(before.outputs[1].value == "33");
+  CHECK(pack.evaluate(R"J({"a": {"x": 1}})J", on("1990-03-06")).outputs.at(0).value == "false");
 }
 
 TEST_CASE("a group given as null up front is no record, and its source is not asked", "[evaluate][regression][sources]") {
