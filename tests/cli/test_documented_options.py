@@ -532,3 +532,113 @@ def test_diff_blacklist_lets_a_pack_that_checks_one_run(files):
     rc, _, _ = run(*args)
     d = json.loads((files / "d.json").read_text(encoding="utf-8"))
     assert d["new_errors"] == 2 and "E2009" in d["first_error"]
+
+
+# ---- the record reader's options on rank, review and compare -------------------------------------------------
+
+def xlsx_with_sheet(path, name, csv_text):
+    """A workbook whose first sheet is a cover page and whose sheet `name` holds the rows of csv_text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "cover"
+    wb.active.append(["nothing here"])
+    sheet = wb.create_sheet(name)
+    for row in csv.reader(csv_text.splitlines()):
+        sheet.append(row)
+    wb.save(path)
+
+
+RANK_SPEC = {"version": 1, "seed": "t", "key": "key", "points": "total", "order": [{"by": "total", "desc": True}],
+             "preferences": "preferences", "separator": ";",
+             "schools": [{"id": "S01", "places": 1, "name": "一小"}, {"id": "S02", "places": 1, "name": "二小"}]}
+RANK_ROWS = "key,total,preferences\n甲,90,S01;S02\n乙,80,S01\n丙,85,S01;S02\n丁,x,S01\n"
+
+
+def test_rank_rejected_input_format_encoding_and_sheet(tmp_path):
+    (tmp_path / "spec.json").write_text(json.dumps(RANK_SPEC, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "a.csv").write_text(RANK_ROWS, encoding="utf-8")
+    (tmp_path / "a.txt").write_bytes(RANK_ROWS.encode("gb18030"))
+    xlsx_with_sheet(tmp_path / "a.xlsx", "applicants", RANK_ROWS)
+    base = ["rank", "--spec", tmp_path / "spec.json"]
+    rc, out, err = run(*base, "--input", tmp_path / "a.csv", "--out", tmp_path / "p.csv", "--rejected",
+                       tmp_path / "r.csv")
+    assert rc == 0, err
+    assert out.splitlines()[0] == "eligo rank: 4 rows: 3 ranked, 1 rejected; 2 placed (2 places); seed t"
+    assert [(r["rank"], r["key"], r["school"], r["preference"]) for r in read_csv(tmp_path / "p.csv")] == [
+        ("1", "甲", "S01", "1"), ("2", "丙", "S02", "2"), ("3", "乙", "", "")]
+    assert read_csv(tmp_path / "r.csv") == [{"row": "5", "column": "total", "reason": "'x' is not a number"}]
+    assert "eligo rank: rejected row 5 (total): 'x' is not a number" in err
+    expected = (tmp_path / "p.csv").read_bytes()
+    # The same rows in GB18030 under another extension, and in the second sheet of a workbook.
+    rc, _, err = run(*base, "--input", tmp_path / "a.txt", "--input-format", "csv", "--encoding", "gb18030",
+                     "--out", tmp_path / "p2.csv")
+    assert rc == 0 and (tmp_path / "p2.csv").read_bytes() == expected, err
+    rc, _, err = run(*base, "--input", tmp_path / "a.xlsx", "--sheet", "applicants", "--out", tmp_path / "p3.csv")
+    assert rc == 0 and (tmp_path / "p3.csv").read_bytes() == expected, err
+    rc, _, err = run(*base, "--input", tmp_path / "a.xlsx", "--out", tmp_path / "p4.csv")  # the cover sheet
+    assert rc == 2 and not (tmp_path / "p4.csv").exists()
+    rc, out, err = run(*base, "--input", tmp_path / "a.txt", "--input-format", "csv", "--out", tmp_path / "p5.csv")
+    assert rc == 0 and out.splitlines()[0] == "eligo rank: 4 rows: 0 ranked, 4 rejected; 0 placed (2 places); seed t"
+    assert "eligo rank: rejected row 2 (key): not valid UTF-8 (if the file is GB18030 or GBK, give its encoding)" in err
+
+
+REVIEW_ITEMS = ("key,item,label,department,points,declared,source\n"
+                "A0000001,si_months,社保月数,人社,12.5,36,30\n"
+                "A0000002,si_months,社保月数,人社,8,24,24\n")
+
+
+def test_review_reader_options_and_score_columns(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    (tmp_path / "items.csv").write_text(REVIEW_ITEMS, encoding="utf-8")
+    (tmp_path / "items.txt").write_bytes(REVIEW_ITEMS.encode("gb18030"))
+    xlsx_with_sheet(tmp_path / "items.xlsx", "items", REVIEW_ITEMS)
+    rc, out, err = run("review", "export", "--items", tmp_path / "items.csv", "--out", tmp_path / "e1")
+    assert rc == 0, err
+    assert out.splitlines()[0] == f"eligo review export: 2 rows: 2 items, 0 rejected; 1 workbook(s) in {tmp_path / 'e1'}"
+    for name, extra in [("e2", ["--items", tmp_path / "items.txt", "--input-format", "csv", "--encoding", "gb18030"]),
+                        ("e3", ["--items", tmp_path / "items.xlsx", "--sheet", "items"])]:
+        rc, _, err = run("review", "export", *extra, "--out", tmp_path / name)
+        assert rc == 0, err
+        for f in ["review-export.json", "review-1.xlsx"]:
+            assert (tmp_path / name / f).read_bytes() == (tmp_path / "e1" / f).read_bytes(), (name, f)
+    rc, _, err = run("review", "export", "--items", tmp_path / "items.txt", "--input-format", "csv",
+                     "--out", tmp_path / "e4")
+    assert rc == 1 and err.splitlines()[-1] == (f"eligo review export: 2 problem(s) in {tmp_path / 'items.txt'}; "
+                                                "nothing written (a review export holds every item or none)")
+
+    # import: the scores name their columns id and points, not key and total.
+    wb = openpyxl.load_workbook(tmp_path / "e1" / "review-1.xlsx")
+    wb["审核 review"]["G2"] = "不通过"
+    wb.save(tmp_path / "edited.xlsx")
+    (tmp_path / "scores.csv").write_text("id,points\nA0000001,100\nA0000002,90\n", encoding="utf-8")
+    imp = ["review", "import", "--export", tmp_path / "e1", "--scores", tmp_path / "scores.csv", "--reviewer", "x",
+           "--at", "2026-11-29T10:00:00Z", "--out", tmp_path / "final.csv", "--log", tmp_path / "log.jsonl"]
+    rc, _, err = run(*imp, tmp_path / "edited.xlsx")
+    assert rc == 2 and err == ("eligo review import: scores.csv: the header lacks 'key', 'total'; "
+                               "it has: id, points\n").replace("scores.csv", str(tmp_path / "scores.csv"))
+    rc, _, err = run(*imp, "--key-column", "id", "--total-column", "points", tmp_path / "edited.xlsx")
+    assert rc == 0, err
+    assert [(r["total_before"], r["removed"], r["total"], r["status"]) for r in read_csv(tmp_path / "final.csv")] == [
+        ("100", "12.5", "87.5", "reviewed"), ("90", "0", "90", "pending")]
+
+
+def test_compare_source_reader_options(tmp_path):
+    fixture = os.path.join(SRC, "tests", "admission", "compare")
+    source = open(os.path.join(fixture, "source.csv"), encoding="utf-8").read()
+    (tmp_path / "source.txt").write_bytes(source.encode("gb18030"))
+    xlsx_with_sheet(tmp_path / "source.xlsx", "source", source)
+    base = ["compare", os.path.join(fixture, "points.pack.json"), "--declared", os.path.join(fixture, "declared.jsonl"),
+            "--as-of", "2022-06-30"]
+    rc, out, err = run(*base, "--source", os.path.join(fixture, "source.csv"), "--out", tmp_path / "o1")
+    assert rc == 0, err
+    assert out.splitlines()[:2] == ["eligo compare: 5 rows: 3 compared, 2 rejected; source 3 rows, 1 not used",
+                                    "  15 items: 6 matched, 4 mismatched, 4 missing in source, 1 missing declared"]
+    expected = (tmp_path / "o1" / "compare.csv").read_bytes()
+    for name, extra in [("o2", ["--source", tmp_path / "source.txt", "--input-format", "csv", "--encoding", "gb18030"]),
+                        ("o3", ["--source", tmp_path / "source.xlsx", "--sheet", "source"])]:
+        rc, out2, err = run(*base, *extra, "--out", tmp_path / name)
+        assert rc == 0, err
+        assert out2.splitlines()[:2] == out.splitlines()[:2]
+        assert (tmp_path / name / "compare.csv").read_bytes() == expected, name
+    rc, _, err = run(*base, "--source", tmp_path / "source.txt", "--input-format", "csv", "--out", tmp_path / "o4")
+    assert "source.txt, row 2 (name): not valid UTF-8 (if the file is GB18030 or GBK, give its encoding)" in err
