@@ -196,7 +196,8 @@ typedef struct eligo_blacklist eligo_blacklist; /* an immutable snapshot; thread
 ELIGO_API eligo_status eligo_blacklist_load_file(const char* path, const char* mapping_json,
                                                  eligo_blacklist** out_blacklist, char** out_report_json);
 /* A snapshot of an SQLite store made by `eligo blacklist import`; `hash_key` for a keyed store, else NULL.
- * On failure *out_error (free with eligo_free) says why. */
+ * On failure *out_error (free with eligo_free) says why; a path that does not exist is a failure ("no such
+ * store"), never a new empty list. */
 ELIGO_API eligo_status eligo_blacklist_open_db(const char* db_path, const char* hash_key,
                                                eligo_blacklist** out_blacklist, char** out_error);
 /* Every entry for `id_or_key` in `scope` in effect on `as_of` (NULL: today), as JSON:
