@@ -58,7 +58,8 @@ def test_a_broken_file_in_the_folder_is_a_rule_error_naming_it(tmp_path):
                                             '{"x": "number"}}}, "checks": [{"id": "c", "require": "a.y"}]}')
     with pytest.raises(eligo.RuleError) as e:
         eligo.load(tmp_path)
-    assert e.value.diagnostics and e.value.diagnostics[0]["file"].endswith("bad.pack.json")
+    assert [(d["code"], d["file"], d["pointer"]) for d in e.value.diagnostics] == [
+        ("E1203", str(tmp_path / "bad.pack.json"), "/checks/0/require"), ("E1108", str(tmp_path / "bad.pack.json"), "/checks/0")]
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(eligo.RuleError, match=r"error\[E1002\]"):

@@ -24,7 +24,9 @@ def test_reconcile_finds_every_injected_fault(tmp_path, root):
             got[item["order_no"]] = item["class"]
     assert got == dict(key["orders"])
     counts = collections.Counter(dict(key["orders"]).values())
-    assert sum(counts.values()) == len(got)
+    by_class = result["summary"]["orders"]["by_class"]
+    assert {c: v["count"] for c, v in by_class.items() if v["count"]} == dict(counts)
+    assert result["summary"]["orders"]["total"]["count"] == len(key["orders"])
     # nothing unmasked in what was written
     text = (tmp_path / "report" / "orders.csv").read_text(encoding="utf-8")
     assert not any(len(tok) == 18 and tok[:17].isdigit() for tok in text.replace(",", " ").split())
