@@ -70,7 +70,50 @@ PodArray<T>& PodArray<T>::operator=(PodArray&& o) noexcept {
 }
 
 template class PodArray<std::uint32_t>;
+template class PodArray<std::uint64_t>;
 template class PodArray<Slot>;
+template class PodArray<KeyAt>;
+
+void radix_sort(KeyAt* v, KeyAt* tmp, std::size_t n) {
+  if (n < 2) return;
+  std::uint64_t lo = UINT64_MAX, hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    lo = std::min(lo, v[i].key);
+    hi = std::max(hi, v[i].key);
+  }
+  const std::uint64_t range = hi - lo;
+  if (range == 0) return;
+  const unsigned bits = 64 - static_cast<unsigned>(__builtin_clzll(range));
+  const unsigned passes = (bits + 10) / 11;
+  const unsigned width = (bits + passes - 1) / passes;  // <= 11
+  const std::size_t buckets = std::size_t{1} << width;
+  const std::uint64_t mask = buckets - 1;
+  // All histograms in one read.
+  std::vector<std::size_t> count(static_cast<std::size_t>(passes) * buckets, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t k = v[i].key - lo;
+    for (unsigned p = 0; p < passes; ++p) ++count[p * buckets + ((k >> (p * width)) & mask)];
+  }
+  KeyAt* from = v;
+  KeyAt* to = tmp;
+  for (unsigned p = 0; p < passes; ++p) {
+    std::size_t* c = count.data() + p * buckets;
+    if (std::find(c, c + buckets, n) != c + buckets) continue;  // one digit value: nothing moves
+    std::size_t sum = 0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      const std::size_t k = c[b];
+      c[b] = sum;
+      sum += k;
+    }
+    const unsigned shift = p * width;
+    for (std::size_t i = 0; i < n; ++i) {
+      const KeyAt e = from[i];
+      to[c[((e.key - lo) >> shift) & mask]++] = e;
+    }
+    std::swap(from, to);
+  }
+  if (from != v) std::copy(from, from + n, v);
+}
 
 Index Index::from_table(Table&& t, const std::string& version) {
   Index x;
@@ -111,49 +154,70 @@ Index Index::from_table(Table&& t, const std::string& version) {
   std::vector<std::uint32_t> fill(x.dir.data(), x.dir.data() + buckets);
 
   // Slots in fingerprint order, stable (the entries of one key stay in canonical order): a partition by the
-  // top 8 bits into 256 sequential streams, then within each partition (about 1 MiB, cache-sized) a
-  // counting scatter into buckets, then an insertion sort of each small bucket.
-  std::vector<Slot> staged(n);
-  std::size_t part_start[257] = {};
-  for (const Record& r : t.records) ++part_start[(fingerprint(r) >> 56) + 1];
-  for (int p = 0; p < 256; ++p) part_start[p + 1] += part_start[p];
-  std::size_t part_fill[256];
-  std::copy(part_start, part_start + 256, part_fill);
+  // top bits (8, or fewer for a small list: as many as the directory has) straight into the slot array, one
+  // sequential stream per partition; then each partition (about 1 MiB at 10 M entries, cache-sized) is
+  // copied out and scattered back into its directory buckets, which lie inside the partition's own range;
+  // then an insertion sort of each small bucket.
+  const unsigned part_bits = std::min(8u, bits);
+  const unsigned part_shift = 64 - part_bits;
+  const std::size_t parts = std::size_t{1} << part_bits;
+  std::vector<std::size_t> part_start(parts + 1, 0);
+  for (const Record& r : t.records) ++part_start[(fingerprint(r) >> part_shift) + 1];
+  for (std::size_t p = 0; p < parts; ++p) part_start[p + 1] += part_start[p];
+  std::vector<std::size_t> part_fill(part_start.begin(), part_start.end() - 1);
+  // Attributes (detail, scope set) interned: through a dense table when there are few details and scope
+  // sets (the usual case: entries rarely share their neighbour's attributes once sorted by key), a hash map
+  // otherwise.
   std::unordered_map<std::uint64_t, std::uint32_t> attr_ids;
-  std::uint64_t last_attr_key = UINT64_MAX;
-  std::uint32_t last_attr = 0;
+  const std::size_t set_count = t.scopesets.size();
+  const bool dense = set_count > 0 && x.details.size() <= (std::size_t{1} << 20) / set_count;
+  std::vector<std::uint32_t> dense_ids(dense ? x.details.size() * set_count : 0, UINT32_MAX);
+  auto attr_of = [&](const Record& r) -> std::uint32_t {
+    std::uint32_t* known = nullptr;
+    if (dense) {
+      known = &dense_ids[static_cast<std::size_t>(r.detail) * set_count + r.scopeset];
+      if (*known != UINT32_MAX) return *known;
+    } else {
+      const auto it = attr_ids.find(static_cast<std::uint64_t>(r.detail) << 32 | r.scopeset);
+      if (it != attr_ids.end()) return it->second;
+    }
+    const auto id = static_cast<std::uint32_t>(x.attr_detail.size());
+    x.attr_detail.push_back(r.detail);
+    x.attr_set.push_back(r.scopeset);
+    if (known) {
+      *known = id;
+    } else {
+      attr_ids.emplace(static_cast<std::uint64_t>(r.detail) << 32 | r.scopeset, id);
+    }
+    return id;
+  };
+  x.slots = PodArray<Slot>(n);
   for (const Record& r : t.records) {
     const std::uint64_t fp = fingerprint(r);
-    const std::uint64_t attr_key = static_cast<std::uint64_t>(r.detail) << 32 | r.scopeset;
-    if (attr_key != last_attr_key) {
-      auto [it, inserted] = attr_ids.emplace(attr_key, static_cast<std::uint32_t>(x.attr_detail.size()));
-      if (inserted) {
-        x.attr_detail.push_back(r.detail);
-        x.attr_set.push_back(r.scopeset);
-      }
-      last_attr_key = attr_key;
-      last_attr = it->second;
-    }
     Slot s;
     s.fp_hi = static_cast<std::uint32_t>(fp >> 32);
     s.fp_lo = static_cast<std::uint32_t>(fp);
     s.confirm = keyed ? digest_confirm(t.digests[r.digest]) : 0;
-    s.attr = last_attr;
+    s.attr = attr_of(r);
     s.listed = r.listed;
     s.from = r.from;
     s.until = r.until == kNoDate ? INT32_MAX : r.until;
-    staged[part_fill[fp >> 56]++] = s;
+    x.slots[part_fill[fp >> part_shift]++] = s;
   }
   t.records.clear();
   t.records.shrink_to_fit();
-  x.slots = PodArray<Slot>(n);
-  for (std::size_t p = 0; p < 256; ++p) {
-    // This partition's slots go to its own buckets only (they share the top 8 bits), a cache-sized region.
-    for (std::size_t i = part_start[p]; i < part_start[p + 1]; ++i) {
-      const std::size_t b = static_cast<std::size_t>(staged[i].fp() >> x.shift);
-      x.slots[fill[b]++] = staged[i];
+  t.digests.clear();
+  t.digests.shrink_to_fit();
+  std::vector<Slot> part;
+  for (std::size_t p = 0; p < parts; ++p) {
+    // This partition's slots go to its own buckets only (they share the top bits).
+    part.assign(x.slots.data() + part_start[p], x.slots.data() + part_start[p + 1]);
+    for (const Slot& s : part) {
+      const std::size_t b = static_cast<std::size_t>(s.fp() >> x.shift);
+      x.slots[fill[b]++] = s;
     }
   }
+  std::vector<Slot>().swap(part);
   for (std::size_t b = 0; b < buckets; ++b) {
     if (x.dir[b + 1] - x.dir[b] < 2) continue;  // nothing to sort (and an empty list has no slot storage)
     Slot* begin = x.slots.data() + x.dir[b];
@@ -167,6 +231,17 @@ Index Index::from_table(Table&& t, const std::string& version) {
       }
       *j = v;
     }
+  }
+
+  // The filter over the distinct fingerprints, in ascending order.
+  {
+    std::vector<std::uint64_t> distinct;
+    distinct.reserve(x.distinct_keys);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t fp = x.slots[i].fp();
+      if (distinct.empty() || distinct.back() != fp) distinct.push_back(fp);
+    }
+    x.filter.build(distinct.data(), distinct.size());
   }
   return x;
 }
@@ -196,7 +271,7 @@ Entry Index::materialise(const Slot& s, const std::string* hashed_key) const {
 }
 
 std::size_t Index::memory_bytes() const {
-  std::size_t bytes = dir.bytes() + slots.bytes();
+  std::size_t bytes = dir.bytes() + slots.bytes() + filter.bytes();
   for (const auto& s : scope_names) bytes += sizeof(s) + s.capacity();
   for (const auto& d : details)
     bytes += sizeof(d) + d.source.capacity() + d.reason_code.capacity() + d.reason_text.capacity();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "blacklist/fuse_filter.hpp"
 #include "blacklist/key.hpp"
 #include "blacklist/table.hpp"
 
@@ -54,6 +55,16 @@ class PodArray {
   std::size_t bytes_ = 0;
 };
 
+// A sort key and the position of its record (the radix sort of Table::finish).
+struct KeyAt {
+  std::uint64_t key;
+  std::uint64_t at;
+};
+
+// Stable LSD radix sort of v[0..n) by key (digits of up to 11 bits over the bits in which keys differ;
+// passes whose digit is the same for every key are skipped). `tmp` must hold n elements.
+void radix_sort(KeyAt* v, KeyAt* tmp, std::size_t n);
+
 constexpr std::uint32_t kAnyScope = 0xFFFFFFFFu;   // query scope "*" or ""
 constexpr std::uint32_t kNoSuchScope = 0xFFFFFFFEu;  // named by no entry: only "*" entries match
 
@@ -67,6 +78,7 @@ struct Index {
   unsigned shift = 63;               // bucket = fp >> shift
   PodArray<std::uint32_t> dir;       // buckets + 1 offsets into slots
   PodArray<Slot> slots;
+  FuseFilter filter;                 // over the distinct fingerprints: most outsiders stop here
 
   std::vector<std::string> scope_names;          // sorted; scope id = position
   std::vector<Detail> details;

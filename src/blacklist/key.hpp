@@ -32,8 +32,9 @@ std::size_t decode_id(std::uint64_t code, char* out);
 bool query_code(std::string_view text, std::uint64_t* code);
 
 // For adding to a list: the input must be a valid ID (check_id with region check none and no date limit).
-// On success *canonical is the normalised key; otherwise the problem (describe() and the masked input).
-std::optional<Problem> canonical_id(std::string_view text, std::string* canonical);
+// On success *code is the code of the normalised key (encode_id); otherwise the problem (describe() and the
+// masked input).
+std::optional<Problem> canonical_id(std::string_view text, std::uint64_t* code);
 
 // A bijection of 64-bit integers (the splitmix64 finaliser) and its inverse: spreads codes uniformly.
 std::uint64_t mix(std::uint64_t x);

@@ -43,6 +43,7 @@ bool Snapshot::listed(std::string_view id_or_key, std::string_view scope, Date a
   std::uint64_t fp;
   std::uint32_t confirm;
   if (!resolve(x, id_or_key, &fp, &confirm, nullptr)) return false;
+  if (!x.filter.may_contain(fp)) return false;  // most outsiders: answered from cache
   const std::size_t b = x.bucket(fp);
   const std::size_t begin = x.dir[b], end = x.dir[b + 1];
   const std::size_t i = x.lower_bound(fp, begin, end, x.guess(fp, begin, end));
@@ -56,30 +57,39 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
   const std::uint32_t sid = x.scope_id(scope);
   const std::int32_t day = as_of.days();
   // A software pipeline over groups of 16 queries: in each round, group g resolves its fingerprints and
-  // starts loading its directory words, group g-1 reads them and starts loading its slots, and group g-2
-  // answers. Each memory latency is hidden behind a whole group's work instead of being waited for.
-  constexpr std::size_t kGroup = 16;
+  // starts loading their filter cells (cache-resident), group g-1 asks the filter and, for the few that
+  // pass (members, and ~1/256 of outsiders), starts loading their directory words, group g-2 reads them and
+  // starts loading its slots, and group g-3 answers. Each memory latency is hidden behind a whole group's
+  // work instead of being waited for, and outsiders never touch the slot array.
+  constexpr std::size_t kGroup = 16, kStages = 4;
   struct Query {
     std::uint64_t fp;
     std::uint32_t confirm;
-    bool ok;
+    bool ok;  // resolved and passed the filter
     std::size_t begin, end, at;
   };
-  Query ring[3][kGroup];
+  Query ring[kStages][kGroup];
   const std::size_t groups = (n + kGroup - 1) / kGroup;
   auto size_of = [&](std::size_t g) { return std::min(kGroup, n - g * kGroup); };
-  for (std::size_t round = 0; round < groups + 2; ++round) {
+  for (std::size_t round = 0; round < groups + kStages - 1; ++round) {
     if (round < groups) {
-      Query* q = ring[round % 3];
+      Query* q = ring[round % kStages];
       const std::string_view* in = ids + round * kGroup;
       for (std::size_t k = 0, m = size_of(round); k < m; ++k) {
         q[k].ok = resolve(x, in[k], &q[k].fp, &q[k].confirm, nullptr);
-        if (q[k].ok) __builtin_prefetch(&x.dir[x.bucket(q[k].fp)]);
+        if (q[k].ok) x.filter.prefetch(q[k].fp);
       }
     }
     if (round >= 1 && round - 1 < groups) {
-      Query* q = ring[(round - 1) % 3];
+      Query* q = ring[(round - 1) % kStages];
       for (std::size_t k = 0, m = size_of(round - 1); k < m; ++k) {
+        q[k].ok = q[k].ok && x.filter.may_contain(q[k].fp);
+        if (q[k].ok) __builtin_prefetch(&x.dir[x.bucket(q[k].fp)]);
+      }
+    }
+    if (round >= 2 && round - 2 < groups) {
+      Query* q = ring[(round - 2) % kStages];
+      for (std::size_t k = 0, m = size_of(round - 2); k < m; ++k) {
         if (!q[k].ok) continue;
         const std::size_t b = x.bucket(q[k].fp);
         q[k].begin = x.dir[b];
@@ -88,9 +98,9 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
         __builtin_prefetch(&x.slots[q[k].at]);
       }
     }
-    if (round >= 2) {
-      const std::size_t g = round - 2;
-      const Query* q = ring[g % 3];
+    if (round >= 3) {
+      const std::size_t g = round - 3;
+      const Query* q = ring[g % kStages];
       bool* answers = out + g * kGroup;
       for (std::size_t k = 0, m = size_of(g); k < m; ++k) {
         answers[k] = q[k].ok && x.any_match(q[k].fp, q[k].confirm, sid, day,

@@ -1,10 +1,13 @@
 // Builder-side records: validation on add, canonical order, duplicate merging and the content hash.
 #include "blacklist/table.hpp"
 
+#include "blacklist/index.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 
 #include "eligo/identity.hpp"
@@ -71,9 +74,11 @@ std::uint32_t Table::intern_scopeset(std::vector<std::uint32_t> ids) {
 }
 
 std::optional<Problem> Table::add_scopes(const std::vector<std::string>& scopes, std::uint32_t* set) {
-  if (has_last_scopes_ && scopes == last_scopes_) {
-    *set = last_scopeset_;
-    return std::nullopt;
+  for (const auto& [names, id] : recent_scopes_) {
+    if (names == scopes) {
+      *set = id;
+      return std::nullopt;
+    }
   }
   if (scopes.empty()) return Problem{Field::scopes, "no scope"};
   scratch_ids_.clear();
@@ -92,10 +97,12 @@ std::optional<Problem> Table::add_scopes(const std::vector<std::string>& scopes,
     scratch_ids_.push_back(it->second);
   }
   *set = intern_scopeset(scratch_ids_);
-  last_scopes_.resize(scopes.size());  // element-wise assign: reuses the strings' buffers
-  for (std::size_t i = 0; i < scopes.size(); ++i) last_scopes_[i].assign(scopes[i]);
-  last_scopeset_ = *set;
-  has_last_scopes_ = true;
+  const bool grow = recent_scopes_.size() < kRecent;
+  if (grow) recent_scopes_.emplace_back();
+  auto& slot = grow ? recent_scopes_.back() : recent_scopes_[recent_scope_next_++ % kRecent];
+  slot.first.resize(scopes.size());  // element-wise assign: reuses the strings' buffers
+  for (std::size_t i = 0; i < scopes.size(); ++i) slot.first[i].assign(scopes[i]);
+  slot.second = *set;
   return std::nullopt;
 }
 
@@ -107,8 +114,7 @@ std::optional<Problem> Table::add(const Entry& e) {
   const bool is_hex = parse_hex_key(key_text, &digest);
   if (kind == KeyKind::id_number) {
     if (is_hex) return Problem{Field::key, "a 64-hex hashed key in a list of ID numbers"};
-    if (auto p = canonical_id(key_text, &scratch_key_)) return p;
-    encode_id(scratch_key_, &r.k0);
+    if (auto p = canonical_id(key_text, &r.k0)) return p;
   } else {
     if (!is_hex) {
       if (!hash_key) {
@@ -116,7 +122,8 @@ std::optional<Problem> Table::add(const Entry& e) {
         return Problem{Field::key, "not a 64-hex hashed key, and this hashed list has no key to hash ID numbers (" +
                                        identity::mask(identity::PiiKind::id_number, key_text) + ")"};
       }
-      if (auto p = canonical_id(key_text, &scratch_key_)) return p;
+      std::uint64_t code;
+      if (auto p = canonical_id(key_text, &code)) return p;
       const std::string hex = hasher->hash(key_text);  // == identity::keyed_id_hash(*hash_key, key_text)
       if (!parse_hex_key(hex, &digest)) return Problem{Field::key, "the keyed hash could not be computed"};
     }
@@ -128,16 +135,31 @@ std::optional<Problem> Table::add(const Entry& e) {
   const std::string_view source = trim(e.source), code = trim(e.reason_code), text = trim(e.reason_text);
   if (source.empty()) return Problem{Field::source, "empty"};
   if (code.empty() && text.empty()) return Problem{Field::reason_code, "no reason code and no reason text"};
-  detail_key_.assign(source);
-  detail_key_ += '\t';
-  detail_key_ += code;
-  detail_key_ += '\t';
-  detail_key_ += text;
-  auto known_detail = detail_ids.find(detail_key_);
-  if (known_detail == detail_ids.end()) {
-    for (auto [field, value] : {std::pair{Field::source, source}, {Field::reason_code, code}, {Field::reason_text, text}}) {
-      const std::string why = text_problem(value);
-      if (!why.empty()) return Problem{field, why};
+  // Lists repeat a few sources and reasons: the details of the last few entries are compared first, which
+  // spares building the map key and hashing it.
+  std::uint32_t detail_id = UINT32_MAX;
+  for (std::uint32_t id : recent_details_) {
+    const Detail& d = details[id];
+    if (d.source == source && d.reason_code == code && d.reason_text == text) {
+      detail_id = id;
+      break;
+    }
+  }
+  auto known_detail = detail_ids.end();
+  if (detail_id == UINT32_MAX) {
+    detail_key_.assign(source);
+    detail_key_ += '\t';
+    detail_key_ += code;
+    detail_key_ += '\t';
+    detail_key_ += text;
+    known_detail = detail_ids.find(detail_key_);
+    if (known_detail == detail_ids.end()) {
+      for (auto [field, value] : {std::pair{Field::source, source}, {Field::reason_code, code}, {Field::reason_text, text}}) {
+        const std::string why = text_problem(value);
+        if (!why.empty()) return Problem{field, why};
+      }
+    } else {
+      detail_id = known_detail->second;
     }
   }
 
@@ -156,11 +178,19 @@ std::optional<Problem> Table::add(const Entry& e) {
 
   // Everything is valid: intern and keep.
   r.scopeset = scopeset;
-  if (known_detail == detail_ids.end()) {
-    known_detail = detail_ids.emplace(detail_key_, static_cast<std::uint32_t>(details.size())).first;
+  if (detail_id == UINT32_MAX) {
+    detail_id = static_cast<std::uint32_t>(details.size());
+    detail_ids.emplace(detail_key_, detail_id);
     details.push_back(Detail{std::string(source), std::string(code), std::string(text)});
   }
-  r.detail = known_detail->second;
+  if (std::find(recent_details_.begin(), recent_details_.end(), detail_id) == recent_details_.end()) {
+    if (recent_details_.size() < kRecent) {
+      recent_details_.push_back(detail_id);
+    } else {
+      recent_details_[recent_next_++ % kRecent] = detail_id;
+    }
+  }
+  r.detail = detail_id;
   if (kind == KeyKind::hmac_sha256) digests.push_back(digest);
   records.push_back(r);
   return std::nullopt;
@@ -178,6 +208,8 @@ std::string Table::scopes_text(std::uint32_t set) const {
 void Table::finish() {
   if (finished) return;
   finished = true;
+  recent_details_.clear();  // detail ids are renumbered below
+  recent_scopes_.clear();
 
   // Renumber scopes and details in byte order of their text, so that id order is text order.
   {
@@ -238,7 +270,30 @@ void Table::finish() {
     if (a.listed != b.listed) return a.listed < b.listed;
     return a.scopeset < b.scopeset;
   };
-  std::sort(records.begin(), records.end(), canonical_less);
+  // By key first, with a radix sort of (k0, position) pairs, then the records gathered in that order; the
+  // rare runs of one k0 (several entries for one key) are ordered by the whole canonical comparison.
+  {
+    const std::size_t n = records.size();
+    PodArray<KeyAt> keys(n), tmp(n);
+    for (std::size_t i = 0; i < n; ++i) keys[i] = KeyAt{records[i].k0, i};
+    radix_sort(keys.data(), tmp.data(), n);
+    tmp = PodArray<KeyAt>();
+    std::vector<Record> sorted;
+    sorted.reserve(n);
+    constexpr std::size_t kAhead = 16;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) __builtin_prefetch(&records[keys[i + kAhead].at]);
+      sorted.push_back(records[keys[i].at]);
+    }
+    keys = PodArray<KeyAt>();
+    records.swap(sorted);
+    for (std::size_t i = 0; i < n;) {
+      std::size_t j = i + 1;
+      while (j < n && records[j].k0 == records[i].k0) ++j;
+      if (j - i > 1) std::sort(records.begin() + static_cast<std::ptrdiff_t>(i), records.begin() + static_cast<std::ptrdiff_t>(j), canonical_less);
+      i = j;
+    }
+  }
 
   // Merge duplicates: the same listing (key, detail, from, until) → one entry, scopes united, earliest
   // listed_on. The sort put the earliest listed_on first.
@@ -291,35 +346,59 @@ void Table::finish() {
       std::copy(t.begin(), t.end(), date_text[static_cast<std::size_t>(d - lo)].begin());
     }
   }
-  auto put_date = [&](std::string& out, std::int32_t d) {
-    if (d == kNoDate) return;
-    if (date_text.empty()) return append_date(out, d);
-    out.append(date_text[static_cast<std::size_t>(d - lo)].data(), 10);
+
+  // Lines are written into a fixed buffer with plain copies (each line is at most the key, the longest
+  // detail and scope texts, and three dates), hashed a megabyte at a time.
+  std::size_t longest = 0;
+  for (const auto& d : detail_text) longest = std::max(longest, d.size());
+  std::size_t longest_set = 0;
+  for (const auto& t : set_text) longest_set = std::max(longest_set, t.size());
+  const std::size_t line_max = 64 + 3 + longest + 3 * 11 + longest_set;
+  std::vector<char> buffer(std::max<std::size_t>(std::size_t{1} << 20, 2 * line_max));
+  char* const begin = buffer.data();
+  char* const limit = begin + buffer.size() - line_max;
+  char* at = begin;
+  auto put = [&](const std::string& text) {
+    std::memcpy(at, text.data(), text.size());
+    at += text.size();
   };
-  std::string buffer;
-  buffer.reserve(1 << 20);
+  auto put_day = [&](std::int32_t d) {
+    if (d == kNoDate) return;
+    if (date_text.empty()) {
+      std::string t;
+      append_date(t, d);
+      std::memcpy(at, t.data(), t.size());
+      at += t.size();
+      return;
+    }
+    std::memcpy(at, date_text[static_cast<std::size_t>(d - lo)].data(), 10);
+    at += 10;
+  };
   for (const Record& r : records) {
     if (keyed) {
-      buffer += to_hex(digests[r.digest].data(), 32);
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (std::uint8_t byte : digests[r.digest]) {
+        *at++ = kHex[byte >> 4];
+        *at++ = kHex[byte & 15];
+      }
     } else {
-      char key[18];
-      buffer.append(key, decode_id(r.k0, key));
+      at += decode_id(r.k0, at);
     }
-    buffer += '\t';
-    buffer += detail_text[r.detail];
-    put_date(buffer, r.from);
-    buffer += '\t';
-    put_date(buffer, r.until);
-    buffer += '\t';
-    put_date(buffer, r.listed);
-    buffer += '\t';
-    buffer += set_text[r.scopeset];
-    if (buffer.size() > (1 << 20) - 4096) {
-      EVP_DigestUpdate(ctx.get(), buffer.data(), buffer.size());
-      buffer.clear();
+    *at++ = '\t';
+    put(detail_text[r.detail]);
+    put_day(r.from);
+    *at++ = '\t';
+    put_day(r.until);
+    *at++ = '\t';
+    put_day(r.listed);
+    *at++ = '\t';
+    put(set_text[r.scopeset]);
+    if (at > limit) {
+      EVP_DigestUpdate(ctx.get(), begin, static_cast<std::size_t>(at - begin));
+      at = begin;
     }
   }
-  EVP_DigestUpdate(ctx.get(), buffer.data(), buffer.size());
+  EVP_DigestUpdate(ctx.get(), begin, static_cast<std::size_t>(at - begin));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_size = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &md_size);

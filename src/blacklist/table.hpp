@@ -68,14 +68,15 @@ struct Table {
 
  private:
   std::optional<Problem> add_scopes(const std::vector<std::string>& scopes, std::uint32_t* set);
-  // The previous entry's scopes and their set: files repeat the same few scope lists.
-  std::vector<std::string> last_scopes_;
-  std::uint32_t last_scopeset_ = 0;
-  bool has_last_scopes_ = false;
+  // The scope lists and details of the last few distinct entries: files repeat the same few.
+  static constexpr std::size_t kRecent = 8;
+  std::vector<std::pair<std::vector<std::string>, std::uint32_t>> recent_scopes_;
+  std::size_t recent_scope_next_ = 0;
+  std::vector<std::uint32_t> recent_details_;
+  std::size_t recent_next_ = 0;
   std::string scratch_;     // scope names
   std::string detail_key_;  // "source\treason_code\treason_text"
   std::vector<std::uint32_t> scratch_ids_;
-  std::string scratch_key_;
 };
 
 }  // namespace eligo::blacklist::detail

@@ -1,0 +1,77 @@
+// A binary fuse filter (Graf & Lemire, "Binary Fuse Filters: Fast and Smaller Than Xor Filters", 2022) over
+// the 64-bit fingerprints of a list: about 9 bits per distinct key (8-bit cells, ~1.13 cells per key), so a
+// 10 M-entry list's filter is ~11 MB and stays in the last-level cache. A fingerprint the list holds always
+// passes (no false negative); one it does not hold passes with probability ~1/256. The blacklist asks the
+// filter first, so most outsiders are answered without reading the slot array in DRAM; whatever passes is
+// answered exactly by the slots, so answers never depend on the filter.
+//
+// Layout: the cell array is cut into segments of L = 2^k cells; a key's three cells lie in three consecutive
+// segments (s, s+1, s+2), chosen from its hash h: the first from the high bits of h (a multiply-high over the
+// number of starting cells), the other two one and two segments on, with their offsets inside the segment
+// changed by independent bits of h. The filter holds cells c such that c[p0] ^ c[p1] ^ c[p2] = fingerprint(h).
+// Built by peeling: a cell that only one key still uses is that key's own; remove it and repeat; assign the
+// cells in the reverse order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace eligo::blacklist::detail {
+
+class FuseFilter {
+ public:
+  FuseFilter() = default;
+  FuseFilter(FuseFilter&&) noexcept = default;
+  FuseFilter& operator=(FuseFilter&&) noexcept = default;
+
+  // Builds over `keys` (n distinct values, ascending order gives the build a sequential sweep). false when
+  // no seed out of a few gave a peelable layout (then the filter stays empty and passes everything).
+  bool build(const std::uint64_t* keys, std::size_t n);
+
+  bool empty() const { return cells_.empty(); }
+  // Whether `key` may be in the set (always true for an empty filter).
+  bool may_contain(std::uint64_t key) const {
+    if (cells_.empty()) return true;
+    const std::uint64_t h = hash(key);
+    std::size_t p[3];
+    positions(h, p);
+    return (cells_[p[0]] ^ cells_[p[1]] ^ cells_[p[2]]) == fingerprint(h);
+  }
+  void prefetch(std::uint64_t key) const {
+    if (cells_.empty()) return;
+    std::size_t p[3];
+    positions(hash(key), p);
+    __builtin_prefetch(&cells_[p[0]]);
+    __builtin_prefetch(&cells_[p[1]]);
+    __builtin_prefetch(&cells_[p[2]]);
+  }
+  std::size_t bytes() const { return cells_.capacity(); }
+
+ private:
+  std::uint64_t hash(std::uint64_t key) const {
+    if (seed_ == 0) return key;  // fingerprints are already uniform (a bijective mix, or HMAC bytes)
+    std::uint64_t x = key + seed_;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+  }
+  static std::uint8_t fingerprint(std::uint64_t h) { return static_cast<std::uint8_t>(h ^ (h >> 32)); }
+  void positions(std::uint64_t h, std::size_t* p) const {
+    const std::uint64_t p0 = static_cast<std::uint64_t>((static_cast<unsigned __int128>(h) * starts_) >> 64);
+    p[0] = p0;
+    p[1] = (p0 + segment_length_) ^ ((h >> 18) & segment_mask_);
+    p[2] = (p0 + 2 * segment_length_) ^ (h & segment_mask_);
+  }
+  bool try_build(const std::uint64_t* keys, std::size_t n);
+
+  std::uint64_t seed_ = 0;
+  std::uint64_t segment_length_ = 0, segment_mask_ = 0;
+  std::uint64_t starts_ = 0;  // cells a key's first position can take: segments - 2, times L
+  std::vector<std::uint8_t> cells_;
+};
+
+}  // namespace eligo::blacklist::detail
