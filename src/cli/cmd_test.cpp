@@ -170,15 +170,37 @@ void compare_case(const json& expect, const Decision& d, std::vector<std::string
 
 // ---- checking a case file against the pack (issue 12 item 2: test files are code too) ------------------
 
-// The names a case may use, gathered from every version of the pack the file belongs to.
-struct PackNames {
-  std::map<std::string, std::vector<std::string>> groups;  // input group → its fields
-  std::vector<std::string> sources, checks, indicators, outputs;
-};
-
 void add_unique(std::vector<std::string>* v, const std::string& s) {
   if (std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
 }
+
+// The fields a value may have: a record's (or a list of records' items') fields, each with its own shape;
+// empty for a plain value. The union over the pack's versions.
+struct Shape {
+  std::vector<std::string> names;  // in declaration order
+  std::map<std::string, Shape> fields;
+  bool record = false;
+};
+
+void shape_of(const detail::Program& p, std::uint32_t type, Shape* out, int depth = 0) {
+  if (type >= p.types.size() || depth > 32) return;
+  const detail::TypeInfo& t = p.types[type];
+  if (t.kind == detail::TKind::list) return shape_of(p, t.elem, out, depth + 1);
+  if (t.kind != detail::TKind::record) return;
+  out->record = true;
+  for (const auto& f : p.records[t.record].fields) {
+    add_unique(&out->names, f.name);
+    shape_of(p, f.type, &out->fields[f.name], depth + 1);
+  }
+}
+
+// The names a case may use, gathered from every version of the pack the file belongs to.
+struct PackNames {
+  std::map<std::string, std::vector<std::string>> groups;  // input group → its fields
+  std::map<std::string, Shape> group_shapes;               // input group → its fields' shapes
+  std::map<std::string, std::vector<std::string>> source_groups;  // data source → the groups it answers
+  std::vector<std::string> sources, checks, indicators, outputs;
+};
 
 PackNames names_of(const PackSet& set, const std::string& id) {
   PackNames n;
@@ -188,7 +210,16 @@ PackNames names_of(const PackSet& set, const std::string& id) {
     for (const auto& g : p.groups) {
       auto& fields = n.groups[g.name];
       for (const auto& f : p.records[g.record].fields) add_unique(&fields, f.name);
-      if (!g.source.empty()) add_unique(&n.sources, g.source);
+      Shape& shape = n.group_shapes[g.name];
+      shape.record = true;
+      for (const auto& f : p.records[g.record].fields) {
+        add_unique(&shape.names, f.name);
+        shape_of(p, f.type, &shape.fields[f.name]);
+      }
+      if (!g.source.empty()) {
+        add_unique(&n.sources, g.source);
+        add_unique(&n.source_groups[g.source], g.name);
+      }
     }
     for (const auto& c : p.checks) add_unique(&n.checks, c.id);
     for (const auto& i : p.indicators) add_unique(&n.indicators, i.id);
@@ -206,7 +237,7 @@ class CaseChecker {
 
   std::string tr(std::string en, std::string zh) const { return rep_.tr(std::move(en), std::move(zh)); }
   std::string near(const std::string& word, const std::vector<std::string>& candidates) const {
-    const std::string c = load::closest(word, candidates);
+    const std::string c = load::closest(word, candidates, true);
     return c.empty() ? "" : tr(" (did you mean '" + c + "'?)", "（是否想写 '" + c + "'？）");
   }
   std::string known(const std::vector<std::string>& v) const {
@@ -246,10 +277,27 @@ class CaseChecker {
       if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
       rep_.at_key("E1503", *obj, i, pointer + "/" + load::pointer_token(k),
                   tr("the pack has no " + what_en + " '" + k + "' (" + what_en + "s: " + known(allowed) + ")",
-                     "规则包没有" + what_zh + " '" + k + "'（已有：" + known(allowed) + "）") +
+                     std::string("规则包没有") + (what_zh[0] == '\'' ? " " : "") + what_zh + " '" + k + "'（已有：" + known(allowed) + "）") +
                       near(k, allowed));
     }
   }
+  // The fields inside a value of a case's input or source: records and the records of lists, at any depth
+  // (applicant.patents[].kind), checked against the pack's declared fields with "did you mean".
+  void record_fields(const load::JsonNode& v, const std::string& pointer, const Shape& shape, const std::string& path) {
+    if (v.is_array()) {
+      for (std::size_t i = 0; i < v.items.size(); ++i)
+        record_fields(v.items[i], pointer + "/" + std::to_string(i), shape, path + (shape.record ? "[]" : ""));
+      return;
+    }
+    if (!v.is_object() || !shape.record) return;
+    member_names(&v, pointer, shape.names, "'" + path + "' field", "'" + path + "' 的字段");
+    for (const auto& [k, child] : v.members) {
+      auto it = shape.fields.find(k);
+      if (it != shape.fields.end() && it->second.record)
+        record_fields(child, pointer + "/" + load::pointer_token(k), it->second, path + "." + k);
+    }
+  }
+
   void wrong(const load::JsonNode& n, const std::string& pointer, std::string en, std::string zh) {
     rep_.at_node("E1504", n, pointer, tr(std::move(en), std::move(zh)));
   }
@@ -290,14 +338,22 @@ class CaseChecker {
         member_names(in, pointer + "/input", groups, "input group", "输入分组");
         for (std::size_t i = 0; i < in->members.size(); ++i) {
           const auto& [g, v] = in->members[i];
-          auto it = names_.groups.find(g);
-          if (it != names_.groups.end() && v.is_object())
-            member_names(&v, pointer + "/input/" + load::pointer_token(g), it->second, "'" + g + "' field",
-                         "'" + g + "' 的字段");
+          auto it = names_.group_shapes.find(g);
+          if (it != names_.group_shapes.end()) record_fields(v, pointer + "/input/" + load::pointer_token(g), it->second, g);
         }
       }
     }
-    member_names(c.find("sources"), pointer + "/sources", names_.sources, "data source", "数据源");
+    const load::JsonNode* sources = c.find("sources");
+    member_names(sources, pointer + "/sources", names_.sources, "data source", "数据源");
+    if (sources && sources->is_object()) {
+      // What a source answers is the object of the group that names it.
+      for (const auto& [s, v] : sources->members) {
+        auto it = names_.source_groups.find(s);
+        if (it == names_.source_groups.end() || it->second.size() != 1) continue;
+        const std::string& g = it->second.front();
+        record_fields(v, pointer + "/sources/" + load::pointer_token(s), names_.group_shapes[g], g);
+      }
+    }
     if (const load::JsonNode* bl = c.find("blacklist"); bl && bl->is_array())
       for (std::size_t i = 0; i < bl->items.size(); ++i)
         if (bl->items[i].is_object())

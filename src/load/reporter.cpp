@@ -98,7 +98,7 @@ void Reporter::at_file(const char* code, std::string message, Severity severity)
   out_->items.push_back(std::move(d));
 }
 
-std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::string closest(std::string_view word, const std::vector<std::string>& candidates, bool transpositions) {
   // A candidate the word is the start of is the likeliest meaning ('applicant.hukou' → 'applicant.hukou_district').
   if (word.size() >= 3) {
     std::string shortest;
@@ -107,16 +107,27 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
         shortest = c;
     if (!shortest.empty()) return shortest;
   }
+  // A candidate the word starts with, of 4 characters or more ('admitted' → 'admit'): the longest.
+  {
+    std::string longest;
+    for (const auto& c : candidates)
+      if (c.size() >= 4 && c.size() < word.size() && word.compare(0, c.size(), c) == 0 && c.size() > longest.size())
+        longest = c;
+    if (!longest.empty()) return longest;
+  }
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const auto& c : candidates) {
-    // Levenshtein distance, two rows.
-    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+    // Edit distance with adjacent transpositions ('knid' → 'kind' is one edit), three rows.
+    std::vector<std::size_t> before(c.size() + 1), prev(c.size() + 1), cur(c.size() + 1);
     for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
     for (std::size_t i = 1; i <= word.size(); ++i) {
       cur[0] = i;
-      for (std::size_t j = 1; j <= c.size(); ++j)
+      for (std::size_t j = 1; j <= c.size(); ++j) {
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
+        if (transpositions && i > 1 && j > 1 && word[i - 1] == c[j - 2] && word[i - 2] == c[j - 1]) cur[j] = std::min(cur[j], before[j - 2] + 1);
+      }
+      std::swap(before, prev);
       std::swap(prev, cur);
     }
     const std::size_t d = prev[c.size()];

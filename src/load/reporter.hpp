@@ -55,6 +55,8 @@ class Reporter {
 };
 
 // The closest candidate by edit distance, if close enough to be a plausible typo ("" otherwise).
-std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+// With `transpositions`, two neighbouring letters swapped count as one edit ('knid' → 'kind'); case files ask
+// for it (the other callers' wording is pinned as it was).
+std::string closest(std::string_view word, const std::vector<std::string>& candidates, bool transpositions = false);
 
 }  // namespace eligo::load
