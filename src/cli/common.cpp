@@ -160,6 +160,11 @@ bool load_blacklist_option(const Options& opt, const char* command, Io& io,
       return false;
     }
     auto store = blacklist::Store::open(opt.get("blacklist-db"), &error);
+    if (store && store->key_kind() == blacklist::KeyKind::hmac_sha256) {
+      // Without its key no ID number can match a keyed store: every applicant would be "not listed".
+      io.err << cmd << opt.get("blacklist-db") << ": holds hashed keys, and this command has no option for the key\n";
+      return false;
+    }
     if (store) *snapshot = store->snapshot(std::nullopt, &error);
     if (!*snapshot) {
       io.err << cmd << opt.get("blacklist-db") << ": " << error << "\n";

@@ -136,6 +136,16 @@ def test_eval_blacklist_and_blacklist_db_give_the_same_decisions(files):
     assert (rc, out) == (2, [])
     assert err == f"eligo eval: {files / 'typo.sqlite'}: no such store\n"
     assert not (files / "typo.sqlite").exists()
+    # A keyed store (HMAC keys) cannot answer for an ID number without its key, and eval has no option for it:
+    # refused, not read as a list that lists no one.
+    (files / "key").write_text("0123456789abcdef-eval\n", encoding="utf-8")
+    rc, _, err = run("blacklist", "import", files / "bl.csv", "--db", files / "keyed.sqlite", "--hash-key-file",
+                     files / "key")
+    assert rc == 0, err
+    rc, out, err = eval_json(files, "--blacklist-db", files / "keyed.sqlite")
+    assert (rc, out) == (2, [])
+    assert err == (f"eligo eval: {files / 'keyed.sqlite'}: holds hashed keys, and this command has no option for "
+                   "the key\n")
 
 
 def test_eval_mode_all_runs_every_check(files):
