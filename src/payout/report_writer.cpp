@@ -32,18 +32,65 @@ void csv_row(AtomicFile& f, const std::vector<std::string>& cells) {
 
 void json_string(std::string& out, std::string_view s) { eligo::detail::append_json_string(&out, s); }
 
-// One JSON object per line, keys in the given order; values are strings.
-void jsonl_row(AtomicFile& f, const std::vector<std::string>& keys, const std::vector<std::string>& values) {
-  std::string line = "{";
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (i) line += ',';
-    json_string(line, keys[i]);
-    line += ':';
-    json_string(line, values[i]);
+// The same bytes as json_string; text with nothing to escape (nearly every cell) is appended in one copy
+// rather than byte by byte.
+void json_cell(std::string& out, std::string_view s) {
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\') return json_string(out, s);
   }
-  line += "}\n";
-  f.write(line);
+  out += '"';
+  out.append(s);
+  out += '"';
 }
+
+// The per-item files: each row's cells go straight into two reused buffers (CSV and JSON Lines), written
+// out a megabyte at a time; the JSON keys are encoded once.
+class ItemStream {
+ public:
+  ItemStream(AtomicFile& csv, AtomicFile& jsonl, const std::vector<std::string>& columns) : csv_(csv), jsonl_(jsonl) {
+    for (const std::string& c : columns) {
+      std::string key;
+      json_string(key, c);
+      key += ':';
+      keys_.push_back(std::move(key));
+    }
+    csv_buf_.reserve(kFlush + 4096);
+    json_buf_.reserve(kFlush + 4096);
+    row(columns, false);
+  }
+  ~ItemStream() { flush(); }
+  void row(const std::vector<std::string>& cells, bool json = true) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i) csv_buf_ += ',';
+      eligo::detail::append_csv_cell(&csv_buf_, cells[i]);
+    }
+    csv_buf_ += '\n';
+    if (json) {
+      json_buf_ += '{';
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) json_buf_ += ',';
+        json_buf_ += keys_[i];
+        json_cell(json_buf_, cells[i]);
+      }
+      json_buf_ += "}\n";
+    }
+    if (csv_buf_.size() > kFlush || json_buf_.size() > kFlush) flush();
+  }
+  void flush() {
+    csv_.write(csv_buf_);
+    jsonl_.write(json_buf_);
+    csv_buf_.clear();
+    json_buf_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kFlush = std::size_t{1} << 20;
+  AtomicFile& csv_;
+  AtomicFile& jsonl_;
+  std::vector<std::string> keys_;
+  std::string csv_buf_, json_buf_;
+};
 
 nlohmann::ordered_json tally_json(const Tally& t) {
   return nlohmann::ordered_json{{"count", t.count}, {"amount", t.amount.to_string()}};
@@ -90,31 +137,43 @@ std::vector<std::string> detail::order_columns() {
           "community", "claim",  "claim_note", "evidence"};
 }
 
-std::vector<std::string> detail::order_cells(const Report& report, std::size_t i) {
+// Fills `cells` (18 strings, resized once and then reused: their buffers are kept from row to row).
+void detail::order_cells_into(const Report& report, std::size_t i, std::vector<std::string>* out) {
+  std::vector<std::string>& c = *out;
+  c.resize(18);
   const OrderResult r = report.order(i);
-  std::string records;
+  c[0].assign(r.order.order_no);
+  c[1].assign(to_string(r.cls));
+  c[2].assign(label_zh(r.cls));
+  c[3].assign(r.order.policy);
+  c[4].assign(r.order.period);
+  c[5] = report.show_id(r.order.payee_id);
+  c[6] = report.show_name(r.order.payee_name);
+  c[7] = report.show_card(r.order.account);
+  c[8] = r.order.amount.to_string();
+  c[9] = r.paid.to_string();
+  c[10] = r.order.created.to_string();
+  c[11].clear();
   for (std::uint32_t k : r.records) {
-    if (!records.empty()) records += ';';
-    records += report.record(k).record.serial_no;
+    if (!c[11].empty()) c[11] += ';';
+    c[11] += report.record(k).record.serial_no;
   }
-  return {std::string(r.order.order_no),
-          to_string(r.cls),
-          label_zh(r.cls),
-          std::string(r.order.policy),
-          std::string(r.order.period),
-          report.show_id(r.order.payee_id),
-          report.show_name(r.order.payee_name),
-          report.show_card(r.order.account),
-          r.order.amount.to_string(),
-          r.paid.to_string(),
-          r.order.created.to_string(),
-          records,
-          to_string(r.matched_by),
-          r.duplicate_of ? std::string(report.order(*r.duplicate_of).order.order_no) : "",
-          std::string(r.community),
-          to_string(r.claim),
-          std::string(r.claim_note),
-          report.order_evidence(i)};
+  c[12].assign(to_string(r.matched_by));
+  if (r.duplicate_of) {
+    c[13].assign(report.order(*r.duplicate_of).order.order_no);
+  } else {
+    c[13].clear();
+  }
+  c[14].assign(r.community);
+  c[15].assign(to_string(r.claim));
+  c[16].assign(r.claim_note);
+  c[17] = report.order_evidence(i);
+}
+
+std::vector<std::string> detail::order_cells(const Report& report, std::size_t i) {
+  std::vector<std::string> cells;
+  order_cells_into(report, i, &cells);
+  return cells;
 }
 
 std::vector<std::string> detail::record_columns() {
@@ -123,25 +182,43 @@ std::vector<std::string> detail::record_columns() {
           "matched_by", "cancelled", "evidence"};
 }
 
-std::vector<std::string> detail::record_cells(const Report& report, std::size_t i) {
+void detail::record_cells_into(const Report& report, std::size_t i, std::vector<std::string>* out) {
+  std::vector<std::string>& c = *out;
+  c.resize(15);
   const RecordResult r = report.record(i);
-  std::string payee = r.record.payee_id.empty() ? std::string() : report.show_id(r.record.payee_id);
-  if (payee.empty() && !r.record.payee_id_hash.empty()) payee = "hash:" + std::string(r.record.payee_id_hash.substr(0, 12));
-  return {std::string(r.record.serial_no),
-          to_string(r.cls),
-          label_zh(r.cls),
-          to_string(r.record.status),
-          r.order ? std::string(report.order(*r.order).order.order_no) : "",
-          std::string(r.record.order_no),
-          payee,
-          report.show_card(r.record.account),
-          report.show_name(r.record.name),
-          r.record.amount.to_string(),
-          r.record.value_date.to_string(),
-          std::string(r.record.failure_reason),
-          to_string(r.matched_by),
-          r.cancelled ? "true" : "false",
-          report.record_evidence(i)};
+  c[0].assign(r.record.serial_no);
+  c[1].assign(to_string(r.cls));
+  c[2].assign(label_zh(r.cls));
+  c[3].assign(to_string(r.record.status));
+  if (r.order) {
+    c[4].assign(report.order(*r.order).order.order_no);
+  } else {
+    c[4].clear();
+  }
+  c[5].assign(r.record.order_no);
+  if (!r.record.payee_id.empty()) {
+    c[6] = report.show_id(r.record.payee_id);
+  } else {
+    c[6].clear();
+  }
+  if (c[6].empty() && !r.record.payee_id_hash.empty()) {
+    c[6].assign("hash:");
+    c[6].append(r.record.payee_id_hash.substr(0, 12));
+  }
+  c[7] = report.show_card(r.record.account);
+  c[8] = report.show_name(r.record.name);
+  c[9] = r.record.amount.to_string();
+  c[10] = r.record.value_date.to_string();
+  c[11].assign(r.record.failure_reason);
+  c[12].assign(to_string(r.matched_by));
+  c[13].assign(r.cancelled ? "true" : "false");
+  c[14] = report.record_evidence(i);
+}
+
+std::vector<std::string> detail::record_cells(const Report& report, std::size_t i) {
+  std::vector<std::string> cells;
+  record_cells_into(report, i, &cells);
+  return cells;
 }
 
 std::string summary_text(const Report& report) {
@@ -197,24 +274,26 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
   {  // orders.csv + orders.jsonl
     AtomicFile csv, jsonl;
     if (!csv.open(base + "orders.csv", error) || !jsonl.open(base + "orders.jsonl", error)) return false;
-    const std::vector<std::string> cols = detail::order_columns();
-    csv_row(csv, cols);
-    for (std::size_t i = 0; i < report.order_count(); ++i) {
-      const std::vector<std::string> cells = detail::order_cells(report, i);
-      csv_row(csv, cells);
-      jsonl_row(jsonl, cols, cells);
+    {
+      ItemStream out(csv, jsonl, detail::order_columns());
+      std::vector<std::string> cells;
+      for (std::size_t i = 0; i < report.order_count(); ++i) {
+        detail::order_cells_into(report, i, &cells);
+        out.row(cells);
+      }
     }
     if (!csv.commit(error) || !jsonl.commit(error)) return false;
   }
   {  // records.csv + records.jsonl
     AtomicFile csv, jsonl;
     if (!csv.open(base + "records.csv", error) || !jsonl.open(base + "records.jsonl", error)) return false;
-    const std::vector<std::string> cols = detail::record_columns();
-    csv_row(csv, cols);
-    for (std::size_t i = 0; i < report.record_count(); ++i) {
-      const std::vector<std::string> cells = detail::record_cells(report, i);
-      csv_row(csv, cells);
-      jsonl_row(jsonl, cols, cells);
+    {
+      ItemStream out(csv, jsonl, detail::record_columns());
+      std::vector<std::string> cells;
+      for (std::size_t i = 0; i < report.record_count(); ++i) {
+        detail::record_cells_into(report, i, &cells);
+        out.row(cells);
+      }
     }
     if (!csv.commit(error) || !jsonl.commit(error)) return false;
   }
