@@ -427,6 +427,24 @@ int cmd_test(const Args& args, Io& io) {
     coverages.push_back(std::make_unique<Coverage>(p));
     return coverages.back().get();
   };
+  // W1307: per pack version, the checks and indicators some case reached (a check passed, failed or
+  // needing evidence; an indicator whose "when" held), to warn about the ones no case reaches.
+  struct Reach {
+    const Pack* pack = nullptr;
+    std::set<std::string> checks, indicators;
+  };
+  std::vector<Reach> reach;
+  auto note_reach = [&](const Pack& p, const Decision& d) {
+    Reach* r = nullptr;
+    for (auto& x : reach)
+      if (&x.pack->program() == &p.program()) r = &x;
+    if (!r) return;
+    for (const auto& c : d.checks)
+      if (c.status == CheckStatus::passed || c.status == CheckStatus::failed || c.status == CheckStatus::needs_evidence)
+        r->checks.insert(std::string(c.id));
+    for (const auto& it : d.items)
+      if (it.status != ItemStatus::not_applicable) r->indicators.insert(std::string(it.id));
+  };
   std::vector<PackSet> sets;  // kept alive: the coverages report on their packs after the run
   sets.reserve(opt.positional.size());
   int passed = 0, failed = 0;
@@ -442,6 +460,7 @@ int cmd_test(const Args& args, Io& io) {
     }
     if (counting)
       for (const auto& p : set.packs()) coverage_of(p);  // every version is reported, even one no case selects
+    for (const auto& p : set.packs()) reach.push_back({&p, {}, {}});
     std::set<std::string> seen;
     // A pack none of whose versions names a test file has nothing to run: that is a failure, located at
     // the pack file (its first version), never "0 passed, 0 failed".
@@ -574,6 +593,7 @@ int cmd_test(const Args& args, Io& io) {
           if (c.contains("mode")) eo.mode = c["mode"] == "all" ? CheckMode::all : CheckMode::first_failure;
           if (counting) eo.coverage = coverage_of(*pack);
           const Decision d = pack->evaluate(c.value("input", json::object()).dump(), eo);
+          if (!d.error || d.error->code != "E2002") note_reach(*pack, d);
           std::vector<std::string> diffs;
           compare_case(c.value("expect", json::object()), d, &diffs);
           if (diffs.empty()) {
@@ -592,6 +612,43 @@ int cmd_test(const Args& args, Io& io) {
         }
       }
     }
+  }
+  // W1307: a check or indicator that no case reaches, per pack version that ran cases (a pack with none is
+  // E1505 above), unless the pack silences it.
+  std::set<std::string> ids_run;
+  for (const auto& r : reach)
+    if (!r.checks.empty() || !r.indicators.empty()) ids_run.insert(r.pack->id());
+  for (const auto& r : reach) {
+    const detail::Program& prog = r.pack->program();
+    if (!ids_run.count(r.pack->id()) ||
+        std::find(prog.lint_ignore.begin(), prog.lint_ignore.end(), "W1307") != prog.lint_ignore.end())
+      continue;
+    std::string text;
+    std::string read_error;
+    if (!read_text(r.pack->file(), io, &text, &read_error)) continue;
+    const load::JsonParseResult parsed = load::parse_json(text);
+    if (!parsed.ok) continue;
+    Diagnostics warnings;
+    warnings.lang = lang;
+    load::Reporter rep(r.pack->file(), text, &warnings, zh);
+    auto warn = [&](const char* section, std::size_t i, const std::string& id, bool is_check) {
+      const load::JsonNode* list = parsed.root.find(section);
+      const load::JsonNode* item = list && list->is_array() && i < list->items.size() ? &list->items[i] : nullptr;
+      const std::string pointer = std::string("/") + section + "/" + std::to_string(i);
+      const std::string en = is_check ? "check '" + id + "' is reached by no test case: every case stops before it or skips it (when)"
+                                      : "indicator '" + id + "' is reached by no test case: no case scores it (none is eligible, or its \"when\" is false in each)";
+      const std::string zh_text = is_check ? "没有任何测试用例走到检查项 '" + id + "'：每个用例都在它之前停下或跳过了它（when）"
+                                           : "没有任何测试用例走到指标 '" + id + "'：没有用例为它计分（没有符合条件的用例，或每个用例中它的 \"when\" 都不成立）";
+      const std::string hint = rep.tr(" (add a case that reaches it, or \"lint\": {\"ignore\": [\"W1307\"]})",
+                                      "（请补一个走到它的用例，或写 \"lint\": {\"ignore\": [\"W1307\"]}）");
+      if (item) rep.at_node("W1307", *item, pointer, rep.tr(en, zh_text) + hint, Severity::warning);
+      else rep.at_file("W1307", rep.tr(en, zh_text) + hint, Severity::warning);
+    };
+    for (std::size_t i = 0; i < prog.checks.size(); ++i)
+      if (!r.checks.count(prog.checks[i].id)) warn("checks", i, prog.checks[i].id, true);
+    for (std::size_t i = 0; i < prog.indicators.size(); ++i)
+      if (!r.indicators.count(prog.indicators[i].id)) warn("scores", i, prog.indicators[i].id, false);
+    if (!warnings.items.empty()) io.out << warnings.to_string();
   }
   io.out << passed << " passed, " << failed << " failed\n";
   bool short_of_full = false;

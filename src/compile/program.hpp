@@ -268,6 +268,7 @@ enum class CheckMode : std::uint8_t { first_failure, all };
 struct Program {
   // identity
   std::string pack_id, version, hash, file;
+  std::vector<std::string> lint_ignore;  // the warning codes the pack silences ("lint": {"ignore": [...]})
   Localized title, source;
   std::optional<Date> effective_from, effective_until;
   Rounding rounding = Rounding::half_up;
