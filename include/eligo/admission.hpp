@@ -160,6 +160,7 @@ struct DiffOptions {
   std::string key;                              // input path naming each applicant in movers ("" = line only)
   bool clear_pii = false;                       // movers' keys are masked like ID numbers (6+4) unless set
   const blacklist::Snapshot* blacklist = nullptr;
+  BindOptions bind;                             // for add(line, json): --group, --unknown-fields
 };
 
 struct IndicatorChange {
@@ -184,6 +185,8 @@ struct DiffResult {
   std::map<std::string, std::uint64_t> transitions;  // "eligible → ineligible" → count (changed ones only)
   std::uint64_t old_errors = 0, new_errors = 0;
   std::string first_error;                      // "old, line 3: E2002 …"
+  std::uint64_t rejected = 0;                   // rows the reader could not read (not in `applicants`)
+  std::string first_rejected;                   // "line 7: …"
   Decimal old_total_sum, new_total_sum;
   std::vector<IndicatorChange> indicators;      // old pack's order, then those only in the new one
   std::vector<Mover> movers;
@@ -194,6 +197,10 @@ class Differ {
   Differ(const Pack& old_pack, const Pack& new_pack, DiffOptions options);
   ~Differ();
   void add(std::uint64_t line, std::string_view applicant_json);
+  // The applicant already bound by each pack (a CSV/xlsx row through Pack::bind_row, as eligo diff does).
+  void add(std::uint64_t line, Input& old_input, Input& new_input);
+  // A row that could not be read: counted, never compared (rows read = applicants + rejected).
+  void reject(std::uint64_t line, std::string_view reason);
   DiffResult finish();
 
  private:

@@ -51,14 +51,24 @@ Differ::~Differ() = default;
 
 void Differ::add(std::uint64_t line, std::string_view json) {
   State& s = *s_;
+  s.old_pack.bind(json, &s.old_in, s.options.bind);
+  s.new_pack.bind(json, &s.new_in, s.options.bind);
+  add(line, s.old_in, s.new_in);
+}
+
+void Differ::reject(std::uint64_t line, std::string_view reason) {
+  DiffResult& r = s_->result;
+  if (r.rejected++ == 0) r.first_rejected = "line " + std::to_string(line) + ": " + std::string(reason);
+}
+
+void Differ::add(std::uint64_t line, Input& old_in, Input& new_in) {
+  State& s = *s_;
   EvalOptions eo;
   eo.blacklist = s.options.blacklist;
-  s.old_pack.bind(json, &s.old_in);
-  s.new_pack.bind(json, &s.new_in);
   eo.as_of = s.options.old_as_of;
-  s.old_pack.evaluate(s.old_in, eo, &s.old_d);
+  s.old_pack.evaluate(old_in, eo, &s.old_d);
   eo.as_of = s.options.new_as_of;
-  s.new_pack.evaluate(s.new_in, eo, &s.new_d);
+  s.new_pack.evaluate(new_in, eo, &s.new_d);
   const Decision& o = s.old_d;
   const Decision& n = s.new_d;
   DiffResult& r = s.result;
@@ -122,7 +132,7 @@ void Differ::add(std::uint64_t line, std::string_view json) {
   if (outputs_differ) ++r.outputs_changed;
   if (s.options.top > 0 && (o.verdict != n.verdict || c != 0)) {
     if (!s.options.key.empty()) {
-      const std::string key = s.old_in.text(s.options.key);
+      const std::string key = old_in.text(s.options.key);
       m.key = s.options.clear_pii ? key : identity::mask(identity::PiiKind::id_number, key);
     }
     s.movers.push_back(std::move(m));
@@ -140,6 +150,7 @@ std::string diff_text(const DiffResult& r) {
   std::string t;
   t += "old: " + r.old_pack + "\nnew: " + r.new_pack + "\n";
   t += "applicants: " + std::to_string(r.applicants) + "\n";
+  if (r.rejected) t += "rows rejected: " + std::to_string(r.rejected) + " (" + r.first_rejected + ")\n";
   if (r.old_errors || r.new_errors)
     t += "evaluation errors: old " + std::to_string(r.old_errors) + ", new " + std::to_string(r.new_errors) + " (" +
          r.first_error + ")\n";
@@ -174,6 +185,8 @@ std::string diff_json(const DiffResult& r) {
   j["old"] = r.old_pack;
   j["new"] = r.new_pack;
   j["applicants"] = r.applicants;
+  j["rejected"] = r.rejected;
+  j["first_rejected"] = r.first_rejected;
   j["old_errors"] = r.old_errors;
   j["new_errors"] = r.new_errors;
   j["first_error"] = r.first_error;
@@ -205,6 +218,7 @@ std::string diff_json(const DiffResult& r) {
 bool write_diff_workbook(const DiffResult& r, const std::string& path, std::string* error) {
   detail::Sheet summary{"summary 汇总", {"measure", "value"}, {}, {1}};
   summary.rows = {{"old pack", r.old_pack}, {"new pack", r.new_pack}, {"applicants", std::to_string(r.applicants)},
+                  {"rows rejected", std::to_string(r.rejected)},
                   {"old errors", std::to_string(r.old_errors)}, {"new errors", std::to_string(r.new_errors)},
                   {"verdict changed", std::to_string(r.verdict_changed)}};
   for (const auto& [k, v] : r.transitions) summary.rows.push_back({"  " + k, std::to_string(v)});

@@ -1,0 +1,67 @@
+"""eligo diff through the one record reader (P9, "one way in"): the same applicants as JSON Lines and as CSV
+give the same diff; a row the reader cannot read is rejected, counted and named (rows read = compared +
+rejected, exit 1); a column no pack declares stops the run with its name and a suggestion (exit 2).
+
+usage: check_diff_cli.py ELIGO SOURCE_DIR WORK_DIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+eligo, root, work = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+# The inputs written here are copies of the sample applicants, who are in clear in examples/ (r8.scan).
+with open(os.path.join(work, ".r8-clear"), "w") as f:
+    f.write("*\n")
+packs = [os.path.join(root, "rules/gz-points/gz-points-2018.pack.json"),
+         os.path.join(root, "rules/gz-points/gz-points-2021.pack.json")]
+dates = ["--old-as-of", "2021-11-15", "--new-as-of", "2021-11-16"]
+sample_csv = os.path.join(root, "examples/applicants/gz-points.csv")
+
+
+def diff(input_path, name, expect):
+    out = os.path.join(work, name + ".json")
+    p = subprocess.run([eligo, "diff", *packs, *dates, "--input", input_path, "--json", out, "--top", "6"],
+                       capture_output=True, text=True)
+    assert p.returncode == expect, (name, p.returncode, p.stdout, p.stderr)
+    return p.stdout, p.stderr, (json.load(open(out, encoding="utf-8")) if expect != 2 else None)
+
+
+# 1. JSON Lines and CSV: the same six applicants, the same figures (diff_test.cpp pins them on the Differ).
+text_j, err_j, j = diff(os.path.join(root, "examples/applicants/gz-points.jsonl"), "jsonl", 0)
+text_c, err_c, c = diff(sample_csv, "csv", 0)
+assert err_j == "eligo diff: 6 rows read: 6 compared, 0 rejected\n", err_j
+assert err_c == err_j, err_c
+assert "applicants: 6\n" in text_j and "total points: 511 → 703.00\n" in text_j, text_j
+assert (j["applicants"], j["rejected"], j["points_up"], j["points_down"]) == (6, 0, 5, 1), j
+assert (j["old_total_sum"], j["new_total_sum"]) == ("511", "703.00"), j
+# The CSV's line numbers count its header: the same applicant is one line further down.
+assert [m["line"] + 1 for m in j["movers"]] == [m["line"] for m in c["movers"]], (j["movers"], c["movers"])
+for m in j["movers"] + c["movers"]:
+    m.pop("line")
+assert j == c, (j, c)
+
+# 2. A CSV row of the wrong shape: rejected with its line and reason, the other six compared.
+lines = open(sample_csv, encoding="utf-8", newline="").read().split("\r\n")
+bad = os.path.join(work, "bad.csv")
+with open(bad, "w", encoding="utf-8", newline="") as f:
+    f.write("\r\n".join(lines[:3] + ["only,two"] + lines[3:]))
+text_b, err_b, b = diff(bad, "bad", 1)
+assert "applicants: 6\nrows rejected: 1 (line 4: has 2 fields, the header has 12)\n" in text_b, text_b
+assert err_b == (bad + ": line 4: rejected: has 2 fields, the header has 12\n").join(["eligo diff: ", ""]) + \
+    "eligo diff: 7 rows read: 6 compared, 1 rejected\n", err_b
+assert (b["applicants"], b["rejected"], b["first_rejected"]) == (6, 1, "line 4: has 2 fields, the header has 12"), b
+assert b["old_total_sum"] == "511" and b["new_total_sum"] == "703.00", b
+
+# 3. A misspelt column: nothing compared, the column named with a suggestion.
+unknown = os.path.join(work, "unknown.csv")
+with open(unknown, "w", encoding="utf-8", newline="") as f:
+    f.write("\r\n".join([lines[0].replace("applicant.name", "applicant.nmae")] + lines[1:]))
+text_u, err_u, _ = diff(unknown, "unknown", 2)
+assert text_u == "", text_u
+assert err_u == ("eligo diff: " + unknown + " (cn.gz.points 2018.1): column 1 'applicant.nmae' is not an input of pack "
+                 "cn.gz.points (did you mean 'applicant.name'?)\n"), err_u
+print("eligo diff reads JSON Lines and CSV alike; rejected rows are counted and named")
