@@ -383,6 +383,8 @@ CompareVerdict compare_values(const CompareItem& item, const std::vector<std::st
 struct CompareOptions {
   Date as_of;                                 // for the pack and open periods
   bool clear_pii = false;                     // keys and pii values in clear in the result
+  bool keep_rows = true;                      // finish().rows holds every row; false: each add()'s rows are only
+                                              // in last_rows() (hand them to a CompareWriter: flat memory)
 };
 
 struct CompareRow {
@@ -411,10 +413,13 @@ struct CompareResult {
 class Comparer {
  public:
   // `pack` may be null (no points); `source` holds source_key and every source column the items name.
-  Comparer(const CompareSpec& spec, const Pack* pack, const Table& source, CompareOptions options);
+  // The source is indexed by its key (move it in: it is the one table held in memory).
+  Comparer(const CompareSpec& spec, const Pack* pack, Table source, CompareOptions options);
   ~Comparer();
   void add(std::uint64_t line, std::string_view applicant_json);
   void reject(Rejection r);                               // a row the reader could not read
+  const std::vector<CompareRow>& last_rows() const;       // the rows of the last add() (none if it was rejected)
+  std::vector<std::string> departments() const;           // in spec order (the to-do lists)
   CompareResult finish();
 
  private:
@@ -426,5 +431,21 @@ class Comparer {
 // to-do list (待办) per department, DIR/todo/<department>.csv, of its mismatched and missing items in the
 // columns eligo review export reads (key, item, label, department, points, declared, source). Atomically.
 bool write_compare(const CompareResult& r, const std::string& dir, bool clear_pii, std::string* error);
+
+// The same files written as the rows come (eligo compare over a population): open, add each applicant's rows
+// (Comparer::last_rows()), finish with the result for departments.csv and rejected.csv. Each file appears
+// whole on finish, or not at all.
+class CompareWriter {
+ public:
+  CompareWriter();
+  ~CompareWriter();
+  bool open(const std::string& dir, const std::vector<std::string>& departments, bool clear_pii, std::string* error);
+  void add(const std::vector<CompareRow>& rows);          // one applicant's rows (one line and key)
+  bool finish(const CompareResult& r, std::string* error);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 }  // namespace eligo::admission

@@ -1,8 +1,10 @@
 // Automatic comparison (自动比对审核): each applicant's declared values against the source table, the points
 // an item would get from either, and the departments' to-do lists (待办) for eligo review.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "admission/table_out.hpp"
@@ -183,17 +185,20 @@ struct Comparer::State {
   const Pack* pack = nullptr;
   CompareOptions options;
   Table source;
-  std::map<std::string, std::size_t> index;   // source key → row
+  std::unordered_map<std::string, std::size_t> index;   // source key → row
+  std::vector<CompareRow> last;               // the rows of the last add()
   std::vector<std::vector<int>> columns;      // per item: the source columns
   CompareResult result;
 };
 
-Comparer::Comparer(const CompareSpec& spec, const Pack* pack, const Table& source, CompareOptions options)
+Comparer::Comparer(const CompareSpec& spec, const Pack* pack, Table source_table, CompareOptions options)
     : s_(std::make_unique<State>()) {
   s_->spec = spec;
   s_->pack = pack;
   s_->options = options;
-  s_->source = source;
+  s_->source = std::move(source_table);
+  const Table& source = s_->source;
+  s_->index.reserve(source.rows.size());
   auto col = [&](const std::string& name) {
     for (std::size_t i = 0; i < source.header.size(); ++i)
       if (source.header[i] == name) return static_cast<int>(i);
@@ -229,8 +234,17 @@ Comparer::~Comparer() = default;
 
 void Comparer::reject(Rejection r) { s_->result.rejected.push_back(std::move(r)); }
 
+const std::vector<CompareRow>& Comparer::last_rows() const { return s_->last; }
+
+std::vector<std::string> Comparer::departments() const {
+  std::vector<std::string> out;
+  for (const auto& d : s_->result.departments) out.push_back(d.first);
+  return out;
+}
+
 void Comparer::add(std::uint64_t line, std::string_view applicant_json) {
   State& s = *s_;
+  s.last.clear();
   Json j = Json::parse(applicant_json, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     s.result.rejected.push_back({line, "", "not a JSON object"});
@@ -287,90 +301,142 @@ void Comparer::add(std::uint64_t line, std::string_view applicant_json) {
           case CompareVerdict::missing_declared: ++c.missing_declared; break;
         }
       }
-    s.result.rows.push_back(std::move(row));
+    s.last.push_back(std::move(row));
   }
+  if (s.options.keep_rows) s.result.rows.insert(s.result.rows.end(), s.last.begin(), s.last.end());
 }
 
 CompareResult Comparer::finish() { return std::move(s_->result); }
 
-bool write_compare(const CompareResult& r, const std::string& dir, bool clear_pii, std::string* error) {
+namespace {
+
+const std::vector<std::string> kCompareColumns = {"line", "key", "item", "label", "department", "kind", "verdict",
+                                                  "verdict_zh", "declared", "source", "detail", "declared_points",
+                                                  "source_points"};
+const std::vector<std::string> kApplicantColumns = {"line", "key", "items", "matched", "mismatched", "missing_source",
+                                                    "missing_declared", "points_declared", "points_source"};
+const std::vector<std::string> kTodoColumns = {"key", "item", "label", "department", "points", "declared", "source",
+                                               "verdict_zh", "detail"};
+
+// todo/<department>.csv, the name made safe for a file system.
+std::string todo_file(const std::string& department, std::size_t i) {
+  std::string file = department;
+  for (char& ch : file)
+    if (ch == '/' || ch == '\\' || ch == ':' || ch == ' ') ch = '_';
+  if (file.empty() || file[0] == '.') file = "department-" + std::to_string(i + 1);
+  return "todo/" + file + ".csv";
+}
+
+}  // namespace
+
+struct CompareWriter::State {
+  std::string dir;
+  bool clear_pii = false;
+  detail::CsvStream all, applicants;
+  std::vector<std::string> departments, files;
+  std::vector<detail::CsvStream> todo;   // per department, in `departments` order
+  std::vector<std::string> cells;        // reused
+};
+
+CompareWriter::CompareWriter() : s_(std::make_unique<State>()) {}
+CompareWriter::~CompareWriter() = default;
+
+bool CompareWriter::open(const std::string& dir, const std::vector<std::string>& departments, bool clear_pii,
+                         std::string* error) {
+  State& s = *s_;
   std::error_code ec;
   std::filesystem::create_directories(dir + "/todo", ec);
   if (ec) {
     *error = dir + ": cannot create the folder: " + ec.message();
     return false;
   }
-  auto key_shown = [&](const std::string& k) { return clear_pii ? k : identity::mask(identity::PiiKind::id_number, k); };
-  detail::Sheet all{"compare 比对结果",
-                    {"line", "key", "item", "label", "department", "kind", "verdict", "verdict_zh", "declared", "source",
-                     "detail", "declared_points", "source_points"},
-                    {},
-                    {0, 11, 12}};
-  struct Per {
-    std::string key;
-    std::uint64_t line = 0;
-    CompareCounts c;
-    Decimal declared, source;
-  };
-  std::vector<Per> per;
-  std::map<std::string, detail::Sheet> todo;
-  for (const auto& d : r.departments)
-    todo[d.first] = detail::Sheet{"todo 待办", {"key", "item", "label", "department", "points", "declared", "source", "verdict_zh", "detail"}, {}, {4}};
-  for (const CompareRow& row : r.rows) {
-    const CompareItem& it = *row.item;
-    all.rows.push_back({std::to_string(row.line), key_shown(row.key), it.id, it.label, it.department, to_string(it.kind),
-                        to_string(row.verdict), to_string_zh(row.verdict), row.declared, row.source, row.detail,
-                        row.declared_points, row.source_points});
-    if (per.empty() || per.back().line != row.line || per.back().key != row.key) per.push_back({row.key, row.line, {}, {}, {}});
-    Per& p = per.back();
-    ++p.c.items;
-    (row.verdict == CompareVerdict::matched          ? p.c.matched
-     : row.verdict == CompareVerdict::mismatched     ? p.c.mismatched
-     : row.verdict == CompareVerdict::missing_source ? p.c.missing_source
-                                                     : p.c.missing_declared) += 1;
-    if (const auto v = Decimal::parse(row.declared_points)) Decimal::add(p.declared, *v, &p.declared);
-    if (const auto v = Decimal::parse(row.source_points)) Decimal::add(p.source, *v, &p.source);
-    if (row.verdict != CompareVerdict::matched)
-      todo[it.department].rows.push_back({row.key, it.id, it.label, it.department,
-                                          row.declared_points.empty() ? "0" : row.declared_points, row.declared,
-                                          row.source, to_string_zh(row.verdict), row.detail});
+  s.dir = dir;
+  s.clear_pii = clear_pii;
+  s.departments = departments;
+  if (!s.all.open(dir + "/compare.csv", kCompareColumns, error) ||
+      !s.applicants.open(dir + "/applicants.csv", kApplicantColumns, error))
+    return false;
+  s.todo.clear();
+  s.todo.reserve(departments.size());
+  for (std::size_t i = 0; i < departments.size(); ++i) {
+    s.files.push_back(todo_file(departments[i], i));
+    s.todo.emplace_back();
+    if (!s.todo.back().open(dir + "/" + s.files.back(), kTodoColumns, error)) return false;
   }
-  detail::Sheet applicants{"applicants 申请人",
-                           {"line", "key", "items", "matched", "mismatched", "missing_source", "missing_declared",
-                            "points_declared", "points_source"},
-                           {},
-                           {0, 2, 3, 4, 5, 6, 7, 8}};
-  for (const Per& p : per)
-    applicants.rows.push_back({std::to_string(p.line), key_shown(p.key), std::to_string(p.c.items), std::to_string(p.c.matched),
-                               std::to_string(p.c.mismatched), std::to_string(p.c.missing_source),
-                               std::to_string(p.c.missing_declared), p.declared.to_string(), p.source.to_string()});
+  return true;
+}
+
+void CompareWriter::add(const std::vector<CompareRow>& rows) {
+  State& s = *s_;
+  if (rows.empty()) return;
+  auto key_shown = [&](const std::string& k) { return s.clear_pii ? k : identity::mask(identity::PiiKind::id_number, k); };
+  CompareCounts c;
+  Decimal declared, source;
+  for (const CompareRow& row : rows) {
+    const CompareItem& it = *row.item;
+    s.all.row({std::to_string(row.line), key_shown(row.key), it.id, it.label, it.department, to_string(it.kind),
+               to_string(row.verdict), to_string_zh(row.verdict), row.declared, row.source, row.detail,
+               row.declared_points, row.source_points});
+    ++c.items;
+    (row.verdict == CompareVerdict::matched          ? c.matched
+     : row.verdict == CompareVerdict::mismatched     ? c.mismatched
+     : row.verdict == CompareVerdict::missing_source ? c.missing_source
+                                                     : c.missing_declared) += 1;
+    if (const auto v = Decimal::parse(row.declared_points)) Decimal::add(declared, *v, &declared);
+    if (const auto v = Decimal::parse(row.source_points)) Decimal::add(source, *v, &source);
+    if (row.verdict != CompareVerdict::matched) {
+      const auto d = std::find(s.departments.begin(), s.departments.end(), it.department);
+      if (d != s.departments.end())
+        s.todo[static_cast<std::size_t>(d - s.departments.begin())].row(
+            {row.key, it.id, it.label, it.department, row.declared_points.empty() ? "0" : row.declared_points,
+             row.declared, row.source, to_string_zh(row.verdict), row.detail});
+    }
+  }
+  s.applicants.row({std::to_string(rows.front().line), key_shown(rows.front().key), std::to_string(c.items),
+                    std::to_string(c.matched), std::to_string(c.mismatched), std::to_string(c.missing_source),
+                    std::to_string(c.missing_declared), declared.to_string(), source.to_string()});
+}
+
+bool CompareWriter::finish(const CompareResult& r, std::string* error) {
+  State& s = *s_;
   detail::Sheet departments{"departments 部门",
                             {"department", "items", "matched", "mismatched", "missing_source", "missing_declared", "todo"},
                             {},
                             {1, 2, 3, 4, 5}};
-  std::vector<std::pair<std::string, std::string>> files;
-  for (std::size_t i = 0; i < r.departments.size(); ++i) {
-    const auto& [name, c] = r.departments[i];
-    std::string file = name;
-    for (char& ch : file)
-      if (ch == '/' || ch == '\\' || ch == ':' || ch == ' ') ch = '_';
-    if (file.empty() || file[0] == '.') file = "department-" + std::to_string(i + 1);
-    file = "todo/" + file + ".csv";
-    files.push_back({name, file});
+  for (const auto& [name, c] : r.departments) {
+    const auto d = std::find(s.departments.begin(), s.departments.end(), name);
+    const std::string file = d != s.departments.end() ? s.files[static_cast<std::size_t>(d - s.departments.begin())] : "";
     departments.rows.push_back({name, std::to_string(c.items), std::to_string(c.matched), std::to_string(c.mismatched),
                                 std::to_string(c.missing_source), std::to_string(c.missing_declared), file});
   }
   detail::Sheet rejected{"rejected 被拒行", {"file", "row", "column", "reason"}, {}, {1}};
   for (const auto& x : r.rejected) rejected.rows.push_back({"declared", std::to_string(x.row), x.column, x.reason});
   for (const auto& x : r.source_rejected) rejected.rows.push_back({"source", std::to_string(x.row), x.column, x.reason});
-  if (!detail::write_table(all, "csv", dir + "/compare.csv", error) ||
-      !detail::write_table(applicants, "csv", dir + "/applicants.csv", error) ||
-      !detail::write_table(departments, "csv", dir + "/departments.csv", error) ||
-      !detail::write_table(rejected, "csv", dir + "/rejected.csv", error))
+  if (!s.all.commit(error) || !s.applicants.commit(error) ||
+      !detail::write_table(departments, "csv", s.dir + "/departments.csv", error) ||
+      !detail::write_table(rejected, "csv", s.dir + "/rejected.csv", error))
     return false;
-  for (const auto& [name, file] : files)
-    if (!detail::write_table(todo[name], "csv", dir + "/" + file, error)) return false;
+  for (detail::CsvStream& t : s.todo)
+    if (!t.commit(error)) return false;
   return true;
+}
+
+bool write_compare(const CompareResult& r, const std::string& dir, bool clear_pii, std::string* error) {
+  std::vector<std::string> departments;
+  for (const auto& d : r.departments) departments.push_back(d.first);
+  CompareWriter writer;
+  if (!writer.open(dir, departments, clear_pii, error)) return false;
+  // One applicant's rows are consecutive (one line and key).
+  std::vector<CompareRow> group;
+  for (const CompareRow& row : r.rows) {
+    if (!group.empty() && (group.back().line != row.line || group.back().key != row.key)) {
+      writer.add(group);
+      group.clear();
+    }
+    group.push_back(row);
+  }
+  writer.add(group);
+  return writer.finish(r, error);
 }
 
 }  // namespace eligo::admission

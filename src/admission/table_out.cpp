@@ -20,21 +20,45 @@ bool is_numeric(const Sheet& s, std::size_t c) {
   return std::find(s.numeric.begin(), s.numeric.end(), static_cast<int>(c)) != s.numeric.end();
 }
 
+
+void csv_line(std::string* out, const std::vector<std::string>& cells) {
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    if (c) out->push_back(',');
+    csv_cell(out, cells[c]);
+  }
+  out->push_back('\n');
+}
+
 }  // namespace
 
 std::string csv_text(const Sheet& sheet) {
   std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      if (c) out.push_back(',');
-      csv_cell(&out, cells[c]);
-    }
-    out.push_back('\n');
-  };
-  line(sheet.columns);
-  for (const auto& r : sheet.rows) line(r);
+  csv_line(&out, sheet.columns);
+  for (const auto& r : sheet.rows) csv_line(&out, r);
   return out;
 }
+
+struct CsvStream::File {
+  payout::detail::AtomicFile file;
+};
+CsvStream::CsvStream() = default;
+CsvStream::~CsvStream() = default;
+CsvStream::CsvStream(CsvStream&&) noexcept = default;
+
+bool CsvStream::open(const std::string& path, const std::vector<std::string>& columns, std::string* error) {
+  file_ = std::make_unique<File>();
+  if (!file_->file.open(path, error)) return false;
+  row(columns);
+  return true;
+}
+
+void CsvStream::row(const std::vector<std::string>& cells) {
+  line_.clear();
+  csv_line(&line_, cells);
+  file_->file.write(line_);
+}
+
+bool CsvStream::commit(std::string* error) { return file_->file.commit(error); }
 
 std::string jsonl_text(const Sheet& sheet) {
   std::string out;

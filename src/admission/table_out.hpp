@@ -3,6 +3,7 @@
 // time, so the same tables give the same bytes.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,23 @@ struct Sheet {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
   std::vector<int> numeric;                  // columns written as numbers (xlsx numbers, JSON numbers)
+};
+
+// A CSV table written row by row (RFC 4180, quoted where needed, LF), for reports too large to hold: the file
+// appears on commit() (atomically), or never. write_table and csv_text write the same bytes.
+class CsvStream {
+ public:
+  CsvStream();
+  ~CsvStream();
+  CsvStream(CsvStream&&) noexcept;
+  bool open(const std::string& path, const std::vector<std::string>& columns, std::string* error);
+  void row(const std::vector<std::string>& cells);
+  bool commit(std::string* error);
+
+ private:
+  struct File;
+  std::unique_ptr<File> file_;
+  std::string line_;
 };
 
 // "csv" (RFC 4180, quoted where needed, LF) or "jsonl" (one object per row, columns in order).

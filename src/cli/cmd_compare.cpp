@@ -87,7 +87,13 @@ int cmd_compare(const Args& args, Io& io) {
     io.err << "eligo compare: " << error << "\n";
     return 2;
   }
-  admission::Comparer comparer(spec, pack, source, {*as_of, opts.has("clear-pii")});
+  const std::size_t source_rows = source.rows.size();
+  // Rows are written as they come (compare.csv holds applicants × items): only the source table is held.
+  admission::CompareOptions co;
+  co.as_of = *as_of;
+  co.clear_pii = opts.has("clear-pii");
+  co.keep_rows = false;
+  admission::Comparer comparer(spec, pack, std::move(source), co);
   records::RecordReader reader;
   if (!reader.open(opts.get("declared"), {}, &error)) {
     io.err << "eligo compare: " << error << "\n";
@@ -96,6 +102,11 @@ int cmd_compare(const Args& args, Io& io) {
   if (reader.tabular()) {
     io.err << "eligo compare: " << opts.get("declared")
            << ": the declared applicants must be JSON Lines or JSON (the groups of the pack's inputs, as eligo eval reads)\n";
+    return 2;
+  }
+  admission::CompareWriter writer;
+  if (!writer.open(opts.get("out"), comparer.departments(), opts.has("clear-pii"), &error)) {
+    io.err << "eligo compare: " << error << "\n";
     return 2;
   }
   std::uint64_t rows = 0;
@@ -112,10 +123,11 @@ int cmd_compare(const Args& args, Io& io) {
       continue;
     }
     comparer.add(reader.line(), reader.json());
+    writer.add(comparer.last_rows());
   }
   admission::CompareResult result = comparer.finish();
   result.source_rejected.insert(result.source_rejected.end(), source_bad.begin(), source_bad.end());
-  if (!admission::write_compare(result, opts.get("out"), opts.has("clear-pii"), &error)) {
+  if (!writer.finish(result, &error)) {
     io.err << "eligo compare: " << error << "\n";
     return 2;
   }
@@ -125,7 +137,7 @@ int cmd_compare(const Args& args, Io& io) {
     total.missing_source += c.missing_source, total.missing_declared += c.missing_declared;
   }
   io.out << "eligo compare: " << rows << " rows: " << result.applicants << " compared, " << result.rejected.size()
-         << " rejected; source " << source.rows.size() + source_bad.size() << " rows, " << result.source_rejected.size()
+         << " rejected; source " << source_rows + source_bad.size() << " rows, " << result.source_rejected.size()
          << " not used\n"
          << "  " << total.items << " items: " << total.matched << " matched, " << total.mismatched << " mismatched, "
          << total.missing_source << " missing in source, " << total.missing_declared << " missing declared\n";
