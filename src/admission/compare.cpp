@@ -332,9 +332,9 @@ std::string todo_file(const std::string& department, std::size_t i) {
 struct CompareWriter::State {
   std::string dir;
   bool clear_pii = false;
-  detail::CsvStream all, applicants;
+  detail::TableStream all, applicants;
   std::vector<std::string> departments, files;
-  std::vector<detail::CsvStream> todo;   // per department, in `departments` order
+  std::vector<detail::TableStream> todo;   // per department, in `departments` order
   std::vector<std::string> cells;        // reused
 };
 
@@ -353,15 +353,15 @@ bool CompareWriter::open(const std::string& dir, const std::vector<std::string>&
   s.dir = dir;
   s.clear_pii = clear_pii;
   s.departments = departments;
-  if (!s.all.open(dir + "/compare.csv", kCompareColumns, error) ||
-      !s.applicants.open(dir + "/applicants.csv", kApplicantColumns, error))
+  if (!s.all.open(dir + "/compare.csv", "csv", kCompareColumns, {}, error) ||
+      !s.applicants.open(dir + "/applicants.csv", "csv", kApplicantColumns, {}, error))
     return false;
   s.todo.clear();
   s.todo.reserve(departments.size());
   for (std::size_t i = 0; i < departments.size(); ++i) {
     s.files.push_back(todo_file(departments[i], i));
     s.todo.emplace_back();
-    if (!s.todo.back().open(dir + "/" + s.files.back(), kTodoColumns, error)) return false;
+    if (!s.todo.back().open(dir + "/" + s.files.back(), "csv", kTodoColumns, {}, error)) return false;
   }
   return true;
 }
@@ -416,7 +416,7 @@ bool CompareWriter::finish(const CompareResult& r, std::string* error) {
       !detail::write_table(departments, "csv", s.dir + "/departments.csv", error) ||
       !detail::write_table(rejected, "csv", s.dir + "/rejected.csv", error))
     return false;
-  for (detail::CsvStream& t : s.todo)
+  for (detail::TableStream& t : s.todo)
     if (!t.commit(error)) return false;
   return true;
 }

@@ -25,8 +25,10 @@ std::vector<std::string> school_cells(const SchoolResult& s) {
           std::to_string(s.tied_admitted), std::to_string(s.tied_refused), s.settled_by, s.settled_zh, s.settled_en};
 }
 
+const std::vector<int> kPlacementNumeric = {0, 2, 4, 5};
+
 detail::Sheet placements_sheet(const RankResult& r) {
-  detail::Sheet sheet{"placements 录取结果", placement_columns(), {}, {0, 2, 4, 5}};
+  detail::Sheet sheet{"placements 录取结果", placement_columns(), {}, kPlacementNumeric};
   for (const Placement& p : r.placements) sheet.rows.push_back(placement_cells(p));
   return sheet;
 }
@@ -47,7 +49,11 @@ bool write_placements(const RankResult& result, const std::string& format, const
   if (format == "xlsx")
     return detail::write_sheets({placements_sheet(result), schools_sheet(result), rejected_sheet(result)}, path,
                                 "eligo rank", error);
-  return detail::write_table(placements_sheet(result), format, path, error);
+  // Streamed: a million placements are not copied into a sheet first.
+  detail::TableStream out;
+  if (!out.open(path, format, placement_columns(), kPlacementNumeric, error)) return false;
+  for (const Placement& p : result.placements) out.row(placement_cells(p));
+  return out.commit(error);
 }
 
 bool write_schools(const RankResult& result, const std::string& format, const std::string& path, std::string* error) {

@@ -16,10 +16,9 @@ namespace {
 
 void csv_cell(std::string* out, const std::string& cell) { eligo::detail::append_csv_cell(out, cell); }
 
-bool is_numeric(const Sheet& s, std::size_t c) {
-  return std::find(s.numeric.begin(), s.numeric.end(), static_cast<int>(c)) != s.numeric.end();
+bool is_numeric(const std::vector<int>& numeric, std::size_t c) {
+  return std::find(numeric.begin(), numeric.end(), static_cast<int>(c)) != numeric.end();
 }
-
 
 void csv_line(std::string* out, const std::vector<std::string>& cells) {
   for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -29,64 +28,67 @@ void csv_line(std::string* out, const std::vector<std::string>& cells) {
   out->push_back('\n');
 }
 
+void jsonl_line(std::string* out, const std::vector<std::string>& columns, const std::vector<int>& numeric,
+                const std::vector<std::string>& cells) {
+  out->push_back('{');
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (c) out->push_back(',');
+    *out += eligo::json_dump(nlohmann::json(columns[c]));
+    out->push_back(':');
+    const std::string& cell = c < cells.size() ? cells[c] : std::string();
+    if (is_numeric(numeric, c) && cell.empty()) *out += "null";
+    else if (is_numeric(numeric, c) && Decimal::parse(cell)) *out += cell;
+    else *out += eligo::json_dump(nlohmann::json(cell));
+  }
+  *out += "}\n";
+}
+
 }  // namespace
 
-std::string csv_text(const Sheet& sheet) {
-  std::string out;
-  csv_line(&out, sheet.columns);
-  for (const auto& r : sheet.rows) csv_line(&out, r);
-  return out;
-}
-
-struct CsvStream::File {
+struct TableStream::File {
   payout::detail::AtomicFile file;
+  bool jsonl = false;
+  std::vector<std::string> columns;
+  std::vector<int> numeric;
+  std::string line;  // reused
 };
-CsvStream::CsvStream() = default;
-CsvStream::~CsvStream() = default;
-CsvStream::CsvStream(CsvStream&&) noexcept = default;
+TableStream::TableStream() = default;
+TableStream::~TableStream() = default;
+TableStream::TableStream(TableStream&&) noexcept = default;
 
-bool CsvStream::open(const std::string& path, const std::vector<std::string>& columns, std::string* error) {
-  file_ = std::make_unique<File>();
-  if (!file_->file.open(path, error)) return false;
-  row(columns);
-  return true;
-}
-
-void CsvStream::row(const std::vector<std::string>& cells) {
-  line_.clear();
-  csv_line(&line_, cells);
-  file_->file.write(line_);
-}
-
-bool CsvStream::commit(std::string* error) { return file_->file.commit(error); }
-
-std::string jsonl_text(const Sheet& sheet) {
-  std::string out;
-  for (const auto& r : sheet.rows) {
-    out.push_back('{');
-    for (std::size_t c = 0; c < sheet.columns.size(); ++c) {
-      if (c) out.push_back(',');
-      out += eligo::json_dump(nlohmann::json(sheet.columns[c]));
-      out.push_back(':');
-      const std::string& cell = c < r.size() ? r[c] : std::string();
-      if (is_numeric(sheet, c) && cell.empty()) out += "null";
-      else if (is_numeric(sheet, c) && Decimal::parse(cell)) out += cell;
-      else out += eligo::json_dump(nlohmann::json(cell));
-    }
-    out += "}\n";
-  }
-  return out;
-}
-
-bool write_table(const Sheet& sheet, const std::string& format, const std::string& path, std::string* error) {
+bool TableStream::open(const std::string& path, const std::string& format, const std::vector<std::string>& columns,
+                       const std::vector<int>& numeric, std::string* error) {
   if (format != "csv" && format != "jsonl") {
     *error = "unknown output format '" + format + "' (csv, jsonl or xlsx)";
     return false;
   }
-  payout::detail::AtomicFile file;
-  if (!file.open(path, error)) return false;
-  file.write(format == "csv" ? csv_text(sheet) : jsonl_text(sheet));
-  return file.commit(error);
+  file_ = std::make_unique<File>();
+  file_->jsonl = format == "jsonl";
+  file_->columns = columns;
+  file_->numeric = numeric;
+  if (!file_->file.open(path, error)) return false;
+  if (!file_->jsonl) {
+    csv_line(&file_->line, columns);
+    file_->file.write(file_->line);
+  }
+  return true;
+}
+
+void TableStream::row(const std::vector<std::string>& cells) {
+  File& f = *file_;
+  f.line.clear();
+  if (f.jsonl) jsonl_line(&f.line, f.columns, f.numeric, cells);
+  else csv_line(&f.line, cells);
+  f.file.write(f.line);
+}
+
+bool TableStream::commit(std::string* error) { return file_->file.commit(error); }
+
+bool write_table(const Sheet& sheet, const std::string& format, const std::string& path, std::string* error) {
+  TableStream out;
+  if (!out.open(path, format, sheet.columns, sheet.numeric, error)) return false;
+  for (const auto& r : sheet.rows) out.row(r);
+  return out.commit(error);
 }
 
 bool write_text_file(const std::string& path, const std::string& text, std::string* error) {

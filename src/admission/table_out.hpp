@@ -16,31 +16,28 @@ struct Sheet {
   std::vector<int> numeric;                  // columns written as numbers (xlsx numbers, JSON numbers)
 };
 
-// A CSV table written row by row (RFC 4180, quoted where needed, LF), for reports too large to hold: the file
-// appears on commit() (atomically), or never. write_table and csv_text write the same bytes.
-class CsvStream {
+// A table written row by row as "csv" (RFC 4180, quoted where needed, LF) or "jsonl" (one object per row,
+// columns in order; `numeric` columns as JSON numbers, empty = null), for reports too large to hold in memory.
+// The file appears whole on commit() (atomically), or never. write_table is this over a held Sheet.
+class TableStream {
  public:
-  CsvStream();
-  ~CsvStream();
-  CsvStream(CsvStream&&) noexcept;
-  bool open(const std::string& path, const std::vector<std::string>& columns, std::string* error);
+  TableStream();
+  ~TableStream();
+  TableStream(TableStream&&) noexcept;
+  bool open(const std::string& path, const std::string& format, const std::vector<std::string>& columns,
+            const std::vector<int>& numeric, std::string* error);
   void row(const std::vector<std::string>& cells);
   bool commit(std::string* error);
 
  private:
   struct File;
   std::unique_ptr<File> file_;
-  std::string line_;
 };
 
-// "csv" (RFC 4180, quoted where needed, LF) or "jsonl" (one object per row, columns in order).
 bool write_table(const Sheet& sheet, const std::string& format, const std::string& path, std::string* error);
 // One workbook, a sheet per table (header in bold).
 bool write_sheets(const std::vector<Sheet>& sheets, const std::string& path, const std::string& title, std::string* error);
 // Any text, atomically.
 bool write_text_file(const std::string& path, const std::string& text, std::string* error);
-// The same as text, for standard output.
-std::string csv_text(const Sheet& sheet);
-std::string jsonl_text(const Sheet& sheet);
 
 }  // namespace eligo::admission::detail
