@@ -133,6 +133,8 @@ int cmd_diff(const Args& args, Io& io) {
         return 2;
       }
     }
+    for (const auto& c : old_layout->ignored())
+      io.err << "eligo diff: " << reader.name() << ": column '" << c << "' is not an input of the packs: ignored\n";
   }
   admission::Differ differ(*old_pack, *new_pack, options);
   Input old_in, new_in;

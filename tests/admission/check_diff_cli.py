@@ -64,4 +64,65 @@ text_u, err_u, _ = diff(unknown, "unknown", 2)
 assert text_u == "", text_u
 assert err_u == ("eligo diff: " + unknown + " (cn.gz.points 2018.1): column 1 'applicant.nmae' is not an input of pack "
                  "cn.gz.points (did you mean 'applicant.name'?)\n"), err_u
-print("eligo diff reads JSON Lines and CSV alike; rejected rows are counted and named")
+
+# 4. The reader's options, as eligo eval takes them; each gives the same diff as the JSON Lines above.
+def same_as_jsonl(name, input_path, *options, err_extra=""):
+    out = os.path.join(work, name + ".json")
+    p = subprocess.run([eligo, "diff", *packs, *dates, "--input", input_path, "--json", out, "--top", "6", *options],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, (name, p.returncode, p.stderr)
+    assert p.stderr == err_extra + "eligo diff: 6 rows read: 6 compared, 0 rejected\n", (name, p.stderr)
+    got = json.load(open(out, encoding="utf-8"))
+    want = json.load(open(os.path.join(work, "jsonl.json"), encoding="utf-8"))
+    assert got == want, (name, got, want)
+
+
+records = [json.loads(l) for l in open(os.path.join(root, "examples/applicants/gz-points.jsonl"), encoding="utf-8")]
+# --group: each line a flat record of the group `applicant`.
+flat = os.path.join(work, "flat.jsonl")
+with open(flat, "w", encoding="utf-8") as f:
+    for r in records:
+        f.write(json.dumps(r["applicant"], ensure_ascii=False) + "\n")
+same_as_jsonl("group", flat, "--group", "applicant")
+# --input-format: JSON Lines under a name that does not say so.
+txt = os.path.join(work, "applicants.txt")
+shutil.copy(os.path.join(root, "examples/applicants/gz-points.jsonl"), txt)
+same_as_jsonl("input_format", txt, "--input-format", "jsonl")
+# --encoding: the CSV in GB18030 (the CSV's line numbers are one further down: compare with the CSV's JSON).
+gb = os.path.join(work, "gb18030.csv")
+with open(gb, "wb") as f:
+    f.write(open(sample_csv, encoding="utf-8", newline="").read().encode("gb18030"))
+p = subprocess.run([eligo, "diff", *packs, *dates, "--input", gb, "--json", os.path.join(work, "gb.json"), "--top", "6",
+                    "--encoding", "gb18030"], capture_output=True, text=True)
+assert p.returncode == 0, p.stderr
+assert json.load(open(os.path.join(work, "gb.json"), encoding="utf-8")) == json.load(open(os.path.join(work, "csv.json"), encoding="utf-8"))
+# --sheet: an xlsx whose applicants are on its second sheet.
+import openpyxl  # noqa: E402  (Debian's python3-openpyxl)
+import csv as _csv  # noqa: E402
+book = openpyxl.Workbook()
+book.active.title = "说明"
+book.active.append(["applicants are on the next sheet"])
+sheet = book.create_sheet("申请人")
+for row in _csv.reader(open(sample_csv, encoding="utf-8", newline="")):
+    sheet.append(row)
+xlsx = os.path.join(work, "applicants.xlsx")
+book.save(xlsx)
+p = subprocess.run([eligo, "diff", *packs, *dates, "--input", xlsx, "--json", os.path.join(work, "xlsx.json"), "--top", "6",
+                    "--sheet", "申请人"], capture_output=True, text=True)
+assert p.returncode == 0, p.stderr
+assert json.load(open(os.path.join(work, "xlsx.json"), encoding="utf-8")) == json.load(open(os.path.join(work, "csv.json"), encoding="utf-8"))
+# --unknown-fields: a column no pack declares stops the run by default, is named and ignored when asked.
+extra = os.path.join(work, "extra.csv")
+with open(extra, "w", encoding="utf-8", newline="") as f:
+    f.write("\r\n".join([lines[0] + ",note"] + [l + ",x" for l in lines[1:] if l]) + "\r\n")
+p = subprocess.run([eligo, "diff", *packs, *dates, "--input", extra], capture_output=True, text=True)
+assert p.returncode == 2 and "column 13 'note' is not an input of pack cn.gz.points" in p.stderr, p.stderr
+for policy, said in (("warn", "eligo diff: " + extra + ": column 'note' is not an input of the packs: ignored\n"),
+                     ("ignore", "")):
+    p = subprocess.run([eligo, "diff", *packs, *dates, "--input", extra, "--json", os.path.join(work, "extra.json"),
+                        "--top", "6", "--unknown-fields", policy], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == said + "eligo diff: 6 rows read: 6 compared, 0 rejected\n", (policy, p.stderr)
+    assert json.load(open(os.path.join(work, "extra.json"), encoding="utf-8")) == \
+        json.load(open(os.path.join(work, "csv.json"), encoding="utf-8")), policy
+print("eligo diff reads JSON Lines, CSV, GB18030 and xlsx alike; rejected rows are counted and named")
