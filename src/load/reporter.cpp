@@ -107,14 +107,6 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
         shortest = c;
     if (!shortest.empty()) return shortest;
   }
-  // A candidate the word starts with, of 4 characters or more ('admitted' → 'admit'): the longest.
-  {
-    std::string longest;
-    for (const auto& c : candidates)
-      if (c.size() >= 4 && c.size() < word.size() && word.compare(0, c.size(), c) == 0 && c.size() > longest.size())
-        longest = c;
-    if (!longest.empty()) return longest;
-  }
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const auto& c : candidates) {
@@ -137,9 +129,14 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
     }
   }
   // Plausible typos only: at most a third of the word changed, or the word is a prefix of the candidate.
-  if (best.empty()) return "";
-  if (best_d * 3 <= std::max<std::size_t>(word.size(), 3)) return best;
-  return "";
+  if (!best.empty() && best_d * 3 <= std::max<std::size_t>(word.size(), 3)) return best;
+  // Else a candidate the word starts with, of 4 characters or more ('admitted' → 'admit'): the longest. Only
+  // after the typos: 'applicant.nmae' means 'applicant.name', not the group 'applicant' it starts with.
+  std::string longest;
+  for (const auto& c : candidates)
+    if (c.size() >= 4 && c.size() < word.size() && word.compare(0, c.size(), c) == 0 && c.size() > longest.size())
+      longest = c;
+  return longest;
 }
 
 }  // namespace eligo::load
