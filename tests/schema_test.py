@@ -36,13 +36,22 @@ def main():
             failures.append(f"{path}: {'/'.join(map(str, e.path))}: {e.message}")
         if doc.get("$schema") != "../../schema/eligo-pack.schema.json":
             failures.append(f"{path}: \"$schema\" should name ../../schema/eligo-pack.schema.json")
+    # Packs with the sections the bundled ones lack: a compare section (eligo compare), outputs written as
+    # tables, a date_format, and their case files.
+    extra = [os.path.join(ROOT, "tests", "admission", "compare", "points.pack.json"),
+             os.path.join(ROOT, "tests", "golden", "outputs", "output-tables.pack.json"),
+             os.path.join(ROOT, "tests", "golden", "outputs", "dates-chinese.pack.json")]
+    for path in extra:
+        for e in packs.iter_errors(load(path)):
+            failures.append(f"{path}: {'/'.join(map(str, e.path))}: {e.message}")
+    case_files += sorted(glob.glob(os.path.join(ROOT, "tests", "golden", "outputs", "tests", "*.cases.json")))
     for path in case_files:
         for e in cases.iter_errors(load(path)):
             failures.append(f"{path}: {'/'.join(map(str, e.path))}: {e.message}")
     # Mistakes the schema must catch as an editor would show them (the rest need eligo check).
     broken = ["02-unknown-top-level-key", "03-wrong-type", "04-missing-required-keys", "13-missing-reason",
               "29-unknown-hit-policy", "42-unknown-key-in-check", "43-unknown-pii-kind", "44-unknown-rounding-mode",
-              "50-per-and-points-together"]
+              "50-per-and-points-together", "57-output-table-mistakes", "58-unknown-date-format"]
     for name in broken:
         path = os.path.join(ROOT, "tests", "golden", "diagnostics", name + ".pack.json")
         if packs.is_valid(load(path)):
