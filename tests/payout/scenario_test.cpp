@@ -458,13 +458,19 @@ TEST_CASE("periods give their first day for the exclusion list", "[payout]") {
   CHECK(period_start("2024-03") == Date::parse("2024-03-01"));
   CHECK(period_start("202403") == Date::parse("2024-03-01"));
   CHECK(period_start("2024/03") == Date::parse("2024-03-01"));
+  CHECK(period_start("2024-Q1") == Date::parse("2024-01-01"));  // the first and the last quarter: the ends
   CHECK(period_start("2024-Q3") == Date::parse("2024-07-01"));
+  CHECK(period_start("2024-Q4") == Date::parse("2024-10-01"));
+  CHECK(period_start("2026Q4") == Date::parse("2026-10-01"));
+  CHECK(period_start("2024-H1") == Date::parse("2024-01-01"));
   CHECK(period_start("2024q2") == Date::parse("2024-04-01"));
   CHECK(period_start("2024-H2") == Date::parse("2024-07-01"));
   CHECK(period_start("2024-03-15") == Date::parse("2024-03-15"));
   CHECK_FALSE(period_start("2024-13"));
   CHECK_FALSE(period_start("spring 2024"));
   CHECK_FALSE(period_start("2024-Q5"));
+  CHECK_FALSE(period_start("2024-Q0"));
+  CHECK_FALSE(period_start("2024-H3"));
 }
 
 // ─── Boundaries stated in docs/payout.md, each tested on the day or amount itself and its neighbour ───────
