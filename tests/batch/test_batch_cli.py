@@ -402,3 +402,20 @@ def test_joins_on_json_records_need_a_flat_group(tmp_path):
                             str(tmp_path / "b/"), "--group", "resident")
     assert rc == 0, err
     assert [r["verdict"] for r in read_csv(tmp_path / "b/results.csv")] == ["eligible"]
+
+
+def test_rejected_rows_of_every_chunk_are_counted(tmp_path):
+    # Rows go to workers in chunks of 2,048: rejected rows in the first, a middle and the last chunk must all be
+    # counted in the summary (a summary that kept only the last chunk's count passed every other test).
+    data, _ = generate(tmp_path, rows=5000, formats="csv", bad=0, dups=0)
+    lines = (data / "residents.csv").read_text(encoding="utf-8").splitlines()
+    for i in (4500, 2100, 10):   # list indexes (0 = the header), last first
+        lines.insert(i, "only,two")
+    (tmp_path / "spread.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rc, _, err = batch("--input", str(tmp_path / "spread.csv"), "--out", str(tmp_path / "o/"), "--threads", "2")
+    assert rc == 1
+    rejected = read_csv(tmp_path / "o/rejected.csv")
+    assert [int(r["line"]) for r in rejected] == [11, 2102, 4503]   # in the 1st, 2nd and 3rd chunk
+    s = json.loads((tmp_path / "o/summary.json").read_text(encoding="utf-8"))
+    assert (s["rows"], s["rejected"], s["results"]) == (5003, 3, 5000)
+    assert "5003 rows read: 5000 results, 3 rejected" in err or "读入 5003 行：结果 5000 行，被拒 3 行" in err
