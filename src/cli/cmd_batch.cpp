@@ -47,7 +47,8 @@ constexpr const char* kUsage =
     "payout orders (the file `eligo reconcile` reads; it holds IDs and names in clear, mode 0600):\n"
     "  --payout-orders FILE --amount OUTPUT --policy ID --period P [--created DATE]\n"
     "  [--payee-name PATH] [--account PATH] [--community COLUMN]\n"
-    "exit: 0 every row decided, 1 some rows rejected or with data errors, 2 usage or I/O (nothing written)\n";
+    "exit: 0 every row decided, 1 some rows rejected, not decided (verdict error) or with data errors, 2 usage\n"
+    "or I/O (nothing written)\n";
 
 // A bar on a terminal; a line per 10 % otherwise (or per million rows when the size is unknown).
 class ProgressView {
@@ -201,7 +202,7 @@ int cmd_batch(const Args& args, Io& io) {
   }
   io.err << s.to_text(bo.eval.lang);
   for (const auto& f : s.files) io.err << "eligo batch: wrote " << f << "\n";
-  return s.rejected || s.with_data_errors ? 1 : 0;
+  return s.rejected || s.with_data_errors || s.all.verdicts[static_cast<int>(Verdict::error)] ? 1 : 0;
 }
 
 }  // namespace eligo::cli

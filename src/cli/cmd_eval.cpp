@@ -39,7 +39,8 @@ constexpr const char* kUsage =
     "  --audit-log FILE   append each decision to a hash-chained decision log (eligo-server's format; check it\n"
     "                     with 'eligo audit verify FILE'); the input-hash key is read from ELIGO_AUDIT_KEY\n"
     "  --audit-key-env V  the environment variable holding that key instead\n"
-    "exit: 0 every row decided, 1 some rows rejected or with data errors (listed on stderr), 2 usage or I/O\n";
+    "exit: 0 every row decided, 1 some rows rejected, not decided (verdict error) or with data errors (listed on\n"
+    "stderr), 2 usage or I/O\n";
 
 using eligo::detail::json_string;
 
@@ -194,6 +195,8 @@ int cmd_eval(const Args& args, Io& io) {
       note(line, "rejected: " + what);
     } else {
       ++tally.by_verdict[static_cast<int>(d.verdict)];
+      if (d.verdict == Verdict::error && d.error)
+        note(line, "not decided: error[" + d.error->code + "] " + d.error->message);
       if (!d.data_errors.empty()) {
         ++tally.with_errors;
         const DataError& e = d.data_errors.front();
@@ -221,7 +224,7 @@ int cmd_eval(const Args& args, Io& io) {
   if (tally.with_errors) io.err << "; " << tally.with_errors << " decided with data errors";
   if (reader.blank_lines()) io.err << "; " << reader.blank_lines() << " blank lines skipped";
   io.err << "\n";
-  return tally.rejected || tally.with_errors ? 1 : 0;
+  return tally.rejected || tally.with_errors || tally.by_verdict[static_cast<int>(Verdict::error)] ? 1 : 0;
 }
 
 }  // namespace eligo::cli

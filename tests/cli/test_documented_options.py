@@ -114,9 +114,13 @@ def eval_json(files, *args):
 
 
 def test_eval_blacklist_and_blacklist_db_give_the_same_decisions(files):
-    rc, without, _ = eval_json(files)
+    rc, without, err = eval_json(files)
     assert [d["verdict"] for d in without] == ["error", "error"]
     assert without[0]["error"]["code"] == "E2009"
+    # Rows that end in verdict error are not decided: named on stderr, and the exit code says so.
+    assert rc == 1
+    assert err.count("not decided: error[E2009]") == 2 and ": line 2: not decided: error[E2009]" in err
+    assert "error 2), 0 rejected" in err
     rc, from_file, _ = eval_json(files, "--blacklist", files / "bl.csv")
     assert rc == 0
     assert [d["verdict"] for d in from_file] == ["ineligible", "ineligible"]
@@ -400,6 +404,7 @@ def test_batch_blacklist_and_blacklist_db(batch_files):
     f = batch_files
     rc, _, _ = batch(f, "--input", f / "r.csv", "--out", folder(f / "none"))
     assert [r["verdict"] for r in read_csv(f / "none/results.csv")] == ["error", "error", "error"]
+    assert rc == 1  # no row decided: E2009, no blacklist given
     for option, path in [("--blacklist", f / "bl.csv"), ("--blacklist-db", f / "bl.sqlite")]:
         out = f / option.strip("-")
         rc, _, err = batch(f, "--input", f / "r.csv", "--out", str(out) + "/", option, path)
