@@ -185,7 +185,7 @@ struct DiffResult {
   std::map<std::string, std::uint64_t> transitions;  // "eligible → ineligible" → count (changed ones only)
   std::uint64_t old_errors = 0, new_errors = 0;
   std::string first_error;                      // "old, line 3: E2002 …"
-  std::uint64_t rejected = 0;                   // rows the reader could not read (not in `applicants`)
+  std::uint64_t rejected = 0;                   // rows not compared: unreadable or rejected by a pack (E3xxx)
   std::string first_rejected;                   // "line 7: …"
   Decimal old_total_sum, new_total_sum;
   std::vector<IndicatorChange> indicators;      // old pack's order, then those only in the new one
@@ -196,9 +196,12 @@ class Differ {
  public:
   Differ(const Pack& old_pack, const Pack& new_pack, DiffOptions options);
   ~Differ();
-  void add(std::uint64_t line, std::string_view applicant_json);
+  // Each add() returns false when the row was rejected rather than compared: an input either pack rejects
+  // (E3xxx — not a JSON object, a field of the wrong shape, an unknown field under "error"), as eligo eval
+  // rejects it; *reason (if given) then says why, naming the pack when only one rejected it.
+  bool add(std::uint64_t line, std::string_view applicant_json, std::string* reason = nullptr);
   // The applicant already bound by each pack (a CSV/xlsx row through Pack::bind_row, as eligo diff does).
-  void add(std::uint64_t line, Input& old_input, Input& new_input);
+  bool add(std::uint64_t line, Input& old_input, Input& new_input, std::string* reason = nullptr);
   // A row that could not be read: counted, never compared (rows read = applicants + rejected).
   void reject(std::uint64_t line, std::string_view reason);
   DiffResult finish();

@@ -229,6 +229,18 @@ struct Decision {
   std::string to_json() const;                    // stable key order, byte-identical for equal decisions
   std::string to_text(bool explain = false) const;  // for people: verdict, reasons, points breakdown
 
+  // The input itself was rejected (an E3xxx error: not a JSON object, a value of the wrong shape, a key the
+  // pack does not declare under "error"): the row is not decided. eval, batch and diff count it as rejected.
+  bool input_rejected() const { return verdict == Verdict::error && error && error->code.rfind("E3", 0) == 0; }
+  // Why the input was rejected: the data error carrying the error's code, as "path: message" (or the error's
+  // message when no data error carries it); "" when the input was not rejected.
+  std::string rejection() const {
+    if (!input_rejected()) return {};
+    for (const DataError& e : data_errors)
+      if (e.code == error->code) return (e.path.empty() ? "" : e.path + ": ") + e.message;
+    return error->message;
+  }
+
   // Keeps the Program alive for the string_views above.
   std::shared_ptr<const detail::Program> program;
 };

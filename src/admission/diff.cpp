@@ -49,11 +49,11 @@ Differ::Differ(const Pack& old_pack, const Pack& new_pack, DiffOptions options)
 }
 Differ::~Differ() = default;
 
-void Differ::add(std::uint64_t line, std::string_view json) {
+bool Differ::add(std::uint64_t line, std::string_view json, std::string* reason) {
   State& s = *s_;
   s.old_pack.bind(json, &s.old_in, s.options.bind);
   s.new_pack.bind(json, &s.new_in, s.options.bind);
-  add(line, s.old_in, s.new_in);
+  return add(line, s.old_in, s.new_in, reason);
 }
 
 void Differ::reject(std::uint64_t line, std::string_view reason) {
@@ -61,7 +61,7 @@ void Differ::reject(std::uint64_t line, std::string_view reason) {
   if (r.rejected++ == 0) r.first_rejected = "line " + std::to_string(line) + ": " + std::string(reason);
 }
 
-void Differ::add(std::uint64_t line, Input& old_in, Input& new_in) {
+bool Differ::add(std::uint64_t line, Input& old_in, Input& new_in, std::string* reason) {
   State& s = *s_;
   EvalOptions eo;
   eo.blacklist = s.options.blacklist;
@@ -72,6 +72,15 @@ void Differ::add(std::uint64_t line, Input& old_in, Input& new_in) {
   const Decision& o = s.old_d;
   const Decision& n = s.new_d;
   DiffResult& r = s.result;
+  // The input itself rejected (E3xxx), as eligo eval rejects it: not an applicant to compare.
+  if (o.input_rejected() || n.input_rejected()) {
+    std::string why = o.input_rejected() ? o.rejection() : n.rejection();
+    if (o.input_rejected() != n.input_rejected())
+      why += std::string(" (") + (o.input_rejected() ? "old" : "new") + " pack only)";
+    reject(line, why);
+    if (reason) *reason = std::move(why);
+    return false;
+  }
   ++r.applicants;
   for (const Decision* d : {&o, &n}) {
     if (d->verdict != Verdict::error) continue;
@@ -138,6 +147,7 @@ void Differ::add(std::uint64_t line, Input& old_in, Input& new_in) {
     s.movers.push_back(std::move(m));
     s.trim_movers(false);
   }
+  return true;
 }
 
 DiffResult Differ::finish() {

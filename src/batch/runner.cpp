@@ -200,7 +200,7 @@ void process(const Context& cx, Chunk& ch, Input& in, Decision& d, std::vector<s
       pack.bind(std::string_view(ch.data).substr(r.a, r.b), &in, opt.bind);
     }
     pack.evaluate(in, cx.eval, &d);
-    if (d.verdict == Verdict::error && d.error && d.error->code.rfind("E3", 0) == 0) {
+    if (d.input_rejected()) {
       ++ch.tally.rejected;
       std::string field, reason;
       for (const DataError& e : d.data_errors) {

@@ -38,7 +38,8 @@ constexpr const char* kHelp =
     "  --blacklist FILE    credit blacklist for packs that check one\n"
     "  --clear-pii         show movers' keys in clear\n"
     "\n"
-    "Rows read = applicants compared + rows rejected (unreadable), printed on stderr at the end.\n"
+    "Rows read = applicants compared + rows rejected (unreadable, or an input a pack rejects as eligo eval\n"
+    "does), printed on stderr at the end.\n"
     "exit status: 0 every row compared, 1 some rows rejected or with evaluation errors, 2 unusable packs or input,\n"
     "usage\n";
 
@@ -156,13 +157,17 @@ int cmd_diff(const Args& args, Io& io) {
         io.err << "eligo diff: " << reader.name() << ": line " << reader.line() << ": rejected: " << column << reader.problem() << "\n";
       continue;
     }
+    std::string why;
+    bool compared;
     if (old_layout) {
       old_pack->bind_row(*old_layout, reader.cells(), &old_in);
       new_pack->bind_row(*new_layout, reader.cells(), &new_in);
-      differ.add(reader.line(), old_in, new_in);
+      compared = differ.add(reader.line(), old_in, new_in, &why);
     } else {
-      differ.add(reader.line(), reader.json());
+      compared = differ.add(reader.line(), reader.json(), &why);
     }
+    if (!compared && ++listed <= 20)
+      io.err << "eligo diff: " << reader.name() << ": line " << reader.line() << ": rejected: " << why << "\n";
   }
   const admission::DiffResult result = differ.finish();
   if (listed > 20) io.err << "eligo diff: … and " << (listed - 20) << " more rejected rows\n";

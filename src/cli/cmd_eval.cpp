@@ -183,16 +183,9 @@ int cmd_eval(const Args& args, Io& io) {
       }
     }
     const std::string key = key_of();
-    const bool rejected = d.verdict == Verdict::error && d.error && d.error->code.rfind("E3", 0) == 0;
-    if (rejected) {
+    if (d.input_rejected()) {
       ++tally.rejected;
-      std::string what = d.error->message;
-      for (const DataError& e : d.data_errors)
-        if (e.code == d.error->code) {
-          what = (e.path.empty() ? "" : e.path + ": ") + e.message;
-          break;
-        }
-      note(line, "rejected: " + what);
+      note(line, "rejected: " + d.rejection());
     } else {
       ++tally.by_verdict[static_cast<int>(d.verdict)];
       if (d.verdict == Verdict::error && d.error)

@@ -125,4 +125,24 @@ for policy, said in (("warn", "eligo diff: " + extra + ": column 'note' is not a
     assert p.stderr == said + "eligo diff: 6 rows read: 6 compared, 0 rejected\n", (policy, p.stderr)
     assert json.load(open(os.path.join(work, "extra.json"), encoding="utf-8")) == \
         json.load(open(os.path.join(work, "csv.json"), encoding="utf-8")), policy
+
+# 5. An input a pack rejects is rejected by diff as eligo eval rejects it (rows read = compared + rejected in both):
+# a line that is not a JSON object, and an applicant with a key no pack declares.
+sample_jsonl = open(os.path.join(root, "examples/applicants/gz-points.jsonl"), encoding="utf-8").read().splitlines()
+typo = json.loads(sample_jsonl[1])
+typo["applicant"]["nmae"] = typo["applicant"].pop("name")
+mixed = os.path.join(work, "mixed.jsonl")
+with open(mixed, "w", encoding="utf-8") as f:
+    f.write("\n".join(sample_jsonl[:2] + ["not json", json.dumps(typo, ensure_ascii=False)] + sample_jsonl[2:]) + "\n")
+text_m, err_m, m = diff(mixed, "mixed", 1)
+err_lines = err_m.splitlines()
+assert err_lines[0] == "eligo diff: " + mixed + ": line 3: rejected: the input must be a JSON object", err_m
+assert err_lines[1].startswith("eligo diff: " + mixed + ": line 4: rejected: applicant.nmae: 'nmae' is not a field"), err_m
+assert err_lines[2:] == ["eligo diff: 8 rows read: 6 compared, 2 rejected"], err_m
+assert (m["applicants"], m["rejected"], m["old_errors"], m["new_errors"]) == (6, 2, 0, 0), m
+assert m["first_rejected"] == "line 3: the input must be a JSON object", m
+assert (m["old_total_sum"], m["new_total_sum"]) == ("511", "703.00"), m
+p = subprocess.run([eligo, "eval", packs[1], "--as-of", "2021-11-16", "--input", mixed], capture_output=True, text=True)
+assert p.returncode == 1 and p.stderr.splitlines()[-1].startswith("eligo eval: 8 rows read: 6 decided") and \
+    p.stderr.splitlines()[-1].endswith(", 2 rejected"), p.stderr
 print("eligo diff reads JSON Lines, CSV, GB18030 and xlsx alike; rejected rows are counted and named")
