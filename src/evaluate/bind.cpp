@@ -437,9 +437,9 @@ void reset(const Program& program, BoundInput* out) {
   out->warnings.clear();
   out->source_errors.clear();
   const std::size_t n = program.groups.size();
-  out->groups.assign(n, Value());
-  out->state.assign(n, BoundInput::State::absent);
-  out->given.assign(n, 0);
+  out->groups.place(out->arena, n, Value());
+  out->state.place(out->arena, n, BoundInput::State::absent);
+  out->given.place(out->arena, n, 0);
 }
 
 // Groups not given up front: fetched from their source on first read, else absent.
@@ -456,10 +456,9 @@ UnknownFields policy(const Program& p, const std::optional<UnknownFields>& given
 void malformed(BoundInput* out, const JsonCursor& cur, const Program& program) {
   // Nothing of a malformed document is used: every group is absent and the decision is `error`.
   out->errors.push_back(DataError{"E3000", "", "the input is not valid JSON: " + cur.where_error()});
-  const std::size_t n = program.groups.size();
-  out->groups.assign(n, Value());
-  out->state.assign(n, BoundInput::State::absent);
-  out->given.assign(n, 1);
+  out->groups.fill(Value());  // placed by reset(), one per group
+  out->state.fill(BoundInput::State::absent);
+  out->given.fill(1);
 }
 
 }  // namespace
@@ -479,7 +478,7 @@ void bind_json(const Program& program, std::string_view json, BoundInput* out, c
       malformed(out, cur, program);
       return;
     }
-    out->given.assign(program.groups.size(), 1);
+    out->given.fill(1);
     return;
   }
   int flat = -1;
@@ -491,7 +490,7 @@ void bind_json(const Program& program, std::string_view json, BoundInput* out, c
       const std::string near = load::closest(options.group, names);
       out->errors.push_back(DataError{"E3004", "", "'" + options.group + "' is not an input group of the pack" +
                                                        (near.empty() ? "" : " (did you mean '" + near + "'?)")});
-      out->given.assign(program.groups.size(), 1);
+      out->given.fill(1);
       return;
     }
   }
@@ -672,7 +671,7 @@ void bind_row(const RowLayoutData& layout, const Cell* cells, std::size_t count,
   if (count != layout.columns.size()) {
     out->errors.push_back(DataError{"E3000", "", "the row has " + std::to_string(count) + " cells, the layout " +
                                                      std::to_string(layout.columns.size())});
-    out->given.assign(p.groups.size(), 1);
+    out->given.fill(1);
     return;
   }
   std::string text;
