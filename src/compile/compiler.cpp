@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include "compile/compiler_impl.hpp"
+#include "evaluate/fast_plan.hpp"
 
 namespace eligo::compile {
 namespace {
@@ -138,6 +139,7 @@ std::shared_ptr<Program> compile_pack(const load::LoadedPack& loaded, const Comp
   Compiler c(loaded, options, diagnostics);
   auto p = c.run();
   if (diagnostics->has_errors()) return nullptr;
+  if (p) p->fast_plan = detail::make_fast_plan(*p);
   return p;
 }
 

@@ -265,6 +265,8 @@ struct LookupTable {
 
 enum class CheckMode : std::uint8_t { first_failure, all };
 
+struct FastPlan;  // src/evaluate/fast_plan.hpp
+
 struct Program {
   // identity
   std::string pack_id, version, hash, file;
@@ -306,6 +308,9 @@ struct Program {
   std::vector<LookupTable> tables;
   bool has_scores = false;
   bool uses_blacklist = false;  // calls blacklisted() / blacklist_reasons(): a snapshot must be attached
+  // The fast path's plan (src/evaluate/fast_plan.hpp), made once the Program is complete; without one,
+  // every evaluation takes the full path.
+  std::shared_ptr<const FastPlan> fast_plan;
 
   std::uint32_t intern_path(const std::string& p) {
     for (std::size_t i = 0; i < paths.size(); ++i)

@@ -10,6 +10,7 @@
 #include "eligo/pack.hpp"
 #include "evaluate/evaluator.hpp"
 #include "evaluate/fast_eval.hpp"
+#include "evaluate/fast_plan.hpp"
 #include "explain/render.hpp"
 
 namespace eligo {
@@ -102,28 +103,38 @@ void mask_problems(Decision* d) {
 }
 
 
-// Every check and item back to "not run", as a reused Decision starts. Items are reset field by field
+// Every check and item back to "not run", as a reused Decision starts, with the fields that depend only on
+// the pack and the language (ids, labels, departments, groups) filled in: every path that keeps the items
+// writes the same values into them, and a failed evaluation clears them. Items are reset field by field
 // rather than rebuilt: a reused Decision must never show the previous applicant's breakdown, and resetting
 // in place keeps the strings' and vectors' storage (no allocation, no destruction per evaluation).
-void reset_results(const Program& p, Decision& d) {
+void reset_results(const Program& p, Decision& d, bool en) {
+  const detail::FastPlan* plan = p.fast_plan.get();
   d.checks.resize(p.checks.size());
   for (std::size_t i = 0; i < p.checks.size(); ++i) {
     CheckResult& c = d.checks[i];
-    c.id = p.checks[i].id;
-    c.label = p.checks[i].label.text(d.lang);
-    c.cite = p.checks[i].cite;
-    c.department = p.checks[i].department;
+    const detail::CheckInfo& ci = p.checks[i];
+    c.id = ci.id;
+    c.label = plan ? plan->check_labels[en][i] : std::string_view(ci.label.text(d.lang));
+    c.cite = ci.cite;
+    c.department = ci.department;
     c.status = CheckStatus::not_run;
     c.reason.clear();
     c.missing.clear();
     c.read.clear();
   }
   d.items.resize(p.has_scores ? p.indicators.size() : 0);
-  for (ItemResult& it : d.items) {
-    it.id = it.label = it.department = it.group = std::string_view();
+  for (std::size_t i = 0; i < d.items.size(); ++i) {
+    ItemResult& it = d.items[i];
+    const detail::IndicatorInfo& ind = p.indicators[i];
+    it.id = ind.id;
+    it.label = plan ? plan->item_labels[en][i] : std::string_view(ind.label.text(d.lang));
+    it.department = ind.department;
+    it.group = ind.group;
     it.points = Decimal();
     it.status = ItemStatus::scored;
-    it.deduct = it.example = false;
+    it.deduct = ind.deduct;
+    it.example = ind.example;
     it.how.clear();
     it.missing.clear();
     it.read.clear();
@@ -132,17 +143,22 @@ void reset_results(const Program& p, Decision& d) {
 
 bool add_checked(const Decimal& a, const Decimal& b, Decimal* out) { return Decimal::add(a, b, out); }
 
+Decimal to_decimal(const detail::Fast& f) { return f.scale == 0 ? Decimal::from_int(f.i) : f.decimal(); }
+
 // The fast path of Pack::evaluate (src/evaluate/fast_eval.hpp): checks, indicators, total and outputs
 // exactly as the full path below computes them, or false as soon as anything would need the full path
-// (missing data, a fetch, a run-time error, a reason or output whose evaluation was not clean). On false
-// the Decision is half-written: the caller resets it and evaluates again on the full path. Reasons and
-// outputs are rendered by the full evaluator (they are few and only on some paths), started with the
-// steps the fast path has left; its let cache starts empty, so it may count more steps than the full path
-// would, never fewer — running out there bails too.
+// (missing data, a fetch, a run-time error, a reason or output whose evaluation was not clean, a sum beyond
+// 64 bits). On false the Decision is half-written: the caller resets it and evaluates again on the full
+// path. Points and sums are 64-bit fixed-point values (fast_add / fast_mul: the same scale rules as
+// Decimal). Reasons with values to fill in, and outputs, are rendered by the full evaluator (they are few
+// and only on some paths), started with the steps the fast path has left; its let cache starts empty, so
+// it may count more steps than the full path would, never fewer — running out there bails too. Reasons
+// that are plain text come from the plan.
 bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptions& options,
-                 detail::FastEvaluator& fe, Evaluator& ev, Decision& d) {
+                 detail::FastEvaluator& fe, Evaluator& ev, Decision& d, bool en) {
   using detail::Fast;
   using detail::FKind;
+  const detail::FastPlan& plan = *p.fast_plan;
   const bool clear = options.clear_pii;
   fe.start(p, &in, d.as_of, options.step_budget);
   auto full_evaluator_clean = [&](std::uint64_t failures_before) {
@@ -169,9 +185,13 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
       continue;
     }
     c.status = CheckStatus::failed;
-    ev.start(p, &in, d.as_of, fe.steps_left(), nullptr, &input, options.blacklist);
-    c.reason = explain::fill_template(ev, ci.reason.get(d.lang), d.lang, clear);
-    if (!full_evaluator_clean(0)) return false;
+    if (plan.reason_is_text[en][i]) {
+      c.reason.assign(plan.reason_text[en][i]);  // into the reused string: no allocation
+    } else {
+      ev.start(p, &in, d.as_of, fe.steps_left(), nullptr, &input, options.blacklist);
+      c.reason = explain::fill_template(ev, ci.reason.get(d.lang), d.lang, clear);
+      if (!full_evaluator_clean(0)) return false;
+    }
     any_failed = true;
     stopped = d.mode == CheckMode::first_failure;
   }
@@ -179,24 +199,19 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
 
   if (p.has_scores && d.verdict != Verdict::ineligible) {
     // Group sums before caps, in the order groups were declared (at most a few: no allocation for them).
-    Decimal group_sum_small[8];
-    std::vector<Decimal> group_sum_big;
-    Decimal* group_sum = group_sum_small;
+    Fast group_sum_small[8];
+    std::vector<Fast> group_sum_big;
+    Fast* group_sum = group_sum_small;
     if (p.group_caps.size() > 8) {
       group_sum_big.resize(p.group_caps.size());
       group_sum = group_sum_big.data();
     }
-    Decimal ungrouped, deductions;
+    for (std::size_t g = 0; g < p.group_caps.size(); ++g) group_sum[g] = Fast::number(0, 0);
+    Fast ungrouped = Fast::number(0, 0), deductions = Fast::number(0, 0);
     for (std::size_t i = 0; i < p.indicators.size(); ++i) {
       const detail::IndicatorInfo& ind = p.indicators[i];
-      ItemResult& it = d.items[i];
-      it.id = ind.id;
-      it.label = ind.label.text(d.lang);
-      it.department = ind.department;
-      it.group = ind.group;
-      it.deduct = ind.deduct;
-      it.example = ind.example;
-      Fast v = Fast::number(0, 0);
+      const detail::IndicatorPlan& ip = plan.indicators[i];
+      ItemResult& it = d.items[i];  // id, label, department, group, deduct: set by reset_results
       if (ind.when >= 0) {
         const Fast w = fe.eval(static_cast<std::uint32_t>(ind.when));
         if (w.failed()) return false;
@@ -205,22 +220,22 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
           continue;
         }
       }
-      Decimal pts;
+      Fast pts = Fast::number(0, 0);
       switch (ind.kind) {
-        case detail::IndicatorKind::points:
-          v = fe.eval(ind.points);
+        case detail::IndicatorKind::points: {
+          const Fast v = fe.eval(ind.points);
           if (v.failed()) return false;
-          if (v.kind == FKind::number) pts = v.decimal();
+          if (v.kind == FKind::number) pts = v;
           break;
+        }
         case detail::IndicatorKind::per: {
           const Fast cnt = fe.eval(ind.count);
           if (cnt.failed()) return false;
           const Fast per = fe.eval(ind.points);
           if (per.failed()) return false;
           if (cnt.kind == FKind::number && per.kind == FKind::number) {
-            v = detail::fast_mul(cnt, per);
-            if (v.failed()) return false;
-            pts = v.decimal();
+            pts = detail::fast_mul(cnt, per);
+            if (pts.failed()) return false;
           }
           break;
         }
@@ -231,7 +246,8 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
             fe.set_local(ind.on_local, on);
           }
           bool matched = false;
-          Decimal acc, best_priority;
+          Fast acc = Fast::number(0, 0);
+          Decimal best_priority;
           for (std::size_t r = 0; r < ind.rows.size(); ++r) {
             const detail::RowInfo& row = ind.rows[r];
             bool hit;
@@ -246,11 +262,12 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
             if (ind.hit == detail::Hit::unique && matched) return false;  // E2005: the full path words it
             const Fast pf = fe.eval(row.points);
             if (pf.failed()) return false;
-            const Decimal pv = pf.kind == FKind::number ? pf.decimal() : Decimal();
+            const Fast pv = pf.kind == FKind::number ? pf : Fast::number(0, 0);
             if (ind.hit == detail::Hit::collect_sum) {
-              if (!add_checked(acc, pv, &acc)) return false;
+              acc = detail::fast_add(acc, pv);
+              if (acc.failed()) return false;
             } else if (ind.hit == detail::Hit::collect_max) {
-              if (!matched || pv > acc) acc = pv;
+              if (!matched || detail::fast_compare(pv, acc) > 0) acc = pv;
             } else if (ind.hit == detail::Hit::priority) {
               if (!matched || row.priority > best_priority) {
                 best_priority = row.priority;
@@ -268,24 +285,34 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
           break;
         }
       }
-      if (ind.cap && pts > *ind.cap) pts = *ind.cap;
-      it.points = pts;
-      if (ind.deduct) {
-        if (!add_checked(deductions, pts, &deductions)) return false;
-      } else if (ind.group.empty()) {
-        if (!add_checked(ungrouped, pts, &ungrouped)) return false;
+      if (ip.has_cap) {
+        if (!ip.cap.failed()) {
+          if (detail::fast_compare(pts, ip.cap) > 0) pts = ip.cap;
+        } else if (pts.decimal() > *ind.cap) {
+          return false;  // capped to a value beyond 64 bits: the full path sums it
+        }
+      }
+      it.points = to_decimal(pts);
+      Fast* sum = ind.deduct ? &deductions : ind.group.empty() ? &ungrouped : nullptr;
+      if (sum) {
+        *sum = detail::fast_add(*sum, pts);
+        if (sum->failed()) return false;
       } else {
         for (std::size_t g = 0; g < p.group_caps.size(); ++g)
-          if (p.group_caps[g].name == ind.group && !add_checked(group_sum[g], pts, &group_sum[g])) return false;
+          if (p.group_caps[g].name == ind.group) {
+            group_sum[g] = detail::fast_add(group_sum[g], pts);
+            if (group_sum[g].failed()) return false;
+          }
       }
     }
-    Decimal total = ungrouped;
+    Decimal total = to_decimal(ungrouped);
     for (std::size_t g = 0; g < p.group_caps.size(); ++g) {
-      Decimal s = group_sum[g];
+      Decimal s = to_decimal(group_sum[g]);
       if (p.group_caps[g].cap && s > *p.group_caps[g].cap) s = *p.group_caps[g].cap;
       if (!add_checked(total, s, &total)) return false;
     }
-    if (!Decimal::sub(total, deductions, &total)) return false;
+    // Less nothing is the total itself (Decimal::sub keeps the larger scale, and 0's is 0).
+    if (!(deductions.i == 0 && deductions.scale == 0) && !Decimal::sub(total, to_decimal(deductions), &total)) return false;
     if (p.total_floor && total < *p.total_floor) total = *p.total_floor;
     if (p.total_cap && total > *p.total_cap) total = *p.total_cap;
     d.total = total;
@@ -301,7 +328,7 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
         const detail::OutputInfo& o = p.outputs[i];
         OutputResult& r = d.outputs[i];
         r.name = o.name;
-        r.label = o.label.text(d.lang);
+        r.label = plan.output_labels[en][i];
         r.example = o.example;
         r.note = o.note;
         ev.begin_item();
@@ -348,7 +375,9 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.version = p.version;
   d.pack_hash = p.hash;
   d.as_of = options.as_of ? *options.as_of : today_cst();
-  d.lang = options.lang == "en" ? "en" : "zh-CN";
+  const bool en = options.lang == "en";
+  const std::string_view lang = en ? "en" : "zh-CN";
+  if (std::string_view(d.lang) != lang) d.lang.assign(lang);
   d.mode = options.mode ? *options.mode : (p.mode == detail::CheckMode::all ? CheckMode::all : CheckMode::first_failure);
   d.error.reset();
   d.scored = p.has_scores;
@@ -361,7 +390,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.blacklist_hash.clear();
   d.outputs.clear();
   d.verdict = Verdict::error;
-  reset_results(p, d);
+  reset_results(p, d, en);
 
   if (!input.impl_ || input.impl_->program != &p) {
     d.error = EvalError{"E2008", "the input was bound to another pack: bind it with this pack", ""};
@@ -388,7 +417,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     d.blacklist_hash = options.blacklist->hash();
   }
   BoundInput& in = *input.impl_;
-  d.data_warnings = in.warnings;
+  if (!in.warnings.empty() || !d.data_warnings.empty()) d.data_warnings = in.warnings;
   // An input of the wrong shape (malformed JSON, a key the pack does not declare, a key given twice) is
   // rejected whole: no check runs on it, so no verdict or score can be quietly wrong. A value of the wrong
   // type is narrower: its field is missing, and the checks that need it say so (needs_evidence).
@@ -427,11 +456,11 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   const bool clear = options.clear_pii;
   // The fast path first (never when explaining or counting coverage: it records neither). When it bails,
   // everything it wrote is reset and the applicant is evaluated again below, from the start.
-  if (!explain && !cov && detail::fast_path_enabled()) {
+  if (!explain && !cov && p.fast_plan && detail::fast_path_enabled()) {
     static thread_local detail::FastEvaluator fast;
     bool done = false;
     try {
-      done = decide_fast(p, in, input, options, fast, ev, d);
+      done = decide_fast(p, in, input, options, fast, ev, d, en);
     } catch (const detail::EvalFailure&) {
       done = false;
     }
@@ -445,7 +474,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
     d.verdict = Verdict::error;
     d.total = Decimal();
     d.outputs.clear();
-    reset_results(p, d);
+    reset_results(p, d, en);
   }
   ev.start(p, &in, d.as_of, options.step_budget, options.sources, &input, options.blacklist);
   if (cov) ev.if_hits = cov->ifs_.data();

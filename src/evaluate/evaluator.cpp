@@ -1,4 +1,5 @@
 #include "evaluate/evaluator.hpp"
+#include "evaluate/fast_plan.hpp"
 
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
@@ -23,6 +24,10 @@ bool truthy(const Value& v) { return v.kind == VKind::boolean && v.b; }
 }  // namespace
 
 void BoundInput::reset_fetched() {
+  if (program && program->fast_plan && !program->fast_plan->any_source) {
+    source_errors.clear();
+    return;
+  }
   for (std::size_t g = 0; g < state.size(); ++g) {
     if (!given[g] && program && !program->groups[g].source.empty()) state[g] = State::unbound;
   }

@@ -1,5 +1,7 @@
 #include "evaluate/fast_eval.hpp"
 
+#include "evaluate/fast_plan.hpp"
+
 #include "eligo/identity.hpp"
 
 #include <algorithm>
@@ -20,6 +22,38 @@ Fast from_decimal(const Decimal& d) {
 }
 
 std::string_view sv(const Fast& f) { return std::string_view(f.s, f.n); }
+
+// a <op> b for Eq … Ge over two present (not failed) values, as the tree walk compares them.
+Fast compare_op(Op op, const Fast& a, const Fast& b) {
+  if (op == Op::Eq || op == Op::Ne) {
+    const bool eq = fast_equal(a, b);
+    return Fast::boolean(op == Op::Eq ? eq : !eq);
+  }
+  if (a.kind == FKind::null || b.kind == FKind::null) return Fast::boolean(false);
+  const int c = fast_compare(a, b);
+  return Fast::boolean(op == Op::Lt ? c < 0 : op == Op::Le ? c <= 0 : op == Op::Gt ? c > 0 : c >= 0);
+}
+
+// a in the sorted constant list `set` (lower_bound, as the full path); false (bail) when a member is a
+// number beyond 64 bits.
+bool in_sorted(const std::vector<Value>& set, const Fast& a, bool* found) {
+  *found = false;
+  if (a.kind == FKind::null) return true;
+  std::size_t lo = 0, hi = set.size();
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    const Fast x = to_fast(set[mid]);
+    if (x.failed()) return false;
+    if (fast_compare(x, a) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < set.size()) {
+    const Fast x = to_fast(set[lo]);
+    if (x.failed()) return false;
+    *found = fast_compare(x, a) == 0;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -98,6 +132,7 @@ Fast fast_mul(const Fast& a, const Fast& b) {
 
 void FastEvaluator::start(const Program& program, const BoundInput* input, Date as_of, std::uint64_t step_budget) {
   p_ = &program;
+  plan_ = program.fast_plan.get();
   in_ = input;
   as_of_ = as_of.days();
   steps_left_ = step_budget;
@@ -107,17 +142,73 @@ void FastEvaluator::start(const Program& program, const BoundInput* input, Date 
   let_done_.assign(program.lets.size(), 0);
 }
 
+Fast FastEvaluator::field(std::uint32_t group, std::uint32_t slot) const {
+  if (in_->state[group] != BoundInput::State::bound) return Fast::bail();
+  return to_fast(in_->groups[group].items[slot]);
+}
+
 Fast FastEvaluator::eval(std::uint32_t idx) {
-  // The same count as Evaluator::eval: running out is the full path's to report (E2001).
+  // The same count as Evaluator::eval: running out is the full path's to report (E2001). A fused node
+  // counts each node it stands for, in the tree walk's order.
   if (steps_left_ == 0) return Fast::bail();
   --steps_left_;
-  const Node& n = p_->nodes[idx];
+  const FNode& f = plan_->nodes[idx];
+  auto operand = [&]() -> Fast {
+    if (f.arg == FArg::node) return eval(f.a);
+    if (steps_left_ == 0) return Fast::bail();
+    --steps_left_;
+    return f.arg == FArg::field ? field(f.a, f.b) : locals_[f.a];
+  };
+  auto constant = [&](std::uint32_t k) -> Fast {
+    if (steps_left_ == 0) return Fast::bail();
+    --steps_left_;
+    return plan_->consts[k];
+  };
+  switch (f.op) {
+    case FOp::generic: break;
+    case FOp::constant: return plan_->consts[f.k];
+    case FOp::field: return field(f.a, f.b);
+    case FOp::local: return locals_[f.a];
+    case FOp::get_local: {
+      if (steps_left_ == 0) return Fast::bail();
+      --steps_left_;
+      const Fast& r = locals_[f.a];
+      if (r.kind != FKind::record) return r.kind == FKind::null ? Fast::null() : r;
+      return to_fast(r.items[f.b]);
+    }
+    case FOp::cmp_const: {
+      const Fast a = operand();
+      if (a.failed()) return a;
+      const Fast b = constant(f.k);
+      if (b.failed()) return b;
+      return compare_op(f.cmp, a, b);
+    }
+    case FOp::in_set: {
+      const Fast a = operand();
+      if (a.failed()) return a;
+      bool found = false;
+      if (a.kind == FKind::string) found = plan_->sets[f.k].contains(a.s, a.n);
+      else if (!in_sorted(p_->value_lists[f.k], a, &found)) return Fast::bail();
+      return Fast::boolean(f.negate ? !found : found);
+    }
+    case FOp::in_range: {
+      const Fast a = operand();
+      if (a.failed()) return a;
+      const Fast lo = constant(f.k);
+      if (lo.failed()) return lo;
+      const Fast hi = constant(f.k2);
+      if (hi.failed()) return hi;
+      if (a.kind == FKind::null || lo.kind == FKind::null || hi.kind == FKind::null) return Fast::boolean(false);
+      return Fast::boolean(fast_compare(lo, a) <= 0 && fast_compare(a, hi) <= 0);
+    }
+  }
+  return eval_node(p_->nodes[idx]);
+}
+
+Fast FastEvaluator::eval_node(const Node& n) {
   switch (n.op) {
     case Op::Const: return to_fast(p_->constants[n.a]);
-    case Op::Field: {
-      if (in_->state[n.a] != BoundInput::State::bound) return Fast::bail();
-      return to_fast(in_->groups[n.a].items[n.b]);
-    }
+    case Op::Field: return field(n.a, n.b);
     case Op::Get: {
       const Fast r = eval(n.a);
       if (r.kind != FKind::record) return r.kind == FKind::null ? Fast::null() : r;
@@ -156,14 +247,7 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
       return arith(n, a, b);
     }
     case Op::Eq:
-    case Op::Ne: {
-      const Fast a = eval(n.a);
-      if (a.failed()) return a;
-      const Fast b = eval(n.b);
-      if (b.failed()) return b;
-      const bool eq = fast_equal(a, b);
-      return Fast::boolean(n.op == Op::Eq ? eq : !eq);
-    }
+    case Op::Ne:
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
@@ -172,10 +256,7 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
       if (a.failed()) return a;
       const Fast b = eval(n.b);
       if (b.failed()) return b;
-      if (a.kind == FKind::null || b.kind == FKind::null) return Fast::boolean(false);
-      const int c = fast_compare(a, b);
-      const bool r = n.op == Op::Lt ? c < 0 : n.op == Op::Le ? c <= 0 : n.op == Op::Gt ? c > 0 : c >= 0;
-      return Fast::boolean(r);
+      return compare_op(n.op, a, b);
     }
     case Op::And: {
       // The full path evaluates b after a missing a; the fast path has bailed by then.
@@ -213,22 +294,7 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
       const Fast a = eval(n.a);
       if (a.failed()) return a;
       bool found = false;
-      if (a.kind != FKind::null) {
-        const auto& set = p_->value_lists[n.b];
-        std::size_t lo = 0, hi = set.size();
-        while (lo < hi) {  // lower_bound, as the full path
-          const std::size_t mid = (lo + hi) / 2;
-          const Fast x = to_fast(set[mid]);
-          if (x.failed()) return x;
-          if (fast_compare(x, a) < 0) lo = mid + 1;
-          else hi = mid;
-        }
-        if (lo < set.size()) {
-          const Fast x = to_fast(set[lo]);
-          if (x.failed()) return x;
-          found = fast_compare(x, a) == 0;
-        }
-      }
+      if (!in_sorted(p_->value_lists[n.b], a, &found)) return Fast::bail();
       return Fast::boolean(n.c ? !found : found);
     }
     case Op::InRange: {

@@ -65,8 +65,11 @@ inline Fast to_fast(const Value& v) {
   return f;
 }
 
+struct FastPlan;  // fast_plan.hpp
+
 class FastEvaluator {
  public:
+  // The program must have a plan (Program::fast_plan).
   void start(const Program& program, const BoundInput* input, Date as_of, std::uint64_t step_budget);
   Fast eval(std::uint32_t node);
   void set_local(std::uint32_t slot, const Fast& v) { locals_[slot] = v; }
@@ -74,11 +77,14 @@ class FastEvaluator {
   void set_steps_left(std::uint64_t s) { steps_left_ = s; }
 
  private:
+  Fast eval_node(const Node& n);  // the tree walk, for the nodes the plan does not fuse
+  Fast field(std::uint32_t group, std::uint32_t slot) const;
   Fast arith(const Node& n, const Fast& a, const Fast& b);
   Fast call(const Node& n);
   Fast quant(const Node& n);
 
   const Program* p_ = nullptr;
+  const FastPlan* plan_ = nullptr;
   const BoundInput* in_ = nullptr;
   Arena scratch_;  // lists made by filter and map; reset by start()
   std::int32_t as_of_ = 0;

@@ -192,6 +192,9 @@ TEST_CASE("the fast path decides exactly as the full path on every bundled pack"
   REQUIRE(files.size() >= 6);
   FastPathOn restore;
   std::uint64_t completed_total = 0;
+  // Also one Decision reused across every pack and both languages: the fields a pack and a language fix
+  // (ids, labels, departments) must follow the pack evaluated, never the one before.
+  Decision across_packs;
   for (const auto& file : files) {
     INFO("pack: " << file);
     auto compiled = eligo::compile_file(file);
@@ -216,10 +219,12 @@ TEST_CASE("the fast path decides exactly as the full path on every bundled pack"
       eligo::Input in = pack.bind(text);
       eligo::detail::set_fast_path_enabled(true);
       pack.evaluate(in, o, &fast_reused);
+      if (i % 7 == 0) pack.evaluate(in, o, &across_packs);
       eligo::detail::set_fast_path_enabled(false);
       Decision full;
       pack.evaluate(in, o, &full);
       require_same(fast_reused, full, text);
+      if (i % 7 == 0) require_same(across_packs, full, text);
     }
     const std::uint64_t completed = eligo::detail::fast_path_completions() - completed_before;
     // The reference packs use only what the fast path implements: their clean half finishes on it.
@@ -251,4 +256,66 @@ TEST_CASE("the fast path finishes for the reference packs and bails on missing d
   REQUIRE(m.items.size() == 6);
   CHECK(m.items[1].status == eligo::ItemStatus::needs_evidence);
   CHECK(m.items[1].missing == std::vector<std::string>{"a.rent_years"});
+}
+
+// The shapes the fast path's plan fuses or shortcuts (src/evaluate/fast_plan.hpp), and the cases where it
+// must hand the applicant back: a cap beyond 64 bits, a sum or product beyond 64 bits, a deduction, groups
+// with a cap, a "not in" set of strings, a range with constant bounds, a reason with and without values.
+TEST_CASE("the fast path's fused shapes and its 64-bit sums decide as the full path", "[evaluate][fast_path]") {
+  const char* kPack = R"J({
+    "pack": "test.fast_shapes", "version": "1",
+    "inputs": {"a": {"fields": {"code": "string", "n": "number", "m": "number", "born": "date",
+                                "kind": {"enum": ["x", "y", "z"]}}}},
+    "lists": {"blocked": {"values": ["b1", "b2", "b3", "b4", "b5"]}},
+    "checks": [
+      {"id": "not_blocked", "require": "a.code not in blocked", "reason": {"zh-CN": "代码被禁用", "en": "code blocked"}},
+      {"id": "small", "require": "a.n in [0 .. 100000000000000000]", "reason": "n = {a.n} is out of range"},
+      {"id": "named", "require": "a.code != 'zz'", "reason": "code {a.code}"}
+    ],
+    "scores": [
+      {"id": "big", "per": {"count": "a.n", "points": 1000}, "cap": 99999999999999999999},
+      {"id": "unit", "per": {"count": "a.m", "points": "0.5"}, "cap": 3, "group": "g"},
+      {"id": "more", "points": "a.m * 2", "group": "g"},
+      {"id": "kind", "table": {"on": "a.kind", "hit": "collect_sum", "rows": [
+        {"when": "'x'", "points": "1.25"}, {"when": "['x', 'y']", "points": 2}, {"otherwise": 0}]}},
+      {"id": "penalty", "points": "a.m", "deduct": true}
+    ],
+    "groups": {"g": {"cap": 7}},
+    "total": {"floor": 0}
+  })J";
+  auto compiled = eligo::compile_text(kPack);
+  INFO(compiled.diagnostics.to_string());
+  REQUIRE(compiled.pack.has_value());
+  const Pack& pack = *compiled.pack;
+  FastPathOn restore;
+  struct Case {
+    const char* json;
+    bool fast;  // the fast path finishes
+  };
+  const Case cases[] = {
+      {R"({"a": {"code": "ok", "n": 3, "m": 4, "born": "1990-01-01", "kind": "x"}})", true},
+      {R"({"a": {"code": "ok", "n": 3, "m": 1.5, "born": "1990-01-01", "kind": "y"}})", true},
+      {R"({"a": {"code": "b3", "n": 3, "m": 4, "born": "1990-01-01", "kind": "z"}})", true},    // plain reason
+      {R"({"a": {"code": "ok", "n": -3, "m": 4, "born": "1990-01-01", "kind": "z"}})", true},   // reason with a value
+      {R"({"a": {"code": "zz", "n": 3, "m": 4, "born": "1990-01-01", "kind": "z"}})", true},
+      {R"({"a": {"code": "ok", "n": 7, "m": 200, "born": "1990-01-01", "kind": "x"}})", true},   // group cap, deduction
+      {R"({"a": {"code": "ok", "n": 90000000000000000, "m": 0, "born": "1990-01-01", "kind": "x"}})", false},  // n × 1000 beyond 64 bits
+      {R"({"a": {"code": "ok", "n": 9000000000000000, "m": 0, "born": "1990-01-01", "kind": "x"}})", false},   // the sum beyond 64 bits
+  };
+  for (const auto& c : cases) {
+    INFO("input: " << c.json);
+    for (const char* lang : {"zh-CN", "en"}) {
+      EvalOptions o;
+      o.as_of = eligo::Date::parse("2024-05-01");
+      o.lang = lang;
+      eligo::Input in = pack.bind(c.json);
+      eligo::detail::set_fast_path_enabled(true);
+      const std::uint64_t before = eligo::detail::fast_path_completions();
+      const Decision fast = pack.evaluate(in, o);
+      CHECK((eligo::detail::fast_path_completions() == before + 1) == c.fast);
+      eligo::detail::set_fast_path_enabled(false);
+      const Decision full = pack.evaluate(in, o);
+      require_same(fast, full, c.json);
+    }
+  }
 }

@@ -1,0 +1,147 @@
+#include "evaluate/fast_plan.hpp"
+
+#include <cstring>
+
+namespace eligo::detail {
+
+std::uint64_t StringSet::hash(const char* s, std::uint32_t n) {
+  // FNV-1a: the strings are short codes and names; any spread will do, a hit is confirmed by the bytes.
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::uint32_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x100000001b3ull;
+  return h ^ (h >> 29);
+}
+
+bool StringSet::contains(const char* s, std::uint32_t n) const {
+  for (std::uint64_t i = hash(s, n) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots[i];
+    if (!slot.s) return false;
+    if (slot.n == n && std::memcmp(slot.s, s, n) == 0) return true;
+  }
+}
+
+namespace {
+
+StringSet make_set(const std::vector<Value>& values) {
+  StringSet set;
+  if (values.empty()) return set;
+  for (const Value& v : values)
+    if (v.kind != VKind::string) return set;
+  std::size_t size = 4;
+  while (size < 2 * values.size()) size *= 2;
+  set.slots.resize(size);
+  set.mask = size - 1;
+  for (const Value& v : values) {
+    std::uint64_t i = StringSet::hash(v.str, v.n) & set.mask;
+    while (set.slots[i].s && !(set.slots[i].n == v.n && std::memcmp(set.slots[i].s, v.str, v.n) == 0))
+      i = (i + 1) & set.mask;
+    set.slots[i] = StringSet::Slot{v.str ? v.str : "", v.n};
+  }
+  return set;
+}
+
+std::string_view label(const Localized& l, int en) { return l.text(en ? "en" : "zh-CN"); }
+
+}  // namespace
+
+std::shared_ptr<const FastPlan> make_fast_plan(const Program& p) {
+  auto plan = std::make_shared<FastPlan>();
+  plan->consts.reserve(p.constants.size());
+  for (const Value& v : p.constants) plan->consts.push_back(to_fast(v));
+  for (const auto& l : p.value_lists) plan->sets.push_back(make_set(l));
+
+  plan->nodes.resize(p.nodes.size());
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+    const Node& n = p.nodes[i];
+    FNode& f = plan->nodes[i];
+    // How a fused node reads its operand node x.
+    auto operand = [&](std::uint32_t x) {
+      const Node& o = p.nodes[x];
+      if (o.op == Op::Field) {
+        f.arg = FArg::field;
+        f.a = o.a;
+        f.b = o.b;
+      } else if (o.op == Op::Local) {
+        f.arg = FArg::local;
+        f.a = o.a;
+      } else {
+        f.arg = FArg::node;
+        f.a = x;
+      }
+    };
+    switch (n.op) {
+      case Op::Const:
+        f.op = FOp::constant;
+        f.k = n.a;
+        break;
+      case Op::Field:
+        f.op = FOp::field;
+        f.a = n.a;
+        f.b = n.b;
+        break;
+      case Op::Local:
+        f.op = FOp::local;
+        f.a = n.a;
+        break;
+      case Op::Get:
+        if (p.nodes[n.a].op == Op::Local) {
+          f.op = FOp::get_local;
+          f.a = p.nodes[n.a].a;
+          f.b = n.b;
+        }
+        break;
+      case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+        if (p.nodes[n.b].op == Op::Const) {
+          f.op = FOp::cmp_const;
+          f.cmp = n.op;
+          f.k = p.nodes[n.b].a;
+          operand(n.a);
+        }
+        break;
+      case Op::InSet:
+        if (!plan->sets[n.b].slots.empty()) {
+          f.op = FOp::in_set;
+          f.k = n.b;
+          f.negate = n.c ? 1 : 0;
+          operand(n.a);
+        }
+        break;
+      case Op::InRange:
+        if (p.nodes[n.b].op == Op::Const && p.nodes[n.c].op == Op::Const) {
+          f.op = FOp::in_range;
+          f.k = p.nodes[n.b].a;
+          f.k2 = p.nodes[n.c].a;
+          operand(n.a);
+        }
+        break;
+      default: break;
+    }
+  }
+
+  plan->indicators.resize(p.indicators.size());
+  for (std::size_t i = 0; i < p.indicators.size(); ++i)
+    if (p.indicators[i].cap) {
+      plan->indicators[i].cap = to_fast(Value::number(*p.indicators[i].cap));
+      plan->indicators[i].has_cap = true;
+    }
+  for (const auto& g : p.groups) plan->any_source |= !g.source.empty();
+
+  for (int en = 0; en < 2; ++en) {
+    for (const auto& c : p.checks) {
+      plan->check_labels[en].push_back(label(c.label, en));
+      const Template& t = c.reason.get(en ? "en" : "zh-CN");
+      bool text = true;
+      std::string s;
+      for (const auto& part : t.parts) {
+        if (part.expr >= 0) text = false;
+        else s += part.text;
+      }
+      plan->reason_is_text[en].push_back(text ? 1 : 0);
+      plan->reason_text[en].push_back(text ? s : std::string());
+    }
+    for (const auto& ind : p.indicators) plan->item_labels[en].push_back(label(ind.label, en));
+    for (const auto& o : p.outputs) plan->output_labels[en].push_back(label(o.label, en));
+  }
+  return plan;
+}
+
+}  // namespace eligo::detail
