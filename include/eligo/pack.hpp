@@ -154,6 +154,9 @@ struct BlacklistHit {
 struct TraceValue {
   std::string path;   // "applicant.birth_date", "medical.stays"
   std::string value;  // rendered; PII masked unless clear_pii
+  // Read only by the check's reason text, not by its condition: the reason quotes a value the decision
+  // did not turn on (JSON "by": "reason").
+  bool reason_only = false;
 };
 
 struct CheckResult {
@@ -189,6 +192,7 @@ struct OutputResult {
   bool example = false;
   std::string_view note;
   std::vector<std::string> missing;
+  std::vector<TraceValue> read;       // when explain: the values the output read
 };
 
 struct DataError {

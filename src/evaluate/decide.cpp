@@ -1,5 +1,6 @@
 // Pack::evaluate: runs the checks in order (stopping or collecting, by mode), scores the indicators, computes
 // the outputs, and fills a Decision. Reuses the Decision's and a per-thread Evaluator's storage.
+#include <cstdint>
 #include <ctime>
 #include <memory>
 
@@ -30,15 +31,22 @@ void fill_missing(const Program& p, const Evaluator& ev, std::vector<std::string
   for (std::uint32_t id : ev.missing) out->push_back(p.paths[id]);
 }
 
-void fill_reads(const Program& p, const Evaluator& ev, bool clear, std::vector<TraceValue>* out) {
+// The values an evaluation read, then the list items that settled its any/all. Reads from index
+// `reason_reads` on (and deciders from `reason_deciders` on) were made by the reason text alone.
+void fill_reads(const Program& p, const Evaluator& ev, bool clear, std::vector<TraceValue>* out,
+                std::size_t reason_reads = SIZE_MAX, std::size_t reason_deciders = SIZE_MAX) {
   out->clear();
-  for (const auto& [path, v] : ev.reads)
-    out->push_back(TraceValue{p.paths[path], explain::render_plain(v, explain::pii_of_path(p, path), clear)});
+  for (std::size_t i = 0; i < ev.reads.size(); ++i) {
+    const auto& [path, v] = ev.reads[i];
+    out->push_back(TraceValue{p.paths[path], explain::render_plain(v, explain::pii_of_path(p, path), clear),
+                              i >= reason_reads});
+  }
   // The list items that settled an any/all: "any(held, c -> c.kind == 'tekun') ← item 2".
-  for (const auto& d : ev.deciders) {
+  for (std::size_t i = 0; i < ev.deciders.size(); ++i) {
+    const auto& d = ev.deciders[i];
     const std::uint32_t list_type = p.nodes[p.nodes[d.node].a].type;
     out->push_back(TraceValue{explain::node_text(p, d.node) + " ← item " + std::to_string(d.index + 1),
-                              explain::render_item(p, p.types[list_type].elem, d.item, clear)});
+                              explain::render_item(p, p.types[list_type].elem, d.item, clear), i >= reason_deciders});
   }
 }
 
@@ -507,10 +515,15 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
         c.status = CheckStatus::passed;
       } else {
         c.status = CheckStatus::failed;
-        ev.tracing = false;
+        // Still tracing when explaining: a value only the reason reads is shown too, marked as the
+        // reason's (values the condition read already are not repeated).
+        const std::size_t cond_reads = ev.reads.size(), cond_deciders = ev.deciders.size();
         c.reason = explain::fill_template(ev, ci.reason.get(d.lang), d.lang, clear);
         any_failed = true;
         stopped = d.mode == CheckMode::first_failure;
+        if (explain) fill_reads(p, ev, clear, &c.read, cond_reads, cond_deciders);
+        ev.tracing = false;
+        continue;
       }
       if (explain) fill_reads(p, ev, clear, &c.read);
     }
@@ -704,8 +717,10 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
         r.example = o.example;
         r.note = o.note;
         ev.begin_item();
+        ev.tracing = explain;
         const Value v = ev.eval(o.node);
         r.missing.clear();
+        if (explain) fill_reads(p, ev, clear, &r.read);
         if (v.is_missing()) {
           fill_missing(p, ev, &r.missing);
           r.value.clear();

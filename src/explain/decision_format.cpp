@@ -83,6 +83,7 @@ void trace(Writer& w, const std::vector<TraceValue>& read) {
     w.open('{');
     w.field("path", r.path);
     w.field("value", r.value);
+    if (r.reason_only) w.field("by", "reason");
     w.close('}');
   }
   w.close(']');
@@ -171,6 +172,7 @@ std::string Decision::to_json() const {
       }
       if (!o.note.empty()) w.field("note", o.note);
       if (!o.missing.empty()) w.strings("missing", o.missing);
+      if (!o.read.empty()) trace(w, o.read);
       w.close('}');
     }
     w.close('}');
@@ -227,6 +229,19 @@ std::string Decision::to_json() const {
   return out;
 }
 
+namespace {
+
+// "        applicant.income = 1200", and "  (read only by the reason)" after a value only the reason read.
+void trace_lines(std::string& s, const std::vector<TraceValue>& read, const char* indent, bool zh) {
+  for (const auto& r : read) {
+    s += indent + r.path + " = " + r.value;
+    if (r.reason_only) s += zh ? "  （仅原因读取）" : "  (read only by the reason)";
+    s += "\n";
+  }
+}
+
+}  // namespace
+
 std::string Decision::to_text(bool explain) const {
   const bool zh = lang != "en";
   std::string s;
@@ -255,8 +270,7 @@ std::string Decision::to_text(bool explain) const {
       s += std::string("  (") + check_status_name(c.status) + ")";
     }
     s += "\n";
-    if (explain)
-      for (const auto& r : c.read) s += "        " + r.path + " = " + r.value + "\n";
+    if (explain) trace_lines(s, c.read, "        ", zh);
   }
   if (scored && verdict != Verdict::error && !items.empty()) {
     s += (zh ? "score 积分: " : "score: ") + total.to_string() + "\n";
@@ -274,8 +288,7 @@ std::string Decision::to_text(bool explain) const {
       }
       s += "\n";
       if (explain && !it.how.empty()) s += "          " + it.how + "\n";
-      if (explain)
-        for (const auto& r : it.read) s += "          " + r.path + " = " + r.value + "\n";
+      if (explain) trace_lines(s, it.read, "          ", zh);
     }
   }
   for (const auto& o : outputs) {
@@ -284,6 +297,7 @@ std::string Decision::to_text(bool explain) const {
     if (o.example && !o.note.empty()) s += ": " + std::string(o.note);
     if (o.example) s += ")";
     s += "\n";
+    if (explain) trace_lines(s, o.read, "        ", zh);
   }
   for (const auto& h : blacklist_hits) {
     s += (zh ? "  黑名单：" : "  blacklist: ") + h.key + " " + h.scope + " " + h.reason_code + " " + h.reason_text + " (" +
