@@ -29,10 +29,12 @@ class Coverage {
     bool covered() const { return passed > 0 && failed > 0; }
   };
   struct RowCount {
-    std::string indicator;
+    std::string indicator;  // the indicator whose table it is; "" for an output's table
+    std::string output;     // the output whose table it is (docs/rule-language.md §7); "" for an indicator's
     std::uint32_t row = 0;  // 1-based, as in decisions ("row 2: …")
     std::string when;       // the row's test as written; "otherwise"
-    std::uint32_t hits = 0; // evaluations in which the row gave the points (every matching row for collect_sum)
+    std::uint32_t hits = 0; // evaluations in which the row gave the points (every matching row for collect_sum),
+                            // or gave the output its value
   };
   struct BranchCount {
     std::string pointer;    // JSON pointer of the expression string holding the `if`
@@ -51,10 +53,12 @@ class Coverage {
   const Pack& pack() const { return pack_; }
   std::uint32_t evaluations() const { return evaluations_; }
   std::vector<CheckCount> checks() const;
-  std::vector<RowCount> rows() const;          // every row of every table indicator, in pack order
-  std::vector<BranchCount> branches() const;   // every `if` left after constant folding, in node order
+  std::vector<RowCount> rows() const;          // every row of every table indicator, then of every output's table
+  std::vector<BranchCount> branches() const;   // every `if` left after constant folding, in node order (an
+                                               // output table's rows are rows, not branches)
   std::vector<CapCount> caps() const;          // every indicator with a "cap"
-  // Every check seen both passed and failed, and every table row reached (what the bundled packs keep).
+  // Every check seen both passed and failed, and every table row (of indicators and outputs) reached (what
+  // the bundled packs keep).
   bool full() const;
   // For people: a summary line per kind and each thing not fully reached.
   std::string to_text() const;

@@ -47,8 +47,6 @@ detail::Template Compiler::compile_template(const JsonNode& n, const std::string
     });
     if (l.ok()) {
       part.expr = static_cast<std::int32_t>(l.node);
-      const Node& root = p_->nodes[l.node];
-      part.blacklist = root.op == Op::Call && root.sub == static_cast<std::uint8_t>(Builtin::blacklist_reasons);
       t.parts.push_back(part);
     }
     i = close;
@@ -133,7 +131,7 @@ void Compiler::compile_outputs(const JsonNode& n) {
       oi.note = get_string(o.find("note"), ptr(pointer, "note"), "\"note\"");
     }
     if (table_node) {
-      Lowered l = compile_output_table(*table_node, ptr(pointer, "table"));
+      Lowered l = compile_output_table(*table_node, ptr(pointer, "table"), &oi.table_rows);
       if (l.ok() && kind(l.type) == TKind::record)
         rep_.at_node("E1206", *table_node, ptr(pointer, "table"), tr("an output cannot be a whole record", "输出项不能是整条记录"));
       oi.node = l.node;

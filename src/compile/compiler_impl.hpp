@@ -231,7 +231,8 @@ class Compiler {
   void compile_table(const JsonNode& n, const std::string& pointer, detail::IndicatorInfo* ind,
                      std::vector<Lowered>* values = nullptr);                            // tables.cpp
   // An output written as a table: its rows lowered into one chain of 'if' (the first row that matches).
-  Lowered compile_output_table(const JsonNode& n, const std::string& pointer);          // tables.cpp
+  Lowered compile_output_table(const JsonNode& n, const std::string& pointer,             // tables.cpp
+                               std::vector<detail::OutputInfo::TableRow>* rows);
   void compile_parameters(const JsonNode& n);                                            // parameters.cpp
   void compile_lint(const JsonNode& n);                                                  // lint.cpp
   // Lint warnings of a pack that compiles: unused lets, groups, lists, and those found while lowering.

@@ -128,7 +128,6 @@ struct Template {
     std::string text;          // literal, when expr < 0
     std::int32_t expr = -1;    // root node
     Pii pii = Pii::none;       // a direct read of a PII field: masked unless clear text was asked for
-    bool blacklist = false;    // a blacklist_reasons(…) call: its listed_on dates follow the date format too
   };
   std::vector<Part> parts;
   // The pack's "date_format": false "iso" (YYYY-MM-DD, the default), true "chinese" (zh-CN reasons write
@@ -197,6 +196,15 @@ struct OutputInfo {
   Localized label;
   bool example = false;
   std::string note;
+  // An output written as a table: its rows, for coverage. Each row but an otherwise is one If of the chain
+  // the table is lowered to (the row matched when its `then` is taken); an otherwise row is reached when the
+  // last If's `else` is taken.
+  struct TableRow {
+    std::uint32_t if_node = 0;
+    bool otherwise = false;
+    std::string when_text;
+  };
+  std::vector<TableRow> table_rows;
 };
 
 struct LetInfo {

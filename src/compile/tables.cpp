@@ -337,8 +337,10 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
       }
       if (!gaps.empty())
         warnings_.push_back({"W1305", rows, ptr(pointer, "rows"), -1, -1,
-                             "no row matches the values " + gaps + " and there is no {\"otherwise\": …} row: such an applicant scores no row",
-                             "取值 " + gaps + " 没有任何行命中，也没有 {\"otherwise\": …} 行：这样的申请人不会得到任何一行的分数"});
+                             "no row matches the values " + gaps + " and there is no {\"otherwise\": …} row: " +
+                                 (values ? "the output is null for such an applicant" : "such an applicant scores no row"),
+                             "取值 " + gaps + " 没有任何行命中，也没有 {\"otherwise\": …} 行：" +
+                                 (values ? "这样的申请人该输出项为空（null）" : "这样的申请人不会得到任何一行的分数")});
     }
   }
   // An enum 'on' must have a row for every value, or an otherwise.
@@ -363,7 +365,8 @@ void Compiler::compile_table(const JsonNode& t, const std::string& pointer, deta
   }
 }
 
-Lowered Compiler::compile_output_table(const JsonNode& t, const std::string& pointer) {
+Lowered Compiler::compile_output_table(const JsonNode& t, const std::string& pointer,
+                                       std::vector<detail::OutputInfo::TableRow>* table_rows) {
   detail::IndicatorInfo ind;  // the rows' tests, as a score's table has them
   std::vector<Lowered> values;
   const std::size_t first_node = p_->nodes.size();
@@ -412,6 +415,7 @@ Lowered Compiler::compile_output_table(const JsonNode& t, const std::string& poi
   ctx.expr = add_expr_source(*rows, ctx.pointer);
   Lowered chain = has_otherwise ? values.back() : constant(Value::null(), kNull, ctx, nullptr);
   if (!has_otherwise && kind(type) != TKind::null) type = optional_of(type);
+  std::vector<detail::OutputInfo::TableRow> out_rows(ind.rows.size());
   for (std::size_t i = ind.rows.size() - (has_otherwise ? 1 : 0); i-- > 0;) {
     Node n;
     n.op = Op::If;
@@ -426,6 +430,18 @@ Lowered Compiler::compile_output_table(const JsonNode& t, const std::string& poi
     rc.expr = rc.node ? add_expr_source(*rc.node, rc.pointer) : ctx.expr;
     chain = {emit(n, rc, nullptr), type};
     if (rc.node) p_->spans.back().end = static_cast<std::uint32_t>(rc.node->text.size());  // the row test, for coverage
+    out_rows[i].if_node = chain.node;
+    out_rows[i].when_text = ind.rows[i].when_text;
+  }
+  // Coverage counts the rows as rows: each by its If's `then`, the otherwise row by the last If's `else`.
+  // A table of only an otherwise row has no If: nothing to count.
+  if (ind.rows.size() > 1 || !has_otherwise) {
+    if (has_otherwise) {
+      out_rows.back().if_node = out_rows[ind.rows.size() - 2].if_node;
+      out_rows.back().otherwise = true;
+      out_rows.back().when_text = "otherwise";
+    }
+    *table_rows = std::move(out_rows);
   }
   return chain;
 }

@@ -3,6 +3,7 @@
 
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
+#include "explain/render.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -429,7 +430,8 @@ Value Evaluator::call(const Node& n) {
         h.from = e.effective_from().to_string();
         h.until = e.until ? e.until->to_string() : std::string();
         const std::string why = e.reason_text.empty() ? e.reason_code : e.reason_text;
-        reasons += (reasons.empty() ? "" : "；") + why + "（" + e.source + "，" + h.listed_on + "）";
+        reasons += (reasons.empty() ? "" : "；") + why + "（" + e.source + "，" +
+                   (reason_dates_chinese ? explain::reason_date(e.listed_on, "zh-CN", true) : h.listed_on) + "）";
         bool seen = false;
         for (const auto& x : blacklist_hits) seen |= x.key == h.key && x.scope == h.scope && x.reason_code == h.reason_code &&
                                                      x.source == h.source && x.listed_on == h.listed_on;

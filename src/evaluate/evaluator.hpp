@@ -99,6 +99,9 @@ class Evaluator {
   std::vector<Decider> deciders;
   std::vector<SourceCall> calls;
   std::vector<BlacklistHit> blacklist_hits;  // entries that matched, cited in the decision
+  // Set by explain::fill_template while it fills a zh-CN reason of a pack with "date_format": "chinese":
+  // blacklist_reasons() then writes each listing date as 2023年11月20日, as every date in such a reason.
+  bool reason_dates_chinese = false;
   // Coverage (eligo/coverage.hpp): 2 counters per node, the then and else of each If taken; null when not
   // counting. start() clears it.
   std::uint32_t* if_hits = nullptr;

@@ -61,17 +61,28 @@ std::vector<Coverage::RowCount> Coverage::rows() const {
   for (std::size_t i = 0; i < p.indicators.size(); ++i) {
     const auto& ind = p.indicators[i];
     for (std::size_t r = 0; r < ind.rows.size(); ++r)
-      out.push_back({ind.id, static_cast<std::uint32_t>(r + 1),
+      out.push_back({ind.id, "", static_cast<std::uint32_t>(r + 1),
                      ind.rows[r].test < 0 ? std::string("otherwise") : ind.rows[r].when_text, rows_[row_base_[i] + r]});
   }
+  // An output's table is lowered to a chain of ifs: a row gave the value when its if's `then` was taken;
+  // the otherwise row when the last if's `else` was.
+  for (const auto& o : p.outputs)
+    for (std::size_t r = 0; r < o.table_rows.size(); ++r) {
+      const auto& row = o.table_rows[r];
+      out.push_back({"", o.name, static_cast<std::uint32_t>(r + 1), row.when_text,
+                     ifs_[2 * row.if_node + (row.otherwise ? 1 : 0)]});
+    }
   return out;
 }
 
 std::vector<Coverage::BranchCount> Coverage::branches() const {
   const Program& p = pack_.program();
   std::vector<BranchCount> out;
+  std::vector<bool> table_row(p.nodes.size(), false);  // counted as rows of an output's table instead
+  for (const auto& o : p.outputs)
+    for (const auto& row : o.table_rows) table_row[row.if_node] = true;
   for (std::size_t i = 0; i < p.nodes.size(); ++i) {
-    if (p.nodes[i].op != Op::If) continue;
+    if (p.nodes[i].op != Op::If || table_row[i]) continue;
     BranchCount b;
     if (p.nodes[i].src < p.spans.size()) {
       const auto& span = p.spans[p.nodes[i].src];
@@ -102,8 +113,8 @@ std::vector<Coverage::CapCount> Coverage::caps() const {
 bool Coverage::full() const {
   for (const auto& c : checks())
     if (!c.covered()) return false;
-  for (std::uint32_t h : rows_)
-    if (h == 0) return false;
+  for (const auto& r : rows())
+    if (r.hits == 0) return false;
   return true;
 }
 
@@ -137,7 +148,8 @@ std::string Coverage::to_text() const {
   for (const auto& r : rs) reached += r.hits > 0;
   o << "  table rows reached: " << reached << "/" << rs.size() << "\n";
   for (const auto& r : rs)
-    if (r.hits == 0) o << "    ✗ " << r.indicator << " row " << r.row << " (" << r.when << ")\n";
+    if (r.hits == 0)
+      o << "    ✗ " << (r.output.empty() ? r.indicator : "output " + r.output) << " row " << r.row << " (" << r.when << ")\n";
   const auto bs = branches();
   std::size_t both = 0;
   for (const auto& b : bs) both += b.then_hits > 0 && b.else_hits > 0;
@@ -169,8 +181,12 @@ std::string Coverage::to_json() const {
     j["checks"].push_back({{"id", c.id}, {"passed", c.passed}, {"failed", c.failed},
                            {"needs_evidence", c.needs_evidence}, {"skipped", c.skipped}, {"covered", c.covered()}});
   j["rows"] = json::array();
-  for (const auto& r : rows())
-    j["rows"].push_back({{"indicator", r.indicator}, {"row", r.row}, {"when", r.when}, {"hits", r.hits}});
+  for (const auto& r : rows()) {
+    if (r.output.empty())
+      j["rows"].push_back({{"indicator", r.indicator}, {"row", r.row}, {"when", r.when}, {"hits", r.hits}});
+    else
+      j["rows"].push_back({{"output", r.output}, {"row", r.row}, {"when", r.when}, {"hits", r.hits}});
+  }
   j["branches"] = json::array();
   for (const auto& b : branches())
     j["branches"].push_back({{"pointer", b.pointer}, {"text", b.text}, {"then", b.then_hits}, {"else", b.else_hits}});

@@ -148,25 +148,15 @@ std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std:
       continue;
     }
     Value v;
+    // blacklist_reasons() called here writes its listing dates as this reason writes any date.
+    ev.reason_dates_chinese = t.chinese_dates && lang != "en";
     try {
       v = ev.eval(static_cast<std::uint32_t>(part.expr));
     } catch (const detail::EvalFailure&) {
       v = Value::missing(0);
     }
-    std::string text = render_for_reason(v, lang, part.pii, clear_pii, t.chinese_dates);
-    if (part.blacklist && t.chinese_dates && lang != "en" && v.kind == VKind::string) {
-      // blacklist_reasons writes each entry as reason（source，YYYY-MM-DD）; the entries it cited are in
-      // the evaluation's hits, so each one's date is written in the reason's format, as any date is.
-      for (const auto& h : ev.blacklist_hits) {
-        const auto date = Date::parse(h.listed_on);
-        if (!date) continue;
-        const std::string iso = "（" + h.source + "，" + h.listed_on + "）";
-        const std::string local = "（" + h.source + "，" + reason_date(*date, lang, true) + "）";
-        for (std::size_t at = text.find(iso); at != std::string::npos; at = text.find(iso, at + local.size()))
-          text.replace(at, iso.size(), local);
-      }
-    }
-    out += text;
+    ev.reason_dates_chinese = false;
+    out += render_for_reason(v, lang, part.pii, clear_pii, t.chinese_dates);
   }
   return out;
 }

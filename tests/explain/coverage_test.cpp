@@ -126,3 +126,58 @@ TEST_CASE("a coverage made for another pack is left untouched", "[explain][cover
   eligo::Coverage mine(pack);
   CHECK_FALSE(cov.merge(mine));
 }
+
+TEST_CASE("coverage counts the rows of an output table as rows and not as if branches", "[explain][coverage]") {
+  eligo::CompileOptions en;
+  en.lang = "en";
+  auto r = eligo::compile_text(R"J({
+    "pack": "t.coverage.outputs", "version": "1",
+    "inputs": {"a": {"fields": {"kind": {"enum": ["x", "y", "z"]}, "income": "number"}}},
+    "checks": [{"id": "any", "require": "a.income >= 0", "reason": "negative income"}],
+    "outputs": {
+      "amount": {"table": {"on": "a.kind", "rows": [
+        {"when": "'x'", "value": 500}, {"when": "'y'", "value": 300}, {"otherwise": 100}]}},
+      "band": {"table": {"on": "a.income", "rows": [{"when": "< 1000", "value": "'low'"}, {"when": ">= 1000", "value": "'high'"}]}},
+      "twice": "if a.income > 5000 then a.income * 2 else a.income"
+    }
+  })J", "coverage-outputs.pack.json", en);
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.pack);
+  eligo::Coverage cov(*r.pack);
+  eligo::EvalOptions opt;
+  opt.as_of = eligo::Date::parse("2024-01-01");
+  opt.coverage = &cov;
+  r.pack->evaluate(R"({"a": {"kind": "x", "income": 800}})", opt);
+  r.pack->evaluate(R"({"a": {"kind": "x", "income": 900}})", opt);
+  r.pack->evaluate(R"({"a": {"kind": "z", "income": 2000}})", opt);
+  r.pack->evaluate(R"({"a": {"kind": "y", "income": -1}})", opt);  // ineligible: no outputs
+
+  const auto rows = cov.rows();
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0].output == "amount");
+  CHECK(rows[0].indicator.empty());
+  CHECK(rows[0].row == 1);
+  CHECK(rows[0].when == "'x'");
+  CHECK(rows[0].hits == 2);
+  CHECK(rows[1].when == "'y'");
+  CHECK(rows[1].hits == 0);  // only the ineligible applicant was a y
+  CHECK(rows[2].when == "otherwise");
+  CHECK(rows[2].hits == 1);
+  CHECK(rows[3].output == "band");
+  CHECK(rows[3].hits == 2);
+  CHECK(rows[4].when == ">= 1000");
+  CHECK(rows[4].hits == 1);
+  // the table rows are not branches; the plain `if` of another output is
+  const auto branches = cov.branches();
+  REQUIRE(branches.size() == 1);
+  CHECK(branches[0].pointer == "/outputs/twice");
+  CHECK(branches[0].then_hits == 0);
+  CHECK(branches[0].else_hits == 3);
+  CHECK_FALSE(cov.full());  // amount's row 2 never gave the value
+  const auto j = nlohmann::json::parse(cov.to_json());
+  CHECK(j["rows"][1] == nlohmann::json::parse(R"({"output":"amount","row":2,"when":"'y'","hits":0})"));
+  CHECK(cov.to_text().find("✗ output amount row 2 ('y')") != std::string::npos);
+  r.pack->evaluate(R"({"a": {"kind": "y", "income": 10}})", opt);
+  CHECK(cov.rows()[1].hits == 1);
+  CHECK(cov.full());
+}
