@@ -19,12 +19,21 @@ bank records without the order number (matched by payee, amount and date), bad r
 
 Standard library only. Deterministic for a given --seed.
   /usr/bin/python3 scripts/gen_payout.py --orders 2000 --seed 7 --out /tmp/payout
+
+Memory: rows are held as encoded lines (not dicts) until they are shuffled and written, about 700 bytes
+per order in all (1 M orders: 673 MB and one minute; 10 M: about 7 GB and 10-15 minutes). Before it starts,
+the generator compares that estimate with the memory available and refuses with a message rather than be
+killed half-way by the kernel's OOM killer (which leaves no message at all); each file is written as
+NAME.part and renamed when complete, so a run that dies anyway leaves no file that looks finished. Progress
+goes to stderr.
 """
 import argparse
 import datetime
 import json
 import os
 import random
+import sys
+import time
 
 REGIONS = ["330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -89,6 +98,46 @@ def bank_amount(text, r):
     return text
 
 
+BYTES_PER_ORDER = 800  # peak RSS per order measured at 1 M orders (673 MB), with a margin
+
+
+def available_memory():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+class Discard(dict):
+    """Stands in for the answer key's tables when no key is written: 10 M entries would cost gigabytes."""
+
+    def __setitem__(self, key, value):
+        pass
+
+    def append(self, value):
+        pass
+
+
+def progress(start, what):
+    print("gen_payout: %s (%.0f s)" % (what, time.time() - start), file=sys.stderr, flush=True)
+
+
+def write_lines(path, lines, sep, encoding):
+    """Writes sep.join(lines) + sep to path (lines are UTF-8 bytes) through path.part, renamed when done."""
+    part = path + ".part"
+    with open(part, "wb") as f:
+        for i in range(0, len(lines), 65536):
+            chunk = sep.join(lines[i:i + 65536]) + sep
+            if encoding != "utf-8":
+                chunk = chunk.decode("utf-8").encode(encoding)
+            f.write(chunk)
+    os.replace(part, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orders", type=int, default=2000, help="number of (first) orders")
@@ -99,11 +148,24 @@ def main():
     ap.add_argument("--bad-rows", type=int, default=3, help="bad rows injected into each input file")
     ap.add_argument("--no-answer-key", action="store_true")
     args = ap.parse_args()
+    need, have = args.orders * BYTES_PER_ORDER, available_memory()
+    if have is not None and need > have:
+        sys.exit("gen_payout: %d orders need about %.1f GB of memory, %.1f GB is available: refusing rather "
+                 "than be killed half-way (generate fewer orders, or free memory)" % (args.orders, need / 1e9, have / 1e9))
     os.makedirs(args.out, exist_ok=True)
+    start = time.time()
     g = Gen(args.seed)
     r = g.r
+    # Orders and records are kept as their encoded lines: a dict per row took ~2.4 KB, and 10 M orders
+    # were killed by the OOM killer at 24 GB. A record keeps its amount apart (NUL-separated) because the
+    # bank's "5,000.00" form is drawn when the shuffled file is written.
+    order_cols = ["order_no", "policy", "period", "payee_id", "payee_name", "account", "amount", "created", "community"]
+    status_text = {"success": "成功", "failed": "失败", "returned": "退票"}
     orders, records, exclusions, registry = [], [], [], []
-    key_orders, key_records, communities, unclaimed = {}, {}, {}, []
+    if args.no_answer_key:
+        key_orders, key_records, communities, unclaimed = Discard(), Discard(), Discard(), Discard()
+    else:
+        key_orders, key_records, communities, unclaimed = {}, {}, {}, []
     serial = [0]
 
     def new_serial():
@@ -112,10 +174,13 @@ def main():
 
     def rec(order_no, payee_id, account, name, amount, status, date, reason="", echo=True):
         s = new_serial()
-        records.append({"serial": s, "order_no": order_no if echo else "", "payee_id": payee_id,
-                        "account": account, "name": name, "amount": amount, "status": status,
-                        "date": date, "reason": reason})
+        head = ",".join([s, order_no if echo else "", payee_id, account, name])
+        tail = ",".join([status_text[status], date.strftime("%Y%m%d"), reason])
+        records.append((head + "\0" + amount + "\0" + tail).encode("utf-8"))
         return s
+
+    def order(o):
+        orders.append(",".join(o[c] for c in order_cols).encode("utf-8"))
 
     faults = [f for f, _ in WEIGHTS]
     weights = [w for _, w in WEIGHTS]
@@ -127,14 +192,14 @@ def main():
         created = datetime.date(2024, 3, 1) + datetime.timedelta(days=r.randrange(0, 15))
         order_no = "PO%09d" % (i + 1)
         own_community = r.choice(COMMUNITIES) if r.random() < 0.3 else ""
-        orders.append({"order_no": order_no, "policy": policy, "period": period, "payee_id": payee,
-                       "payee_name": name, "account": account, "amount": amount,
-                       "created": created.isoformat() + " %02d:%02d:00" % (r.randrange(8, 18), r.randrange(60)),
-                       "community": own_community})
+        order({"order_no": order_no, "policy": policy, "period": period, "payee_id": payee,
+               "payee_name": name, "account": account, "amount": amount,
+               "created": created.isoformat() + " %02d:%02d:00" % (r.randrange(8, 18), r.randrange(60)),
+               "community": own_community})
         # auto-claim: 95 % of payees are in the registry
         if r.random() < 0.95:
             c = r.choice(COMMUNITIES)
-            registry.append((payee, c))
+            registry.append(payee + "," + c)
             communities[order_no] = c
         else:
             unclaimed.append(order_no)
@@ -159,9 +224,9 @@ def main():
             key_orders[order_no], key_records[s1] = "paid", "paid"
             dup_no = "PD%09d" % (i + 1)
             dup_created = created + datetime.timedelta(days=1)
-            orders.append({"order_no": dup_no, "policy": policy, "period": period, "payee_id": payee,
-                           "payee_name": name, "account": account, "amount": amount,
-                           "created": dup_created.isoformat(), "community": own_community})
+            order({"order_no": dup_no, "policy": policy, "period": period, "payee_id": payee,
+                   "payee_name": name, "account": account, "amount": amount,
+                   "created": dup_created.isoformat(), "community": own_community})
             if order_no in communities:
                 communities[dup_no] = communities[order_no]
             else:
@@ -213,50 +278,58 @@ def main():
             key_records[o] = "orphan_record"
 
     # Rows are written in a shuffled order: nothing may depend on it.
+    progress(start, "%d orders and %d bank records made" % (len(orders), len(records)))
     r.shuffle(orders)
     r.shuffle(records)
     rejected = []  # (file, line, field)
 
-    order_cols = ["order_no", "policy", "period", "payee_id", "payee_name", "account", "amount", "created", "community"]
-    order_lines = [",".join(order_cols)]
-    for o in orders:
-        order_lines.append(",".join(o[c] for c in order_cols))
+    n_orders = len(orders)
+    order_lines = orders
+    order_lines.insert(0, ",".join(order_cols).encode("utf-8"))
     quote = lambda v: '"%s"' % v if "," in v else v
     bad_orders = [
         ("payee_id", lambda o: dict(o, order_no="PB" + o["order_no"][2:], payee_id=o["payee_id"][:17] + ("1" if o["payee_id"][17] != "1" else "2"))),
         ("amount", lambda o: dict(o, order_no="PB" + o["order_no"][2:] + "A", amount="12,34.5")),
         ("created", lambda o: dict(o, order_no="PB" + o["order_no"][2:] + "C", created="2024-02-30")),
     ]
+    bad_sources = [dict(zip(order_cols, order_lines[1 + k % n_orders].decode("utf-8").split(",")))
+                   for k in range(args.bad_rows)]
     for k in range(args.bad_rows):
         field, make = bad_orders[k % len(bad_orders)]
-        o = make(dict(orders[k % len(orders)], order_no=orders[k % len(orders)]["order_no"] + "-%d" % k))
+        o = make(dict(bad_sources[k], order_no=bad_sources[k]["order_no"] + "-%d" % k))
         at = r.randrange(1, len(order_lines) + 1)
-        order_lines.insert(at, ",".join(quote(o[c]) for c in order_cols))
-    with open(os.path.join(args.out, "orders.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write("\n".join(order_lines) + "\n")
-    for n, line in enumerate(order_lines[1:], start=2):
-        if ',"12,34.5",' in line:
-            rejected.append(("orders", n, "amount"))
-        elif ",2024-02-30," in line:
-            rejected.append(("orders", n, "created"))
-        elif line.startswith("PB"):
-            rejected.append(("orders", n, "payee_id"))
+        order_lines.insert(at, ",".join(quote(o[c]) for c in order_cols).encode("utf-8"))
+    write_lines(os.path.join(args.out, "orders.csv"), order_lines, b"\n", "utf-8")
+    progress(start, "orders.csv written")
+    if not args.no_answer_key:
+        for n, raw in enumerate(order_lines[1:], start=2):
+            line = raw.decode("utf-8")
+            if ',"12,34.5",' in line:
+                rejected.append(("orders", n, "amount"))
+            elif ",2024-02-30," in line:
+                rejected.append(("orders", n, "created"))
+            elif line.startswith("PB"):
+                rejected.append(("orders", n, "payee_id"))
+    del order_lines, orders
 
     bank_cols = ["流水号", "兑付单号", "身份证号", "收款账号", "户名", "金额", "状态", "交易日期", "失败原因"]
-    status_text = {"success": "成功", "failed": "失败", "returned": "退票"}
 
-    def bank_line(b):
-        cells = [b["serial"], b["order_no"], b["payee_id"], b["account"], b["name"], bank_amount(b["amount"], r),
-                 status_text[b["status"]], b["date"].strftime("%Y%m%d"), b["reason"]]
-        return ",".join('"%s"' % c if "," in c else c for c in cells)
+    def cells_of(raw):
+        head, amount, tail = raw.decode("utf-8").split("\0")
+        return head.split(",") + [amount] + tail.split(",")
 
-    bank_lines = [",".join(bank_cols)] + [bank_line(b) for b in records]
-    bad_bank = [("状态", "状态"), ("交易日期", "交易日期"), ("金额", "金额")]
+    n_records = len(records)
+    bad_sources = [cells_of(records[k % n_records]) for k in range(args.bad_rows)]
+    # Each record becomes its line in place (the bank's amount form drawn in file order, as before).
+    for i in range(n_records):
+        head, amount, tail = records[i].split(b"\0")
+        text = bank_amount(amount.decode("ascii"), r)
+        records[i] = head + b"," + (('"%s"' % text) if "," in text else text).encode("ascii") + b"," + tail
+    bank_lines = records
+    bank_lines.insert(0, ",".join(bank_cols).encode("utf-8"))
     for k in range(args.bad_rows):
         kind = k % 3
-        b = dict(records[k % len(records)], serial="BX%09d" % k)
-        cells = [b["serial"], b["order_no"], b["payee_id"], b["account"], b["name"], b["amount"],
-                 status_text[b["status"]], b["date"].strftime("%Y%m%d"), b["reason"]]
+        cells = ["BX%09d" % k] + bad_sources[k][1:]
         if kind == 0:
             cells[6] = "处理中"
         elif kind == 1:
@@ -264,24 +337,28 @@ def main():
         else:
             cells[5] = "五千元"
         at = r.randrange(1, len(bank_lines) + 1)
-        bank_lines.insert(at, ",".join(cells))
+        bank_lines.insert(at, ",".join(cells).encode("utf-8"))
     # An exact repeated row, as exports sometimes have: kept once, the repeat rejected.
-    if records:
-        bank_lines.insert(r.randrange(1, len(bank_lines) + 1), bank_lines[1 + r.randrange(len(records))])
-    seen = {}
-    for n, line in enumerate(bank_lines[1:], start=2):
-        fields = {"处理中": "status", "2024-13-01": "value_date", "五千元": "amount"}
-        hit = [v for k, v in fields.items() if ("," + k + ",") in line]
-        if line.startswith("BX") and hit:
-            rejected.append(("bank", n, hit[0]))
-            continue
-        first = line.split(",")[0]
-        if first in seen:
-            rejected.append(("bank", max(n, seen[first]), "serial_no"))
-        else:
-            seen[first] = n
-    with open(os.path.join(args.out, "bank.csv"), "w", encoding=args.encoding, newline="") as f:
-        f.write("\r\n".join(bank_lines) + "\r\n")
+    if n_records:
+        bank_lines.insert(r.randrange(1, len(bank_lines) + 1), bank_lines[1 + r.randrange(n_records)])
+    if not args.no_answer_key:
+        seen = {}
+        for n, raw in enumerate(bank_lines[1:], start=2):
+            line = raw.decode("utf-8")
+            fields = {"处理中": "status", "2024-13-01": "value_date", "五千元": "amount"}
+            hit = [v for k, v in fields.items() if ("," + k + ",") in line]
+            if line.startswith("BX") and hit:
+                rejected.append(("bank", n, hit[0]))
+                continue
+            first = line.split(",")[0]
+            if first in seen:
+                rejected.append(("bank", max(n, seen[first]), "serial_no"))
+            else:
+                seen[first] = n
+        del seen
+    write_lines(os.path.join(args.out, "bank.csv"), bank_lines, b"\r\n", args.encoding)
+    progress(start, "bank.csv written")
+    del bank_lines, records
 
     mapping = {
         "bank": {
@@ -295,14 +372,11 @@ def main():
         json.dump(mapping, f, ensure_ascii=False, indent=2)
         f.write("\n")
     r.shuffle(registry)
-    with open(os.path.join(args.out, "registry.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write("payee_id,community\n")
-        for payee, c in registry:
-            f.write("%s,%s\n" % (payee, c))
-    with open(os.path.join(args.out, "exclusions.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write("payee_id,from,policy,reason\n")
-        for payee, died, policy, reason in exclusions:
-            f.write("%s,%s,%s,%s\n" % (payee, died, policy, reason))
+    write_lines(os.path.join(args.out, "registry.csv"),
+                [b"payee_id,community"] + [line.encode("utf-8") for line in registry], b"\n", "utf-8")
+    write_lines(os.path.join(args.out, "exclusions.csv"),
+                [b"payee_id,from,policy,reason"] + [("%s,%s,%s,%s" % e).encode("utf-8") for e in exclusions],
+                b"\n", "utf-8")
     if not args.no_answer_key:
         key = {
             "cutoff": CUTOFF.isoformat(),
@@ -317,7 +391,7 @@ def main():
             json.dump(key, f, ensure_ascii=False, indent=1)
             f.write("\n")
     print("wrote %d orders, %d bank records, %d registry rows, %d exclusions to %s"
-          % (len(orders) + args.bad_rows, len(records) + args.bad_rows + (1 if records else 0), len(registry),
+          % (n_orders + args.bad_rows, n_records + args.bad_rows + (1 if n_records else 0), len(registry),
              len(exclusions), args.out))
 
 
