@@ -225,6 +225,10 @@ struct Summary {
   std::array<std::uint64_t, 4> rejected{};  // by Side
 };
 
+namespace detail {
+struct ReportAccess;  // the report writer's direct access (src/payout/store.hpp)
+}
+
 class Report {
  public:
   Report();
@@ -259,6 +263,7 @@ class Report {
 
  private:
   friend class Reconciliation;
+  friend struct detail::ReportAccess;
   std::unique_ptr<Data> data_;
 };
 

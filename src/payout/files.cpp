@@ -19,10 +19,13 @@ bool reconcile_files(const FilesRequest& request, FilesResult* result, std::stri
       (!request.exclusions.empty() &&
        !load_exclusions(request.exclusions, request.mapping.exclusions, rec, &result->exclusions, error)))
     return false;
-  const Report report = rec.run();
-  if (!write_report(report, request.out_dir, request.write, error)) return false;
-  if (request.on_report && !request.on_report(report, error)) return false;
-  result->summary_text = summary_text(report);
+  {
+    // The report is released before summary.json is read back, so the two never share the peak.
+    const Report report = rec.run();
+    if (!write_report(report, request.out_dir, request.write, error)) return false;
+    if (request.on_report && !request.on_report(report, error)) return false;
+    result->summary_text = summary_text(report);
+  }
   std::ifstream f(request.out_dir + "/summary.json", std::ios::binary);
   std::ostringstream ss;
   ss << f.rdbuf();

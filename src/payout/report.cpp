@@ -155,14 +155,61 @@ std::optional<std::size_t> Report::find_record(std::string_view serial_no) const
   return d.record_index.find(serial_no, [&](std::uint32_t v) { return d.arena.get(d.records[v].serial_no); });
 }
 
+void detail::shown_into(bool clear_pii, Shown kind, std::string_view text, std::string* out) {
+  if (clear_pii) {
+    out->assign(text);
+    return;
+  }
+  const identity::MaskOptions defaults;
+  if (kind == Shown::name) {
+    bool cjk = !text.empty() && text.size() % 3 == 0;
+    for (std::size_t i = 0; cjk && i < text.size(); i += 3) {
+      const auto b0 = static_cast<unsigned char>(text[i]), b1 = static_cast<unsigned char>(text[i + 1]),
+                 b2 = static_cast<unsigned char>(text[i + 2]);
+      cjk = b0 >= 0xE4 && b0 <= 0xE9 && (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80;
+    }
+    if (cjk && defaults.name_head == 1) {
+      const std::size_t n = text.size() / 3;
+      out->clear();
+      if (n > 1) out->append(text.substr(0, 3));
+      out->append(n > 1 ? n - 1 : n, '*');
+      return;
+    }
+    *out = identity::mask(identity::PiiKind::name, text);
+    return;
+  }
+  bool alnum = true;
+  for (const char c : text) alnum = alnum && ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+  const std::size_t head = static_cast<std::size_t>(kind == Shown::id ? defaults.id_head : defaults.card_head);
+  const std::size_t tail = static_cast<std::size_t>(kind == Shown::id ? defaults.id_tail : defaults.card_tail);
+  if (alnum) {
+    out->clear();
+    if (text.size() <= head + tail) {
+      out->append(text.size(), '*');
+    } else {
+      out->append(text.substr(0, head));
+      out->append(text.size() - head - tail, '*');
+      out->append(text.substr(text.size() - tail));
+    }
+    return;
+  }
+  *out = identity::mask(kind == Shown::id ? identity::PiiKind::id_number : identity::PiiKind::bank_card, text);
+}
+
 std::string Report::show_id(std::string_view id) const {
-  return data_->options.clear_pii ? std::string(id) : identity::mask(identity::PiiKind::id_number, id);
+  std::string s;
+  detail::shown_into(data_->options.clear_pii, detail::Shown::id, id, &s);
+  return s;
 }
 std::string Report::show_card(std::string_view card) const {
-  return data_->options.clear_pii ? std::string(card) : identity::mask(identity::PiiKind::bank_card, card);
+  std::string s;
+  detail::shown_into(data_->options.clear_pii, detail::Shown::card, card, &s);
+  return s;
 }
 std::string Report::show_name(std::string_view name) const {
-  return data_->options.clear_pii ? std::string(name) : identity::mask(identity::PiiKind::name, name);
+  std::string s;
+  detail::shown_into(data_->options.clear_pii, detail::Shown::name, name, &s);
+  return s;
 }
 
 namespace {

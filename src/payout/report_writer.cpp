@@ -10,6 +10,7 @@
 
 #include "core/text_out.hpp"
 #include "payout/atomic_file.hpp"
+#include "payout/classify.hpp"
 #include "payout/store.hpp"
 #include "payout/workbook.hpp"
 
@@ -38,6 +39,21 @@ void json_cell(std::string& out, std::string_view s) {
   for (const char ch : s) {
     const unsigned char c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c == '"' || c == '\\') return json_string(out, s);
+  }
+  out += '"';
+  out.append(s);
+  out += '"';
+}
+
+// `s` exactly as nlohmann's dump (ensure_ascii off, invalid UTF-8 replaced) writes a string: printable
+// ASCII without quotes or backslashes is appended as is, anything else goes through nlohmann itself.
+void dump_json_string(std::string& out, std::string_view s) {
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+      out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
   }
   out += '"';
   out.append(s);
@@ -137,36 +153,40 @@ std::vector<std::string> detail::order_columns() {
           "community", "claim",  "claim_note", "evidence"};
 }
 
-// Fills `cells` (18 strings, resized once and then reused: their buffers are kept from row to row).
+// Fills `cells` (18 strings, resized once and then reused: their buffers are kept from row to row). Reads
+// the rows in place: no OrderResult (whose record list is a fresh vector per order) and no masked copies.
 void detail::order_cells_into(const Report& report, std::size_t i, std::vector<std::string>* out) {
   std::vector<std::string>& c = *out;
   c.resize(18);
-  const OrderResult r = report.order(i);
-  c[0].assign(r.order.order_no);
-  c[1].assign(to_string(r.cls));
-  c[2].assign(label_zh(r.cls));
-  c[3].assign(r.order.policy);
-  c[4].assign(r.order.period);
-  c[5] = report.show_id(r.order.payee_id);
-  c[6] = report.show_name(r.order.payee_name);
-  c[7] = report.show_card(r.order.account);
-  c[8] = r.order.amount.to_string();
-  c[9] = r.paid.to_string();
-  c[10] = r.order.created.to_string();
+  const Report::Data& d = ReportAccess::data(report);
+  const Arena& a = d.arena;
+  const OrderRow& o = d.orders[i];
+  const bool clear = d.options.clear_pii;
+  c[0].assign(a.get(o.order_no));
+  c[1].assign(to_string(d.order_class[i]));
+  c[2].assign(label_zh(d.order_class[i]));
+  c[3].assign(a.get(o.policy));
+  c[4].assign(a.get(o.period));
+  shown_into(clear, Shown::id, a.get(o.payee_id), &c[5]);
+  shown_into(clear, Shown::name, a.get(o.payee_name), &c[6]);
+  shown_into(clear, Shown::card, a.get(o.account), &c[7]);
+  c[8] = o.amount.to_string();
+  c[9] = d.paid[i].to_string();
+  c[10] = o.created.to_string();
   c[11].clear();
-  for (std::uint32_t k : r.records) {
+  for (std::uint32_t k = d.order_records_start[i]; k < d.order_records_start[i + 1]; ++k) {
     if (!c[11].empty()) c[11] += ';';
-    c[11] += report.record(k).record.serial_no;
+    c[11] += a.get(d.records[d.order_records[k]].serial_no);
   }
-  c[12].assign(to_string(r.matched_by));
-  if (r.duplicate_of) {
-    c[13].assign(report.order(*r.duplicate_of).order.order_no);
+  c[12].assign(to_string(d.order_matched_by[i]));
+  if (d.duplicate_of[i] != kNone) {
+    c[13].assign(a.get(d.orders[d.duplicate_of[i]].order_no));
   } else {
     c[13].clear();
   }
-  c[14].assign(r.community);
-  c[15].assign(to_string(r.claim));
-  c[16].assign(r.claim_note);
+  c[14].assign(a.get(d.community[i]));
+  c[15].assign(to_string(d.claim[i]));
+  c[16].assign(claim_note_text(static_cast<ClaimNote>(d.claim_note[i])));
   c[17] = report.order_evidence(i);
 }
 
@@ -185,33 +205,37 @@ std::vector<std::string> detail::record_columns() {
 void detail::record_cells_into(const Report& report, std::size_t i, std::vector<std::string>* out) {
   std::vector<std::string>& c = *out;
   c.resize(15);
-  const RecordResult r = report.record(i);
-  c[0].assign(r.record.serial_no);
-  c[1].assign(to_string(r.cls));
-  c[2].assign(label_zh(r.cls));
-  c[3].assign(to_string(r.record.status));
-  if (r.order) {
-    c[4].assign(report.order(*r.order).order.order_no);
+  const Report::Data& d = ReportAccess::data(report);
+  const Arena& a = d.arena;
+  const RecordRow& b = d.records[i];
+  const bool clear = d.options.clear_pii;
+  c[0].assign(a.get(b.serial_no));
+  c[1].assign(to_string(d.record_class[i]));
+  c[2].assign(label_zh(d.record_class[i]));
+  c[3].assign(to_string(b.status));
+  if (d.record_order[i] != kNone) {
+    c[4].assign(a.get(d.orders[d.record_order[i]].order_no));
   } else {
     c[4].clear();
   }
-  c[5].assign(r.record.order_no);
-  if (!r.record.payee_id.empty()) {
-    c[6] = report.show_id(r.record.payee_id);
+  c[5].assign(a.get(b.order_no));
+  const std::string_view id = a.get(b.payee_id), id_hash = a.get(b.payee_id_hash);
+  if (!id.empty()) {
+    shown_into(clear, Shown::id, id, &c[6]);
   } else {
     c[6].clear();
   }
-  if (c[6].empty() && !r.record.payee_id_hash.empty()) {
+  if (c[6].empty() && !id_hash.empty()) {
     c[6].assign("hash:");
-    c[6].append(r.record.payee_id_hash.substr(0, 12));
+    c[6].append(id_hash.substr(0, 12));
   }
-  c[7] = report.show_card(r.record.account);
-  c[8] = report.show_name(r.record.name);
-  c[9] = r.record.amount.to_string();
-  c[10] = r.record.value_date.to_string();
-  c[11].assign(r.record.failure_reason);
-  c[12].assign(to_string(r.matched_by));
-  c[13].assign(r.cancelled ? "true" : "false");
+  shown_into(clear, Shown::card, a.get(b.account), &c[7]);
+  shown_into(clear, Shown::name, a.get(b.name), &c[8]);
+  c[9] = b.amount.to_string();
+  c[10] = b.value_date.to_string();
+  c[11].assign(a.get(b.failure_reason));
+  c[12].assign(to_string(d.record_matched_by[i]));
+  c[13].assign(d.record_cancelled[i] ? "true" : "false");
   c[14] = report.record_evidence(i);
 }
 
@@ -304,24 +328,15 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
     for (const Rejection& r : report.rejections()) csv_row(f, {to_string(r.side), std::to_string(r.row), r.field, r.reason});
     if (!f.commit(error)) return false;
   }
-  nlohmann::ordered_json unclaimed = nlohmann::ordered_json::array();
-  {  // unclaimed.csv
-    AtomicFile f;
-    if (!f.open(base + "unclaimed.csv", error)) return false;
-    csv_row(f, {"order_no", "policy", "period", "payee_id", "amount", "order_community", "reason"});
-    for (std::size_t i = 0; i < report.order_count(); ++i) {
-      const OrderResult r = report.order(i);
-      if (r.claim != ClaimSource::unclaimed) continue;
-      const std::vector<std::string> cells = {std::string(r.order.order_no), std::string(r.order.policy),
-                                              std::string(r.order.period),   report.show_id(r.order.payee_id),
-                                              r.order.amount.to_string(),    std::string(r.order.community),
-                                              std::string(r.claim_note)};
-      csv_row(f, cells);
-      unclaimed.push_back({{"order_no", cells[0]}, {"payee_id", cells[3]}, {"reason", cells[6]}});
-    }
-    if (!f.commit(error)) return false;
-  }
-  {  // summary.json
+  // unclaimed.csv and summary.json are written together: summary.json's "unclaimed" list (716 k orders and
+  // 111 MB at 1 M orders without a registry) is streamed into the file as unclaimed.csv's rows are, instead
+  // of being built as a JSON DOM. The rest of summary.json is small and still dumped by nlohmann; the list's
+  // elements are written in the exact form nlohmann gives them (indent 2, at depth 2).
+  AtomicFile unclaimed_csv, summary_json;
+  if (!unclaimed_csv.open(base + "unclaimed.csv", error) || !summary_json.open(base + "summary.json", error))
+    return false;
+  std::string after_unclaimed;
+  {
     nlohmann::ordered_json j;
     const Options& o = report.options();
     j["format"] = "eligo.reconcile/1";
@@ -337,18 +352,65 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
     nlohmann::ordered_json by_community = nlohmann::ordered_json::object();
     for (const auto& [k, t] : s.orders_by_community) by_community[k] = class_tally_json(t, true, false);
     j["orders_by_community"] = by_community;
-    j["unclaimed"] = unclaimed;
+    j["unclaimed"] = nlohmann::ordered_json::array();  // the list goes here
     j["rejected"] = {{"orders", s.rejected[0]}, {"bank", s.rejected[1]}, {"registry", s.rejected[2]},
                      {"exclusions", s.rejected[3]}};
     nlohmann::ordered_json rejections = nlohmann::ordered_json::array();
     for (const Rejection& r : report.rejections())
       rejections.push_back({{"side", to_string(r.side)}, {"row", r.row}, {"field", r.field}, {"reason", r.reason}});
     j["rejections"] = rejections;
-    AtomicFile f;
-    if (!f.open(base + "summary.json", error)) return false;
-    f.write(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    f.write("\n");
-    if (!f.commit(error)) return false;
+    const std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    // Top-level members are the only lines indented by exactly two spaces (a string cannot hold a raw line
+    // break), so this finds the "unclaimed" member and nothing else.
+    const std::string_view member = "\n  \"unclaimed\": [";
+    const std::size_t at = text.find(member);
+    if (at == std::string::npos) {
+      *error = "summary.json: no \"unclaimed\" member in the dumped summary";
+      return false;
+    }
+    summary_json.write(std::string_view(text).substr(0, at + member.size()));
+    after_unclaimed = text.substr(at + member.size() + 1);  // after "[]"
+  }
+  {
+    csv_row(unclaimed_csv, {"order_no", "policy", "period", "payee_id", "amount", "order_community", "reason"});
+    const Report::Data& d = detail::ReportAccess::data(report);
+    const detail::Arena& a = d.arena;
+    std::string csv, json, id, amount;
+    bool any = false;
+    for (std::size_t i = 0; i < report.order_count(); ++i) {
+      if (d.claim[i] != ClaimSource::unclaimed) continue;
+      const detail::OrderRow& o = d.orders[i];
+      const std::string_view note = detail::claim_note_text(static_cast<detail::ClaimNote>(d.claim_note[i]));
+      detail::shown_into(d.options.clear_pii, detail::Shown::id, a.get(o.payee_id), &id);
+      amount = o.amount.to_string();
+      const std::string_view cells[] = {a.get(o.order_no), a.get(o.policy), a.get(o.period), id, amount,
+                                        a.get(o.community), note};
+      for (std::size_t k = 0; k < 7; ++k) {
+        if (k) csv += ',';
+        eligo::detail::append_csv_cell(&csv, cells[k]);
+      }
+      csv += '\n';
+      json += any ? ",\n    {\n      \"order_no\": " : "\n    {\n      \"order_no\": ";
+      any = true;
+      dump_json_string(json, cells[0]);
+      json += ",\n      \"payee_id\": ";
+      dump_json_string(json, id);
+      json += ",\n      \"reason\": ";
+      dump_json_string(json, note);
+      json += "\n    }";
+      if (csv.size() > (std::size_t{1} << 20) || json.size() > (std::size_t{1} << 20)) {
+        unclaimed_csv.write(csv);
+        summary_json.write(json);
+        csv.clear();
+        json.clear();
+      }
+    }
+    unclaimed_csv.write(csv);
+    summary_json.write(json);
+    summary_json.write(any ? "\n  ]" : "]");
+    summary_json.write(after_unclaimed);
+    summary_json.write("\n");
+    if (!unclaimed_csv.commit(error) || !summary_json.commit(error)) return false;
   }
   if (options.workbook && !detail::write_workbook(report, base + "reconciliation.xlsx", error)) return false;
   return true;

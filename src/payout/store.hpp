@@ -151,6 +151,13 @@ struct ExclusionRow {
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
+// What Report::show_id / show_card / show_name return (identity::mask with the default options, or the
+// text itself with clear_pii), written into *out. The common shapes are masked without decoding code
+// points: ID numbers and cards of ASCII letters and digits, names of CJK ideographs (U+4000–U+9FFF, none
+// of them white space); anything else goes through identity::mask.
+enum class Shown : std::uint8_t { id, card, name };
+void shown_into(bool clear_pii, Shown kind, std::string_view text, std::string* out);
+
 }  // namespace eligo::payout::detail
 
 namespace eligo::payout {
@@ -204,5 +211,12 @@ struct Report::Data {
   Summary summary;
   std::vector<Rejection> rejections;
 };
+
+namespace detail {
+// The report writer reads rows in place (no OrderResult with its copied record list per row).
+struct ReportAccess {
+  static const Report::Data& data(const Report& report) { return *report.data_; }
+};
+}  // namespace detail
 
 }  // namespace eligo::payout
