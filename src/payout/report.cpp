@@ -228,9 +228,13 @@ static std::string attempt_text(const Report& rep, const Report::Data& d, std::u
   std::string s = verb;
   s += ' ';
   s += d.arena.get(b.serial_no);
-  s += " on " + b.value_date.to_string();
+  s += " on ";
+  s += detail::date_string(b.value_date);
   const std::string_view account = d.arena.get(b.account);
-  if (!account.empty()) s += " to " + rep.show_card(account);
+  if (!account.empty()) {
+    s += " to ";
+    s += rep.show_card(account);
+  }
   const std::string_view reason = d.arena.get(b.failure_reason);
   if (!reason.empty() && b.status != Status::success) {
     s += " (";

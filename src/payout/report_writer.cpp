@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -60,8 +61,11 @@ void dump_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// The per-item files: each row's cells go straight into two reused buffers (CSV and JSON Lines), written
-// out a megabyte at a time; the JSON keys are encoded once.
+using detail::date_text;
+using detail::money_text;
+
+// The per-item files: each cell goes straight from the report into two reused buffers (CSV and JSON
+// Lines), written out a megabyte at a time; the JSON keys are encoded once.
 class ItemStream {
  public:
   ItemStream(AtomicFile& csv, AtomicFile& jsonl, const std::vector<std::string>& columns) : csv_(csv), jsonl_(jsonl) {
@@ -73,24 +77,28 @@ class ItemStream {
     }
     csv_buf_.reserve(kFlush + 4096);
     json_buf_.reserve(kFlush + 4096);
-    row(columns, false);
-  }
-  ~ItemStream() { flush(); }
-  void row(const std::vector<std::string>& cells, bool json = true) {
-    for (std::size_t i = 0; i < cells.size(); ++i) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i) csv_buf_ += ',';
-      eligo::detail::append_csv_cell(&csv_buf_, cells[i]);
+      eligo::detail::append_csv_cell(&csv_buf_, columns[i]);
     }
     csv_buf_ += '\n';
-    if (json) {
+  }
+  ~ItemStream() { flush(); }
+  void cell(std::string_view v) {
+    if (n_) {
+      csv_buf_ += ',';
+      json_buf_ += ',';
+    } else {
       json_buf_ += '{';
-      for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i) json_buf_ += ',';
-        json_buf_ += keys_[i];
-        json_cell(json_buf_, cells[i]);
-      }
-      json_buf_ += "}\n";
     }
+    eligo::detail::append_csv_cell(&csv_buf_, v);
+    json_buf_ += keys_[n_++];
+    json_cell(json_buf_, v);
+  }
+  void end_row() {
+    n_ = 0;
+    csv_buf_ += '\n';
+    json_buf_ += "}\n";
     if (csv_buf_.size() > kFlush || json_buf_.size() > kFlush) flush();
   }
   void flush() {
@@ -106,7 +114,88 @@ class ItemStream {
   AtomicFile& jsonl_;
   std::vector<std::string> keys_;
   std::string csv_buf_, json_buf_;
+  std::size_t n_ = 0;
 };
+
+// Texts a row's cells are made in, kept from row to row.
+struct Scratch {
+  std::string id, name, card, amount, paid, date, serials, evidence;
+};
+
+// The cells of order i, in order_columns() order, handed to `cell` one by one. The CSV / JSON Lines
+// stream and the workbook's vectors are both filled from here.
+template <class Cell>
+void each_order_cell(const Report& report, std::size_t i, Scratch& t, const Cell& cell) {
+  const Report::Data& d = detail::ReportAccess::data(report);
+  const detail::Arena& a = d.arena;
+  const detail::OrderRow& o = d.orders[i];
+  const bool clear = d.options.clear_pii;
+  cell(a.get(o.order_no));
+  cell(to_string(d.order_class[i]));
+  cell(label_zh(d.order_class[i]));
+  cell(a.get(o.policy));
+  cell(a.get(o.period));
+  detail::shown_into(clear, detail::Shown::id, a.get(o.payee_id), &t.id);
+  cell(t.id);
+  detail::shown_into(clear, detail::Shown::name, a.get(o.payee_name), &t.name);
+  cell(t.name);
+  detail::shown_into(clear, detail::Shown::card, a.get(o.account), &t.card);
+  cell(t.card);
+  money_text(o.amount, &t.amount);
+  cell(t.amount);
+  money_text(d.paid[i], &t.paid);
+  cell(t.paid);
+  date_text(o.created, &t.date);
+  cell(t.date);
+  t.serials.clear();
+  for (std::uint32_t k = d.order_records_start[i]; k < d.order_records_start[i + 1]; ++k) {
+    if (!t.serials.empty()) t.serials += ';';
+    t.serials += a.get(d.records[d.order_records[k]].serial_no);
+  }
+  cell(t.serials);
+  cell(to_string(d.order_matched_by[i]));
+  cell(d.duplicate_of[i] != detail::kNone ? a.get(d.orders[d.duplicate_of[i]].order_no) : std::string_view());
+  cell(a.get(d.community[i]));
+  cell(to_string(d.claim[i]));
+  cell(detail::claim_note_text(static_cast<detail::ClaimNote>(d.claim_note[i])));
+  t.evidence = report.order_evidence(i);
+  cell(t.evidence);
+}
+
+template <class Cell>
+void each_record_cell(const Report& report, std::size_t i, Scratch& t, const Cell& cell) {
+  const Report::Data& d = detail::ReportAccess::data(report);
+  const detail::Arena& a = d.arena;
+  const detail::RecordRow& b = d.records[i];
+  const bool clear = d.options.clear_pii;
+  cell(a.get(b.serial_no));
+  cell(to_string(d.record_class[i]));
+  cell(label_zh(d.record_class[i]));
+  cell(to_string(b.status));
+  cell(d.record_order[i] != detail::kNone ? a.get(d.orders[d.record_order[i]].order_no) : std::string_view());
+  cell(a.get(b.order_no));
+  const std::string_view id = a.get(b.payee_id), id_hash = a.get(b.payee_id_hash);
+  t.id.clear();
+  if (!id.empty()) detail::shown_into(clear, detail::Shown::id, id, &t.id);
+  if (t.id.empty() && !id_hash.empty()) {
+    t.id.assign("hash:");
+    t.id.append(id_hash.substr(0, 12));
+  }
+  cell(t.id);
+  detail::shown_into(clear, detail::Shown::card, a.get(b.account), &t.card);
+  cell(t.card);
+  detail::shown_into(clear, detail::Shown::name, a.get(b.name), &t.name);
+  cell(t.name);
+  money_text(b.amount, &t.amount);
+  cell(t.amount);
+  date_text(b.value_date, &t.date);
+  cell(t.date);
+  cell(a.get(b.failure_reason));
+  cell(to_string(d.record_matched_by[i]));
+  cell(d.record_cancelled[i] ? "true" : "false");
+  t.evidence = report.record_evidence(i);
+  cell(t.evidence);
+}
 
 nlohmann::ordered_json tally_json(const Tally& t) {
   return nlohmann::ordered_json{{"count", t.count}, {"amount", t.amount.to_string()}};
@@ -153,41 +242,12 @@ std::vector<std::string> detail::order_columns() {
           "community", "claim",  "claim_note", "evidence"};
 }
 
-// Fills `cells` (18 strings, resized once and then reused: their buffers are kept from row to row). Reads
-// the rows in place: no OrderResult (whose record list is a fresh vector per order) and no masked copies.
+// Fills `cells` (resized once and then reused: their buffers are kept from row to row).
 void detail::order_cells_into(const Report& report, std::size_t i, std::vector<std::string>* out) {
-  std::vector<std::string>& c = *out;
-  c.resize(18);
-  const Report::Data& d = ReportAccess::data(report);
-  const Arena& a = d.arena;
-  const OrderRow& o = d.orders[i];
-  const bool clear = d.options.clear_pii;
-  c[0].assign(a.get(o.order_no));
-  c[1].assign(to_string(d.order_class[i]));
-  c[2].assign(label_zh(d.order_class[i]));
-  c[3].assign(a.get(o.policy));
-  c[4].assign(a.get(o.period));
-  shown_into(clear, Shown::id, a.get(o.payee_id), &c[5]);
-  shown_into(clear, Shown::name, a.get(o.payee_name), &c[6]);
-  shown_into(clear, Shown::card, a.get(o.account), &c[7]);
-  c[8] = o.amount.to_string();
-  c[9] = d.paid[i].to_string();
-  c[10] = o.created.to_string();
-  c[11].clear();
-  for (std::uint32_t k = d.order_records_start[i]; k < d.order_records_start[i + 1]; ++k) {
-    if (!c[11].empty()) c[11] += ';';
-    c[11] += a.get(d.records[d.order_records[k]].serial_no);
-  }
-  c[12].assign(to_string(d.order_matched_by[i]));
-  if (d.duplicate_of[i] != kNone) {
-    c[13].assign(a.get(d.orders[d.duplicate_of[i]].order_no));
-  } else {
-    c[13].clear();
-  }
-  c[14].assign(a.get(d.community[i]));
-  c[15].assign(to_string(d.claim[i]));
-  c[16].assign(claim_note_text(static_cast<ClaimNote>(d.claim_note[i])));
-  c[17] = report.order_evidence(i);
+  out->resize(order_columns().size());
+  Scratch t;
+  std::size_t k = 0;
+  each_order_cell(report, i, t, [&](std::string_view v) { (*out)[k++].assign(v); });
 }
 
 std::vector<std::string> detail::order_cells(const Report& report, std::size_t i) {
@@ -203,40 +263,10 @@ std::vector<std::string> detail::record_columns() {
 }
 
 void detail::record_cells_into(const Report& report, std::size_t i, std::vector<std::string>* out) {
-  std::vector<std::string>& c = *out;
-  c.resize(15);
-  const Report::Data& d = ReportAccess::data(report);
-  const Arena& a = d.arena;
-  const RecordRow& b = d.records[i];
-  const bool clear = d.options.clear_pii;
-  c[0].assign(a.get(b.serial_no));
-  c[1].assign(to_string(d.record_class[i]));
-  c[2].assign(label_zh(d.record_class[i]));
-  c[3].assign(to_string(b.status));
-  if (d.record_order[i] != kNone) {
-    c[4].assign(a.get(d.orders[d.record_order[i]].order_no));
-  } else {
-    c[4].clear();
-  }
-  c[5].assign(a.get(b.order_no));
-  const std::string_view id = a.get(b.payee_id), id_hash = a.get(b.payee_id_hash);
-  if (!id.empty()) {
-    shown_into(clear, Shown::id, id, &c[6]);
-  } else {
-    c[6].clear();
-  }
-  if (c[6].empty() && !id_hash.empty()) {
-    c[6].assign("hash:");
-    c[6].append(id_hash.substr(0, 12));
-  }
-  shown_into(clear, Shown::card, a.get(b.account), &c[7]);
-  shown_into(clear, Shown::name, a.get(b.name), &c[8]);
-  c[9] = b.amount.to_string();
-  c[10] = b.value_date.to_string();
-  c[11].assign(a.get(b.failure_reason));
-  c[12].assign(to_string(d.record_matched_by[i]));
-  c[13].assign(d.record_cancelled[i] ? "true" : "false");
-  c[14] = report.record_evidence(i);
+  out->resize(record_columns().size());
+  Scratch t;
+  std::size_t k = 0;
+  each_record_cell(report, i, t, [&](std::string_view v) { (*out)[k++].assign(v); });
 }
 
 std::vector<std::string> detail::record_cells(const Report& report, std::size_t i) {
@@ -300,10 +330,11 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
     if (!csv.open(base + "orders.csv", error) || !jsonl.open(base + "orders.jsonl", error)) return false;
     {
       ItemStream out(csv, jsonl, detail::order_columns());
-      std::vector<std::string> cells;
+      Scratch t;
+      const auto cell = [&out](std::string_view v) { out.cell(v); };
       for (std::size_t i = 0; i < report.order_count(); ++i) {
-        detail::order_cells_into(report, i, &cells);
-        out.row(cells);
+        each_order_cell(report, i, t, cell);
+        out.end_row();
       }
     }
     if (!csv.commit(error) || !jsonl.commit(error)) return false;
@@ -313,10 +344,11 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
     if (!csv.open(base + "records.csv", error) || !jsonl.open(base + "records.jsonl", error)) return false;
     {
       ItemStream out(csv, jsonl, detail::record_columns());
-      std::vector<std::string> cells;
+      Scratch t;
+      const auto cell = [&out](std::string_view v) { out.cell(v); };
       for (std::size_t i = 0; i < report.record_count(); ++i) {
-        detail::record_cells_into(report, i, &cells);
-        out.row(cells);
+        each_record_cell(report, i, t, cell);
+        out.end_row();
       }
     }
     if (!csv.commit(error) || !jsonl.commit(error)) return false;
@@ -382,7 +414,7 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
       const detail::OrderRow& o = d.orders[i];
       const std::string_view note = detail::claim_note_text(static_cast<detail::ClaimNote>(d.claim_note[i]));
       detail::shown_into(d.options.clear_pii, detail::Shown::id, a.get(o.payee_id), &id);
-      amount = o.amount.to_string();
+      money_text(o.amount, &amount);
       const std::string_view cells[] = {a.get(o.order_no), a.get(o.policy), a.get(o.period), id, amount,
                                         a.get(o.community), note};
       for (std::size_t k = 0; k < 7; ++k) {

@@ -151,6 +151,51 @@ struct ExclusionRow {
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
+// Money and dates as Decimal::to_string and Date::to_string write them (the same bytes), without a
+// 128-bit division per digit or snprintf when the coefficient fits in 64 bits and the year in four digits.
+inline void money_text(const Decimal& v, std::string* out) {
+  const __int128 c = v.coefficient();
+  const int scale = v.scale();
+  if (c <= -static_cast<__int128>(INT64_MAX) || c >= static_cast<__int128>(INT64_MAX)) {
+    *out = v.to_string();
+    return;
+  }
+  std::uint64_t u = static_cast<std::uint64_t>(c < 0 ? -c : c);
+  char buf[64];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  while (n <= scale) buf[n++] = '0';
+  out->clear();
+  if (c < 0) out->push_back('-');
+  for (int k = n - 1; k >= 0; --k) {
+    out->push_back(buf[k]);
+    if (k == scale && scale > 0) out->push_back('.');
+  }
+}
+
+inline void date_text(const Date& date, std::string* out) {
+  int y, m, d;
+  date.ymd(&y, &m, &d);
+  if (y < 0 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) {
+    *out = date.to_string();
+    return;
+  }
+  char buf[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                  static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                  static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                  static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+  out->assign(buf, sizeof buf);
+}
+
+inline std::string date_string(const Date& date) {
+  std::string s;
+  date_text(date, &s);
+  return s;
+}
+
 // What Report::show_id / show_card / show_name return (identity::mask with the default options, or the
 // text itself with clear_pii), written into *out. The common shapes are masked without decoding code
 // points: ID numbers and cards of ASCII letters and digits, names of CJK ideographs (U+4000–U+9FFF, none
