@@ -411,7 +411,7 @@ int cmd_test(const Args& args, Io& io) {
            "                        table rows, if branches and caps the cases reached\n"
            "  --coverage-json FILE  write the same as JSON ({\"packs\": [...]}); - for standard output\n"
            "  --full-coverage       exit 1 unless every check was seen passed and failed and every table\n"
-           "                        row was reached (implies --coverage)\n";
+           "                        row (of scores and of outputs) was reached (implies --coverage)\n";
     return opt.has("help") ? 0 : 2;
   }
   const bool verbose = opt.has("verbose");
