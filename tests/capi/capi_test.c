@@ -721,6 +721,75 @@ static void test_compile_file_lang(void) {
   rmdir(dir);
 }
 
+/* Personal data through the C entry points that return it (docs/identity.md, "Personal data in the C API"):
+ * eligo_pack_evaluate and eligo_pack_evaluate_batch mask an ID number by default (6 + 4) and show it in clear
+ * only after eligo_options_set_clear_pii(opt, 1), masked again after 0; the report of
+ * eligo_blacklist_load_file names a rejected row's mistyped ID masked and has no clear-text form.
+ * (eligo_reconcile: test_reconcile_masks_by_default; eligo_id_check, eligo_blacklist_check: their tests.) */
+static void test_clear_pii_on_request(void) {
+  static const char* pack_text =
+      "{\"pack\": \"c.pii\", \"version\": \"1\","
+      " \"inputs\": {\"applicant\": {\"fields\": {\"id_number\": \"cn_id\", \"birth_date\": \"date\"}}},"
+      " \"checks\": [{\"id\": \"adult\", \"require\": \"years_between(applicant.birth_date, as_of) >= 18\","
+      "              \"reason\": {\"en\": \"{applicant.id_number} is under 18\"}}]}";
+  const char* applicant = "{\"applicant\": {\"id_number\": \"330106195804120220\", \"birth_date\": \"2010-01-01\"}}";
+  const char* lines = "{\"applicant\": {\"id_number\": \"330106195804120220\", \"birth_date\": \"2010-01-01\"}}\n";
+  char dir[] = "/tmp/eligo-capi-pii-XXXXXX"; /* not the working directory: capi.valgrind runs beside */
+  char path[128];
+  FILE* f;
+  eligo_pack* pack = NULL;
+  eligo_options* opt = NULL;
+  eligo_blacklist* bl = NULL;
+  char* out = NULL;
+  CHECK(eligo_pack_compile_text(pack_text, strlen(pack_text), NULL, &pack, NULL) == ELIGO_OK);
+  eligo_options_create(&opt);
+  eligo_options_set_as_of(opt, "2024-05-01");
+  eligo_options_set_lang(opt, "en");
+
+  CHECK(eligo_pack_evaluate(pack, applicant, strlen(applicant), opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"reason\":\"330106********0220 is under 18\"") != NULL);
+  CHECK(out && strstr(out, "330106195804120220") == NULL);
+  eligo_free(out);
+  CHECK(eligo_pack_evaluate_batch(pack, lines, strlen(lines), opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"reason\":\"330106********0220 is under 18\"") != NULL);
+  CHECK(out && strstr(out, "330106195804120220") == NULL);
+  eligo_free(out);
+
+  CHECK(eligo_options_set_clear_pii(opt, 1) == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, applicant, strlen(applicant), opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"reason\":\"330106195804120220 is under 18\"") != NULL);
+  eligo_free(out);
+  CHECK(eligo_pack_evaluate_batch(pack, lines, strlen(lines), opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"reason\":\"330106195804120220 is under 18\"") != NULL);
+  eligo_free(out);
+
+  CHECK(eligo_options_set_clear_pii(opt, 0) == ELIGO_OK);
+  CHECK(eligo_pack_evaluate(pack, applicant, strlen(applicant), opt, &out) == ELIGO_OK);
+  CHECK(out && strstr(out, "\"reason\":\"330106********0220 is under 18\"") != NULL);
+  eligo_free(out);
+  eligo_options_destroy(opt);
+  eligo_pack_destroy(pack);
+
+  /* Three rejected rows: the one whose ID is mistyped names it masked, the others name row and column only. */
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/list.csv", dir);
+  f = fopen(path, "w");
+  fputs("id_number,scopes,reason_code,reason_text,source,listed_on,from,until\n"
+        "610104196209276908,points,SX01,x,y,2024-13-01,,\n"
+        "610104196209276907,points,SX01,x,y,2024-03-01,,\n"
+        "610104196209276908,,SX01,x,y,2024-03-01,,\n", f);
+  fclose(f);
+  eligo_blacklist_load_file(path, NULL, &bl, &out);
+  CHECK_STR(out, "{\"rows\":3,\"accepted\":0,\"rejected\":3,\"entries\":0,\"errors\":["
+                 "\"row 2, listed_on: '2024-13-01' is not a date (YYYY-MM-DD)\","
+                 "\"row 3, id_number: check character is 7, expected 8 (610104********6907)\","
+                 "\"row 4, scopes: no scope\"],\"error\":\"\"}");
+  eligo_free(out);
+  eligo_blacklist_destroy(bl);
+  remove(path);
+  rmdir(dir);
+}
+
 int main(int argc, char** argv) {
   test_compile_errors();
   test_evaluate_with_source();
@@ -736,6 +805,7 @@ int main(int argc, char** argv) {
   test_blacklist_open_db(argc > 2 ? argv[2] : NULL);
   test_options_change_the_decision();
   test_compile_file_lang();
+  test_clear_pii_on_request();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
