@@ -252,3 +252,29 @@ TEST_CASE("blacklisted() holds from the first day in effect through the until da
   CHECK(listed("2024-08-31") == "yes");
   CHECK(listed("2024-09-01") == "no");
 }
+
+TEST_CASE("outputs are computed for an eligible applicant only, on both evaluation paths", "[evaluate][outputs][boundary]") {
+  // docs/rule-language.md: outputs are "values computed for an eligible applicant". The amount here needs only
+  // the kind, so it could be computed for every row: a needs_evidence or ineligible decision must still hold
+  // none (eligo batch's sums and payout orders rely on it).
+  const Pack pack = compile_ok(R"J({"pack": "t.o", "version": "1",
+    "inputs": {"r": {"fields": {"kind": {"enum": ["dibao", "none"]}, "from": "date"}}},
+    "checks": [{"id": "holds", "require": "r.kind != 'none'", "reason": {"en": "none"}},
+               {"id": "in_time", "require": "r.from <= as_of", "reason": {"en": "late"}}],
+    "outputs": {"amount": "if r.kind == 'dibao' then 1000.50 else 0"}})J");
+  for (const bool explain : {false, true}) {  // explain: the full evaluator; without: the fast path when it can
+    INFO("explain " << explain);
+    eligo::EvalOptions o = on("2024-04-01");
+    o.explain = explain;
+    const Decision eligible = pack.evaluate(R"J({"r": {"kind": "dibao", "from": "2024-04-01"}})J", o);
+    CHECK(eligible.verdict == Verdict::eligible);
+    REQUIRE(eligible.outputs.size() == 1);
+    CHECK(eligible.outputs[0].value == "1000.50");
+    const Decision late = pack.evaluate(R"J({"r": {"kind": "dibao", "from": "2024-04-02"}})J", o);
+    CHECK(late.verdict == Verdict::ineligible);
+    CHECK(late.outputs.empty());
+    const Decision no_date = pack.evaluate(R"J({"r": {"kind": "dibao"}})J", o);
+    CHECK(no_date.verdict == Verdict::needs_evidence);
+    CHECK(no_date.outputs.empty());
+  }
+}
