@@ -419,3 +419,32 @@ def test_rejected_rows_of_every_chunk_are_counted(tmp_path):
     s = json.loads((tmp_path / "o/summary.json").read_text(encoding="utf-8"))
     assert (s["rows"], s["rejected"], s["results"]) == (5003, 3, 5000)
     assert "5003 rows read: 5000 results, 3 rejected" in err or "读入 5003 行：结果 5000 行，被拒 3 行" in err
+
+
+def test_a_payout_order_needs_an_amount_above_zero(tmp_path):
+    # An eligible row whose amount is exactly 0.00 gets no order (counted as eligible without an amount); 0.01,
+    # the neighbour, and 100.00 get one each.
+    pack = tmp_path / "amounts.pack.json"
+    pack.write_text(json.dumps({
+        "pack": "test.batch.amounts", "version": "1", "record": "resident",
+        "inputs": {"resident": {"fields": {"id_number": {"type": "cn_id", "pii": "id_number"},
+                                           "name": {"type": "string", "pii": "name"},
+                                           "level": {"enum": ["zero", "cent", "full", "none"]}}}},
+        "checks": [{"id": "listed", "require": "resident.level != 'none'", "reason": {"en": "no level"}}],
+        "outputs": {"amount": "if resident.level == 'full' then 100.00 else if resident.level == 'cent' then 0.01 "
+                              "else 0.00"}}), encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text("id_number,name,level\n11010519491231002X,甲,zero\n610104196209276908,乙,cent\n"
+                      "330106195804120220,丙,full\n", encoding="utf-8")
+    orders = tmp_path / "orders.csv"
+    p = subprocess.run([CLI, "batch", str(pack), "--as-of", "2024-04-01", "--progress", "off", "--input", str(people),
+                        "--out", str(tmp_path / "out/"), "--payout-orders", str(orders), "--amount", "amount",
+                        "--policy", "p", "--period", "2024-Q2", "--created", "2024-04-02", "--payee-name", "name"],
+                       capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    assert [(r["payee_id"], r["amount"]) for r in read_csv(orders)] == \
+           [("610104196209276908", "0.01"), ("330106195804120220", "100.00")]
+    s = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
+    assert s["verdicts"]["eligible"] == 3
+    assert s["payout_orders"] == {"file": str(orders), "orders": 2, "amount": "100.01", "held_back": 0,
+                                  "eligible_without_amount": 1}
