@@ -278,3 +278,23 @@ TEST_CASE("outputs are computed for an eligible applicant only, on both evaluati
     CHECK(no_date.outputs.empty());
   }
 }
+
+TEST_CASE("a check on covered_months merges back-to-back periods on both evaluation paths", "[evaluate][dates][boundary]") {
+  // In an output covered_months is always computed by the full evaluator; in a check the fast path computes it
+  // (src/evaluate/fast_eval.cpp), so its merging of back-to-back periods needs a test of its own.
+  const Pack pack = compile_ok(R"J({"pack": "t.cm", "version": "1",
+    "inputs": {"a": {"fields": {"si": {"list": {"from": "date", "to": "date?"}}}}},
+    "checks": [{"id": "two_months", "require": "covered_months(a.si, p -> p.from, p -> p.to) >= 2",
+                "reason": {"en": "less than 2 months"}}]})J");
+  for (const bool explain : {false, true}) {  // explain: the full evaluator; without: the fast path when it can
+    INFO("explain " << explain);
+    eligo::EvalOptions o = on("2023-01-01");
+    o.explain = explain;
+    // 2020-01-15..2020-02-20 then 2020-02-21..2020-03-14: one period, 2 full months.
+    CHECK(pack.evaluate(R"J({"a": {"si": [{"from": "2020-02-21", "to": "2020-03-14"},
+        {"from": "2020-01-15", "to": "2020-02-20"}]}})J", o).verdict == Verdict::eligible);
+    // A day's gap: 1 month and 0.
+    CHECK(pack.evaluate(R"J({"a": {"si": [{"from": "2020-01-15", "to": "2020-02-20"},
+        {"from": "2020-02-22", "to": "2020-03-14"}]}})J", o).verdict == Verdict::ineligible);
+  }
+}
