@@ -8,9 +8,23 @@
 
 namespace eligo::detail {
 
-// `s` as a JSON string literal, quotes included; control characters escaped, UTF-8 passed through.
+// `s` as a JSON string literal, quotes included; control characters escaped, UTF-8 passed through. Text
+// with nothing to escape (nearly every cell) is appended in one copy rather than byte by byte.
 inline void append_json_string(std::string* out, std::string_view s) {
   out->push_back('"');
+  bool plain = true;
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
   for (const char ch : s) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {

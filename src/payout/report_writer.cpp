@@ -34,18 +34,6 @@ void csv_row(AtomicFile& f, const std::vector<std::string>& cells) {
 
 void json_string(std::string& out, std::string_view s) { eligo::detail::append_json_string(&out, s); }
 
-// The same bytes as json_string; text with nothing to escape (nearly every cell) is appended in one copy
-// rather than byte by byte.
-void json_cell(std::string& out, std::string_view s) {
-  for (const char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == '"' || c == '\\') return json_string(out, s);
-  }
-  out += '"';
-  out.append(s);
-  out += '"';
-}
-
 // `s` exactly as nlohmann's dump (ensure_ascii off, invalid UTF-8 replaced) writes a string: printable
 // ASCII without quotes or backslashes is appended as is, anything else goes through nlohmann itself.
 void dump_json_string(std::string& out, std::string_view s) {
@@ -93,7 +81,7 @@ class ItemStream {
     }
     eligo::detail::append_csv_cell(&csv_buf_, v);
     json_buf_ += keys_[n_++];
-    json_cell(json_buf_, v);
+    json_string(json_buf_, v);
   }
   void end_row() {
     n_ = 0;
