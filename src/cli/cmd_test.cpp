@@ -237,7 +237,7 @@ class CaseChecker {
 
   std::string tr(std::string en, std::string zh) const { return rep_.tr(std::move(en), std::move(zh)); }
   std::string near(const std::string& word, const std::vector<std::string>& candidates) const {
-    const std::string c = load::closest(word, candidates, true);
+    const std::string c = load::closest(word, candidates);
     return c.empty() ? "" : tr(" (did you mean '" + c + "'?)", "（是否想写 '" + c + "'？）");
   }
   std::string known(const std::vector<std::string>& v) const {

@@ -98,7 +98,7 @@ void Reporter::at_file(const char* code, std::string message, Severity severity)
   out_->items.push_back(std::move(d));
 }
 
-std::string closest(std::string_view word, const std::vector<std::string>& candidates, bool transpositions) {
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   // A candidate the word is the start of is the likeliest meaning ('applicant.hukou' → 'applicant.hukou_district').
   if (word.size() >= 3) {
     std::string shortest;
@@ -117,7 +117,7 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
       cur[0] = i;
       for (std::size_t j = 1; j <= c.size(); ++j) {
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
-        if (transpositions && i > 1 && j > 1 && word[i - 1] == c[j - 2] && word[i - 2] == c[j - 1]) cur[j] = std::min(cur[j], before[j - 2] + 1);
+        if (i > 1 && j > 1 && word[i - 1] == c[j - 2] && word[i - 2] == c[j - 1]) cur[j] = std::min(cur[j], before[j - 2] + 1);
       }
       std::swap(before, prev);
       std::swap(prev, cur);

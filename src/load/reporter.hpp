@@ -54,9 +54,9 @@ class Reporter {
   mutable std::vector<std::uint32_t> line_starts_;
 };
 
-// The closest candidate by edit distance, if close enough to be a plausible typo ("" otherwise).
-// With `transpositions`, two neighbouring letters swapped count as one edit ('knid' → 'kind'); case files ask
-// for it (the other callers' wording is pinned as it was).
-std::string closest(std::string_view word, const std::vector<std::string>& candidates, bool transpositions = false);
+// The closest candidate by edit distance, if close enough to be a plausible typo ("" otherwise). Two
+// neighbouring letters swapped count as one edit ('nmae' → 'name', 'knid' → 'kind'): the commonest slip of
+// the keyboard, in a pack, a case file or an applicant's record alike.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace eligo::load

@@ -48,7 +48,9 @@ def test_a_bad_first_line_is_one_rejected_row_and_the_rest_are_decided(tmp_path)
     assert rc == 1
     lines = err.strip().splitlines()
     assert lines[0].endswith("line 1: rejected: the input is not valid JSON: column 23: the text ends where a value was expected")
-    assert lines[1].endswith("line 3: rejected: applicant.nmae: 'nmae' is not a field of this record")
+    # Two letters swapped are one slip: the suggestion names the field meant.
+    assert lines[1].endswith("line 3: rejected: applicant.nmae: 'nmae' is not a field of this record "
+                             "(did you mean 'name'?)")
     assert lines[-1] == ("eligo eval: 3 rows read: 1 decided (eligible 0, ineligible 0, needs_evidence 1, error 0), "
                          "2 rejected")
 

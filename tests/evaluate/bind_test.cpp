@@ -56,6 +56,17 @@ TEST_CASE("a misspelt field is a data error with a suggestion, and the decision 
   CHECK(d.items.empty());
 }
 
+TEST_CASE("two neighbouring letters swapped in a field name are one slip, and the suggestion names the field", "[bind]") {
+  const Pack p = compile_ok(kPack);
+  CHECK(errors_of(p.evaluate(R"({"applicant": {"knid": "dibao"}})", on("2024-05-01"))) ==
+        "E3004 applicant.knid: 'knid' is not a field of this record (did you mean 'kind'?)\n");
+  CHECK(errors_of(p.evaluate(R"({"applicant": {"incmoe": 5}})", on("2024-05-01"))) ==
+        "E3004 applicant.incmoe: 'incmoe' is not a field of this record (did you mean 'income'?)\n");
+  // Two slips in four letters are not a plausible typo: no suggestion rather than a wrong one.
+  CHECK(errors_of(p.evaluate(R"({"applicant": {"nkdi": "dibao"}})", on("2024-05-01"))) ==
+        "E3004 applicant.nkdi: 'nkdi' is not a field of this record\n");
+}
+
 TEST_CASE("an unknown group is a data error — a group or field given twice too", "[bind]") {
   const Pack p = compile_ok(kPack);
   CHECK(errors_of(p.evaluate(R"({"aplicant": {}})", on("2024-05-01"))) ==
