@@ -119,7 +119,16 @@ struct RankResult {
   std::uint64_t placed = 0;
 };
 
+// A key that is a valid ID number (any of its forms) makes the whole table unrankable (!ok, nothing placed):
+// placements are published with each key and its lottery value, SHA-256 of seed|key, from which an ID number
+// is recovered by trying the few billion numbers of its shape. Key applicants by an application number or a
+// keyed hash (`eligo id --hash`); `allow_id_number_keys` ranks them anyway (`eligo rank --clear-pii`).
+struct RankOptions {
+  bool allow_id_number_keys = false;
+};
+
 RankResult rank(const RankSpec& spec, const Table& table);
+RankResult rank(const RankSpec& spec, const Table& table, const RankOptions& options);
 
 // The columns a spec reads: key, points, the order keys, preferences (each once, in that order).
 std::vector<std::string> rank_columns(const RankSpec& spec);

@@ -229,7 +229,8 @@ ELIGO_API eligo_status eligo_reconcile(const char* request_json, char** out_resu
  * columns the spec names; numbers keep their exact text. *out_result_json (free with eligo_free) is always set:
  * {"placed", "placements": [{rank, key, points, school, preference, lottery_number, lottery, reason_zh,
  * reason_en}], "schools": [...], "rejected": [{row, column, reason}]} on success, {"error": "..."} otherwise
- * (ELIGO_ERROR_INVALID_ARGUMENT: a wrong spec, with file:line:col and the JSON pointer, or unreadable rows).
+ * (ELIGO_ERROR_INVALID_ARGUMENT: a wrong spec, with file:line:col and the JSON pointer, unreadable rows, or a
+ * key that is an ID number — refused, masked in the message, since the published lottery value would reveal it).
  * The same spec and rows give the same bytes. */
 ELIGO_API eligo_status eligo_rank(const char* spec_json, const char* rows_json, char** out_result_json);
 

@@ -10,6 +10,7 @@
 #include "eligo/admission.hpp"
 #include "eligo/date.hpp"
 #include "eligo/decimal.hpp"
+#include "eligo/identity.hpp"
 
 namespace eligo::admission {
 namespace {
@@ -102,7 +103,9 @@ std::string lottery_value(std::string_view seed, std::string_view key) {
   return out;
 }
 
-RankResult rank(const RankSpec& spec, const Table& table) {
+RankResult rank(const RankSpec& spec, const Table& table) { return rank(spec, table, RankOptions{}); }
+
+RankResult rank(const RankSpec& spec, const Table& table, const RankOptions& options) {
   RankResult result;
   auto column = [&](const std::string& name) -> int {
     for (std::size_t i = 0; i < table.header.size(); ++i)
@@ -132,6 +135,8 @@ RankResult rank(const RankSpec& spec, const Table& table) {
   // Read the rows: every row either becomes an applicant or a rejection.
   std::vector<Applicant> people;
   std::map<std::string, std::uint64_t> first_row_of_key;
+  std::vector<std::uint64_t> id_key_rows;  // rows whose key is an ID number (see RankOptions)
+  std::string first_id_key;
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     const auto& cells = table.rows[i];
     const std::uint64_t row_no = i < table.row_numbers.size() ? table.row_numbers[i] : i + 1;
@@ -141,6 +146,10 @@ RankResult rank(const RankSpec& spec, const Table& table) {
     a.row = i;
     a.key = cell(key_col);
     if (a.key.empty()) { reject(spec.key, "no key"); continue; }
+    if (!options.allow_id_number_keys && identity::id_valid(a.key)) {
+      if (id_key_rows.empty()) first_id_key = a.key;
+      id_key_rows.push_back(row_no);
+    }
     const auto [seen, fresh] = first_row_of_key.emplace(a.key, row_no);
     if (!fresh) { reject(spec.key, "the same key as row " + std::to_string(seen->second)); continue; }
     a.points_text = cell(points_col);
@@ -188,6 +197,18 @@ RankResult rank(const RankSpec& spec, const Table& table) {
     if (bad) { first_row_of_key.erase(a.key); continue; }
     a.lottery = lottery_value(spec.seed, a.key);
     people.push_back(std::move(a));
+  }
+  if (!id_key_rows.empty()) {
+    std::string rows;
+    for (std::size_t i = 0; i < id_key_rows.size() && i < 5; ++i) rows += (i ? ", " : "") + std::to_string(id_key_rows[i]);
+    if (id_key_rows.size() > 5) rows += " and " + std::to_string(id_key_rows.size() - 5) + " more";
+    result.error = "column '" + spec.key + "' holds ID numbers (" + std::to_string(id_key_rows.size()) + " row" +
+                   (id_key_rows.size() == 1 ? "" : "s") + ": " + rows + "; row " + std::to_string(id_key_rows[0]) +
+                   ": " + identity::mask(identity::PiiKind::id_number, first_id_key) +
+                   "): placements are published with each key and its lottery value, from which the number can be "
+                   "recovered; key applicants by an application number or a keyed hash (eligo id --hash), or ask "
+                   "for ID numbers in clear (eligo rank --clear-pii)";
+    return result;
   }
 
   // The priority order, then the lottery numbers (position by lottery value).

@@ -31,8 +31,11 @@ constexpr const char* kHelp =
     "  --input-format F       auto | csv | jsonl | xlsx (default auto)\n"
     "  --encoding E           of CSV / JSON Lines input: utf-8 (default) or gb18030\n"
     "  --sheet NAME           xlsx input: the sheet (default the first)\n"
+    "  --clear-pii            rank keys that are ID numbers (refused by default: the placements are published,\n"
+    "                         and each key's lottery value would give its number away)\n"
     "\n"
-    "exit status: 0 ranked (rejected rows are listed), 2 unusable input or usage error\n";
+    "exit status: 0 ranked (rejected rows are listed), 2 unusable input (keys that are ID numbers included) or\n"
+    "usage error\n";
 
 std::string pad(const std::string& s, std::size_t width) {
   std::size_t cols = 0;
@@ -46,7 +49,7 @@ int cmd_rank(const Args& args, Io& io) {
   Options opts;
   std::string error;
   if (!parse_options(args, {"spec", "input", "out", "schools", "rejected", "format", "input-format", "encoding", "sheet"},
-                     {"help"}, &opts, &error)) {
+                     {"help", "clear-pii"}, &opts, &error)) {
     io.err << "eligo rank: " << error << "\n\n" << kHelp;
     return 2;
   }
@@ -85,7 +88,9 @@ int cmd_rank(const Args& args, Io& io) {
     io.err << "eligo rank: " << error << "\n";
     return 2;
   }
-  admission::RankResult result = admission::rank(spec, table);
+  admission::RankOptions rank_options;
+  rank_options.allow_id_number_keys = opts.has("clear-pii");
+  admission::RankResult result = admission::rank(spec, table, rank_options);
   if (!result.ok) {
     io.err << "eligo rank: " << opts.get("input") << ": " << result.error << "\n";
     return 2;

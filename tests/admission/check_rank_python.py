@@ -24,4 +24,11 @@ try:
     raise AssertionError("a spec without a seed was accepted")
 except ValueError as e:
     assert str(e).startswith("spec:1:1: /: 'seed' is required"), str(e)
+# A key that is an ID number is refused, and the message masks it.
+try:
+    eligo.rank(spec, [{"key": "110105199001010010", "total": 1, "preferences": "S01"}])
+    raise AssertionError("an ID number as key was accepted")
+except ValueError as e:
+    assert str(e).startswith("column 'key' holds ID numbers (1 row: 1; row 1: 110105********0010)"), str(e)
+    assert "110105199001010010" not in str(e)
 print("eligo.rank: checked")

@@ -41,6 +41,14 @@ int main(void) {
   EXPECT(st == ELIGO_ERROR_INVALID_ARGUMENT);
   EXPECT(out != NULL && strstr(out, "{\"error\":\"spec:1:1: /: 'seed' is required") == out);
   eligo_free(out);
+  /* A key that is an ID number is refused (the lottery value would give it away), masked in the message. */
+  out = NULL;
+  st = eligo_rank(spec, "[{\"key\": \"110105199001010010\", \"total\": 1, \"preferences\": \"S01\"}]", &out);
+  EXPECT(st == ELIGO_ERROR_INVALID_ARGUMENT);
+  EXPECT(out != NULL && strstr(out, "{\"error\":\"column 'key' holds ID numbers (1 row: 1; row 1: 110105********0010)") == out);
+  EXPECT(out != NULL && strstr(out, "110105199001010010") == NULL);
+  eligo_free(out);
+  out = NULL;
   EXPECT(eligo_rank(NULL, rows, &out) == ELIGO_ERROR_INVALID_ARGUMENT);
   if (failures == 0) printf("eligo_rank: all checks passed\n");
   return failures ? 1 : 0;

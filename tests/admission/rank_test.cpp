@@ -58,6 +58,28 @@ TEST_CASE("the lottery value is the hex SHA-256 of seed|key, as a one-line scrip
   CHECK(lottery_value("2021-yuexiu-g1", "A001") == "4e5ecc08f99a5d12d82da30f77020f17bacfe0862c609a2c04b735686aefd78b");
 }
 
+TEST_CASE("keys that are ID numbers are refused unless asked for: the lottery value would give them away", "[admission][rank][pii]") {
+  // 110105199001010010 and 11010519491231002X are valid ID numbers (check characters right); ...0011 is not.
+  const Table t = table_of({{"A1", "90", "10", "2020-01-01", ""},
+                            {"110105199001010010", "80", "10", "2020-01-01", ""},
+                            {"110105199001010011", "70", "10", "2020-01-01", ""},
+                            {"11010519491231002X", "60", "10", "2020-01-01", ""}});
+  const RankResult refused = rank(pool_spec("s"), t);
+  CHECK_FALSE(refused.ok);
+  CHECK(refused.placements.empty());
+  CHECK(refused.error ==
+        "column 'key' holds ID numbers (2 rows: 2, 4; row 2: 110105********0010): placements are published with "
+        "each key and its lottery value, from which the number can be recovered; key applicants by an application "
+        "number or a keyed hash (eligo id --hash), or ask for ID numbers in clear (eligo rank --clear-pii)");
+  RankOptions clear;
+  clear.allow_id_number_keys = true;
+  const RankResult ranked = rank(pool_spec("s"), t, clear);
+  REQUIRE(ranked.ok);
+  REQUIRE(ranked.placements.size() == 4);
+  CHECK(ranked.placements[1].key == "110105199001010010");
+  CHECK(ranked.placements[1].lottery == lottery_value("s", "110105199001010010"));
+}
+
 TEST_CASE("a tie at the line is settled by months of social insurance", "[admission][rank]") {
   const RankResult r = rank(pool_spec("s1"), table_of({{"A", "120", "10", "2015-01-01"},
                                                       {"B", "110", "30", "2016-01-01"},

@@ -597,6 +597,22 @@ def test_rank_rejected_input_format_encoding_and_sheet(tmp_path):
     assert "eligo rank: rejected row 2 (key): not valid UTF-8 (if the file is GB18030 or GBK, give its encoding)" in err
 
 
+def test_rank_refuses_keys_that_are_id_numbers_unless_clear_pii(tmp_path):
+    (tmp_path / "spec.json").write_text(json.dumps(RANK_SPEC, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "a.csv").write_text("key,total,preferences\n甲,90,S01\n110105199001010010,80,S01;S02\n",
+                                    encoding="utf-8")
+    base = ["rank", "--spec", tmp_path / "spec.json", "--input", tmp_path / "a.csv", "--out", tmp_path / "p.csv"]
+    rc, out, err = run(*base)
+    assert rc == 2 and out == "" and not (tmp_path / "p.csv").exists()
+    assert err == ("eligo rank: %s: column 'key' holds ID numbers (1 row: 3; row 3: 110105********0010): placements "
+                   "are published with each key and its lottery value, from which the number can be recovered; key "
+                   "applicants by an application number or a keyed hash (eligo id --hash), or ask for ID numbers in "
+                   "clear (eligo rank --clear-pii)\n" % (tmp_path / "a.csv"))
+    rc, out, err = run(*base, "--clear-pii")
+    assert rc == 0, err
+    assert [(r["key"], r["school"]) for r in read_csv(tmp_path / "p.csv")] == [("甲", "S01"), ("110105199001010010", "S02")]
+
+
 REVIEW_ITEMS = ("key,item,label,department,points,declared,source\n"
                 "A0000001,si_months,社保月数,人社,12.5,36,30\n"
                 "A0000002,si_months,社保月数,人社,8,24,24\n")

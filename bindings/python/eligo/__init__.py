@@ -496,7 +496,8 @@ def rank(spec, rows) -> dict:
     """School places by points (docs/admission.md): `spec` is the allocation spec (a dict or its JSON text),
     `rows` the applicants (a list of dicts with the columns the spec names, or JSON text). Returns {"placed",
     "placements": [...], "schools": [...], "rejected": [...]}, the same as eligo_rank in C and eligo rank's
-    files. Decimal values are passed as their exact text. ValueError for a wrong spec (file:line:col /pointer)."""
+    files. Decimal values are passed as their exact text. ValueError for a wrong spec (file:line:col /pointer),
+    and for keys that are ID numbers (refused: the published lottery value would reveal them)."""
     spec_text = spec if isinstance(spec, str) else _json.dumps(spec, ensure_ascii=False)
     rows_text = rows if isinstance(rows, str) else _json.dumps(list(rows), ensure_ascii=False, default=str)
     return _json.loads(_eligo.rank(spec_text, rows_text))
