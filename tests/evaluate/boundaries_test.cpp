@@ -83,6 +83,26 @@ TEST_CASE("an inclusive range holds both its ends and nothing past them", "[eval
   CHECK(at("12.5") == "01 0");
 }
 
+TEST_CASE("a range with computed bounds holds both its ends, on both evaluation paths", "[evaluate][boundary]") {
+  // Bounds read from the record are not constants: the fast path evaluates them (Op::InRange), apart from the
+  // fused `x in [18..40]` of the case above.
+  const Pack pack = compile_ok(R"J({"pack": "t.rc", "version": "1",
+    "inputs": {"a": {"fields": {"x": "number", "lo": "number", "hi": "number"}}},
+    "checks": [{"id": "band", "require": "a.x in [a.lo .. a.hi]", "reason": {"en": "out of band"}}]})J");
+  for (const bool explain : {false, true}) {  // explain: the full evaluator; without: the fast path when it can
+    INFO("explain " << explain);
+    eligo::EvalOptions o = on("2024-01-01");
+    o.explain = explain;
+    const auto at = [&](const char* x) {
+      return pack.evaluate(std::string(R"J({"a": {"lo": 18, "hi": 40, "x": )J") + x + "}}", o).verdict;
+    };
+    CHECK(at("17.99") == Verdict::ineligible);
+    CHECK(at("18") == Verdict::eligible);
+    CHECK(at("40") == Verdict::eligible);
+    CHECK(at("40.01") == Verdict::ineligible);
+  }
+}
+
 TEST_CASE("overlaps: closed intervals sharing their end day overlap and a null end is open", "[evaluate][dates][boundary]") {
   const Pack pack = compile_ok(R"J({"pack": "t.o", "version": "1",
     "inputs": {"a": {"fields": {"af": "date", "at": "date?", "bf": "date", "bt": "date?"}}},
