@@ -3,8 +3,18 @@
 #include "blacklist/table.hpp"
 #include "eligo/blacklist.hpp"
 
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <system_error>
+#include <thread>
+
 namespace eligo::blacklist {
 namespace {
+
+// Lists at least this long are hashed on a second thread while they are indexed (below, a thread costs
+// more than it saves).
+constexpr std::size_t kHashBesideFrom = 1 << 16;
 
 std::unique_ptr<detail::Table> new_table(const BuildOptions& options) {
   auto t = std::make_unique<detail::Table>();
@@ -32,9 +42,46 @@ KeyKind Builder::key_kind() const { return table_->kind; }
 std::shared_ptr<const Snapshot> Builder::build() {
   std::unique_ptr<detail::Table> table = std::move(table_);
   table_ = new_table(options_);
-  table->finish();
+  table->sort_and_merge();
+  auto index = std::make_unique<detail::Index>();
+  // The content hash (SHA-256 over ~100 bytes of text per entry: a second per 10 M entries) only reads the
+  // merged records, so a big list hashes them on a second thread while this one builds the index; whichever
+  // finishes with the records last frees them. The hash is the same bytes either way.
+  std::thread hasher;
+  std::exception_ptr hash_failed;
+  std::atomic<int> readers{2};
+  auto done_reading = [&] {
+    if (readers.fetch_sub(1, std::memory_order_acq_rel) == 1) table->release_records();
+  };
+  if (table->records.size() >= kHashBesideFrom) {
+    try {
+      hasher = std::thread([&] {
+        try {
+          table->hash = table->content_hash();
+        } catch (...) {
+          hash_failed = std::current_exception();
+        }
+        done_reading();
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: hash here, below.
+    }
+  }
+  try {
+    *index = detail::Index::from_table(*table, hasher.joinable() ? std::function<void()>(done_reading) : nullptr);
+  } catch (...) {
+    if (hasher.joinable()) hasher.join();
+    throw;
+  }
+  if (hasher.joinable()) {
+    hasher.join();
+    if (hash_failed) std::rethrow_exception(hash_failed);
+  } else {
+    table->hash = table->content_hash();
+  }
+  index->set_hash(table->hash, options_.version);
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
-  snapshot->index_ = std::make_unique<detail::Index>(detail::Index::from_table(std::move(*table), options_.version));
+  snapshot->index_ = std::move(index);
   return snapshot;
 }
 

@@ -6,9 +6,10 @@
 
 namespace eligo::blacklist::detail {
 
-bool FuseFilter::build(const std::uint64_t* keys, std::size_t n) {
+bool FuseFilter::size_for(std::size_t n) {
   cells_.clear();
   cells_.shrink_to_fit();
+  seed_ = 0;
   if (n == 0 || n > (std::size_t{1} << 31)) return false;  // cells are numbered in 32 bits
   // Segment length and size factor as the paper sizes them for three cells per key: longer segments and
   // ~1.125 cells per key for big sets, relatively more cells for small ones (where peeling fails more often).
@@ -22,58 +23,56 @@ bool FuseFilter::build(const std::uint64_t* keys, std::size_t n) {
   std::uint64_t segments = (capacity + segment_length_ - 1) / segment_length_;
   segments = std::max<std::uint64_t>(segments, 3);
   starts_ = (segments - 2) * segment_length_;
-  for (std::uint64_t attempt = 0; attempt < 16; ++attempt) {
-    seed_ = attempt == 0 ? 0 : attempt * 0x9e3779b97f4a7c15ull;
-    cells_.assign(segments * segment_length_, 0);
-    if (try_build(keys, n)) return true;
-  }
-  cells_.clear();
-  cells_.shrink_to_fit();
-  seed_ = 0;
-  return false;
+  const std::size_t size = segments * segment_length_;
+  cells_.resize(size);
+  xors_.resize(size);
+  count_.resize(size);
+  return true;
 }
 
-bool FuseFilter::try_build(const std::uint64_t* keys, std::size_t n) {
+void FuseFilter::start_attempt(std::uint64_t attempt) {
+  seed_ = attempt == 0 ? 0 : attempt * 0x9e3779b97f4a7c15ull;
+  if (attempt == 0) return;  // freshly sized: all zero
+  std::fill(cells_.begin(), cells_.end(), 0);
+  std::fill(xors_.begin(), xors_.end(), 0);
+  std::fill(count_.begin(), count_.end(), 0);
+}
+
+void FuseFilter::give_up() {
+  cells_.clear();
+  cells_.shrink_to_fit();
+  std::vector<std::uint64_t>().swap(xors_);
+  std::vector<std::uint8_t>().swap(count_);
+  seed_ = 0;
+}
+
+bool FuseFilter::peel(std::size_t n) {
   const std::size_t size = cells_.size();
-  // For each cell: how many keys still use it (saturating at 255: such a cell is never peeled and the seed
-  // is given up), and the XOR of their hashes (the one key's hash once the count is 1). Two arrays of 9
-  // bytes a cell: the three segments a sweep works on stay in the L2 cache.
-  std::vector<std::uint64_t> hashes(size, 0);
-  std::vector<std::uint8_t> count(size, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t h = hash(keys[i]);
-    std::size_t p[3];
-    positions(h, p);
-    for (std::size_t c : p) {
-      hashes[c] ^= h;
-      count[c] = static_cast<std::uint8_t>(count[c] + (count[c] != 255));
-    }
-  }
   // Peel: sweep the cells in order; a cell with one key is that key's; removing the key may leave cells
   // behind the sweep (at most two segments back) with one key, which are peeled at once from a small stack.
   // The peeled cells in order (a peeled cell keeps its key's hash: it is not XORed out of its own cell).
   std::vector<std::uint32_t> order;
   order.reserve(n);
-  std::vector<std::size_t> stack;
+  std::vector<std::uint32_t> stack;
   for (std::size_t start = 0; start < size; ++start) {
-    if (count[start] != 1) continue;
-    stack.push_back(start);
+    if (count_[start] != 1) continue;
+    stack.push_back(static_cast<std::uint32_t>(start));
     while (!stack.empty()) {
       const std::size_t cell = stack.back();
       stack.pop_back();
-      if (count[cell] != 1) continue;
-      const std::uint64_t h = hashes[cell];
+      if (count_[cell] != 1) continue;
+      const std::uint64_t h = xors_[cell];
       order.push_back(static_cast<std::uint32_t>(cell));
-      count[cell] = 0;
+      count_[cell] = 0;
       std::size_t p[3];
       positions(h, p);
       for (std::size_t c : p) {
         if (c == cell) continue;
-        if (count[c] == 255) return false;
-        hashes[c] ^= h;
+        if (count_[c] == 255) return false;
+        xors_[c] ^= h;
         // A cell behind the sweep that is left with one key is peeled now; one ahead of it is found by the
         // sweep (peeling ahead at once would chase the wave across the whole array, a cache miss a step).
-        if (--count[c] == 1 && c < start) stack.push_back(c);
+        if (--count_[c] == 1 && c < start) stack.push_back(static_cast<std::uint32_t>(c));
       }
     }
   }
@@ -82,11 +81,13 @@ bool FuseFilter::try_build(const std::uint64_t* keys, std::size_t n) {
   // of its cells equal its fingerprint (cells not yet assigned hold 0).
   for (std::size_t i = n; i-- > 0;) {
     const std::size_t cell = order[i];
-    const std::uint64_t h = hashes[cell];
+    const std::uint64_t h = xors_[cell];
     std::size_t p[3];
     positions(h, p);
     cells_[cell] = static_cast<std::uint8_t>(fingerprint(h) ^ cells_[p[0]] ^ cells_[p[1]] ^ cells_[p[2]]);
   }
+  std::vector<std::uint64_t>().swap(xors_);
+  std::vector<std::uint8_t>().swap(count_);
   return true;
 }
 

@@ -27,7 +27,34 @@ class FuseFilter {
 
   // Builds over `keys` (n distinct values, ascending order gives the build a sequential sweep). false when
   // no seed out of a few gave a peelable layout (then the filter stays empty and passes everything).
-  bool build(const std::uint64_t* keys, std::size_t n);
+  bool build(const std::uint64_t* keys, std::size_t n) {
+    return build_each(n, [&](auto&& add) {
+      for (std::size_t i = 0; i < n; ++i) add(keys[i]);
+    });
+  }
+  // The same over keys that need not be copied out first: for_each_key(add) calls add(key) once for each
+  // key; keys ascending, a key repeated only right after itself (such repeats are skipped), at most
+  // `at_most` distinct keys (the size the cells are made for). The blacklist passes its slot array so.
+  template <class ForEachKey>
+  bool build_each(std::size_t at_most, ForEachKey for_each_key) {
+    if (!size_for(at_most)) return false;
+    for (std::uint64_t attempt = 0; attempt < kAttempts; ++attempt) {
+      start_attempt(attempt);
+      std::size_t n = 0;
+      bool first = true;
+      std::uint64_t last = 0;
+      for_each_key([&](std::uint64_t key) {
+        if (!first && key == last) return;
+        first = false;
+        last = key;
+        ++n;
+        add_key(hash(key));
+      });
+      if (peel(n)) return true;
+    }
+    give_up();
+    return false;
+  }
 
   bool empty() const { return cells_.empty(); }
   // Whether `key` may be in the set (always true for an empty filter).
@@ -66,12 +93,31 @@ class FuseFilter {
     p[1] = (p0 + segment_length_) ^ ((h >> 18) & segment_mask_);
     p[2] = (p0 + 2 * segment_length_) ^ (h & segment_mask_);
   }
-  bool try_build(const std::uint64_t* keys, std::size_t n);
+  static constexpr std::uint64_t kAttempts = 16;  // seeds tried
+  // The build: cells sized for up to n keys (false when n is 0 or too big); per attempt a seed and cleared
+  // peeling state; each key's hash counted into its three cells; then peeling and assignment of n keys.
+  bool size_for(std::size_t n);
+  void start_attempt(std::uint64_t attempt);
+  void add_key(std::uint64_t h) {
+    std::size_t p[3];
+    positions(h, p);
+    for (std::size_t c : p) {
+      xors_[c] ^= h;
+      count_[c] = static_cast<std::uint8_t>(count_[c] + (count_[c] != 255));
+    }
+  }
+  bool peel(std::size_t n);
+  void give_up();
 
   std::uint64_t seed_ = 0;
   std::uint64_t segment_length_ = 0, segment_mask_ = 0;
   std::uint64_t starts_ = 0;  // cells a key's first position can take: segments - 2, times L
   std::vector<std::uint8_t> cells_;
+  // Peeling state, only while building: for each cell, how many keys still use it (saturating at 255: such
+  // a cell is never peeled and the seed is given up) and the XOR of their hashes (the one key's hash once
+  // the count is 1). 9 bytes a cell: the three segments a sweep works on stay in the L2 cache.
+  std::vector<std::uint64_t> xors_;
+  std::vector<std::uint8_t> count_;
 };
 
 }  // namespace eligo::blacklist::detail

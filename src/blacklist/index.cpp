@@ -115,17 +115,20 @@ void radix_sort(KeyAt* v, KeyAt* tmp, std::size_t n) {
   if (from != v) std::copy(from, from + n, v);
 }
 
-Index Index::from_table(Table&& t, const std::string& version) {
+void Index::set_hash(const std::string& content_hash, const std::string& label) {
+  hash = content_hash;
+  version = label.empty() ? "sha256:" + content_hash.substr(0, 12) : label;
+}
+
+Index Index::from_table(const Table& t, const std::function<void()>& done_reading) {
   Index x;
   x.kind = t.kind;
   x.hash_key = t.hash_key;
   x.hasher = t.hasher;
-  x.hash = t.hash;
-  x.version = version.empty() ? "sha256:" + t.hash.substr(0, 12) : version;
   x.merged = t.merged;
   x.distinct_keys = t.distinct_keys;
-  x.scope_names = std::move(t.scope_names);
-  x.details = std::move(t.details);
+  x.scope_names = t.scope_names;
+  x.details = t.details;
 
   // Scope sets, flattened.
   const auto star = std::lower_bound(x.scope_names.begin(), x.scope_names.end(), std::string("*"));
@@ -161,9 +164,9 @@ Index Index::from_table(Table&& t, const std::string& version) {
   const unsigned part_bits = std::min(8u, bits);
   const unsigned part_shift = 64 - part_bits;
   const std::size_t parts = std::size_t{1} << part_bits;
+  // A partition is a run of whole buckets: its bounds are directory offsets (no counting pass of its own).
   std::vector<std::size_t> part_start(parts + 1, 0);
-  for (const Record& r : t.records) ++part_start[(fingerprint(r) >> part_shift) + 1];
-  for (std::size_t p = 0; p < parts; ++p) part_start[p + 1] += part_start[p];
+  for (std::size_t p = 0; p <= parts; ++p) part_start[p] = x.dir[p << (bits - part_bits)];
   std::vector<std::size_t> part_fill(part_start.begin(), part_start.end() - 1);
   // Attributes (detail, scope set) interned: through a dense table when there are few details and scope
   // sets (the usual case: entries rarely share their neighbour's attributes once sorted by key), a hash map
@@ -204,10 +207,7 @@ Index Index::from_table(Table&& t, const std::string& version) {
     s.until = r.until == kNoDate ? INT32_MAX : r.until;
     x.slots[part_fill[fp >> part_shift]++] = s;
   }
-  t.records.clear();
-  t.records.shrink_to_fit();
-  t.digests.clear();
-  t.digests.shrink_to_fit();
+  if (done_reading) done_reading();  // the records may go now (the caller may still be hashing them)
   std::vector<Slot> part;
   for (std::size_t p = 0; p < parts; ++p) {
     // This partition's slots go to its own buckets only (they share the top bits).
@@ -233,16 +233,13 @@ Index Index::from_table(Table&& t, const std::string& version) {
     }
   }
 
-  // The filter over the distinct fingerprints, in ascending order.
-  {
-    std::vector<std::uint64_t> distinct;
-    distinct.reserve(x.distinct_keys);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t fp = x.slots[i].fp();
-      if (distinct.empty() || distinct.back() != fp) distinct.push_back(fp);
-    }
-    x.filter.build(distinct.data(), distinct.size());
-  }
+  // The filter over the distinct fingerprints, read in ascending order straight from the slots (the
+  // entries of one key are adjacent; the filter skips the repeats). distinct_keys bounds their number (a
+  // keyed list's keys can share their first 64 bits).
+  const Slot* slots = x.slots.data();
+  x.filter.build_each(x.distinct_keys, [&](auto&& add) {
+    for (std::size_t i = 0; i < n; ++i) add(slots[i].fp());
+  });
   return x;
 }
 

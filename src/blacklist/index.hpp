@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,9 @@ struct KeyAt {
 // passes whose digit is the same for every key are skipped). `tmp` must hold n elements.
 void radix_sort(KeyAt* v, KeyAt* tmp, std::size_t n);
 
+// Queries per group in the pipelined batch form of Snapshot::listed.
+constexpr std::size_t kBatchGroup = 32;
+
 constexpr std::uint32_t kAnyScope = 0xFFFFFFFFu;   // query scope "*" or ""
 constexpr std::uint32_t kNoSuchScope = 0xFFFFFFFEu;  // named by no entry: only "*" entries match
 
@@ -87,7 +91,11 @@ struct Index {
   std::vector<std::uint8_t> set_all;             // the set holds "*"
   std::vector<std::uint32_t> attr_detail, attr_set;
 
-  static Index from_table(Table&& table, const std::string& version);
+  // The index of a finished table (sorted and merged), read only: done_reading (when set) is called once
+  // the records and digests are no longer read, so a caller hashing them beside may free them then. The
+  // content hash and version label are set apart (set_hash), once the hash is known.
+  static Index from_table(const Table& table, const std::function<void()>& done_reading = {});
+  void set_hash(const std::string& content_hash, const std::string& label);
 
   std::uint32_t scope_id(std::string_view scope) const;
   bool scope_matches(std::uint32_t attr, std::uint32_t scope) const {

@@ -56,12 +56,13 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
   const detail::Index& x = *index_;
   const std::uint32_t sid = x.scope_id(scope);
   const std::int32_t day = as_of.days();
-  // A software pipeline over groups of 16 queries: in each round, group g resolves its fingerprints and
+  // A software pipeline over groups of 32 queries: in each round, group g resolves its fingerprints and
   // starts loading their filter cells (cache-resident), group g-1 asks the filter and, for the few that
   // pass (members, and ~1/256 of outsiders), starts loading their directory words, group g-2 reads them and
-  // starts loading its slots, and group g-3 answers. Each memory latency is hidden behind a whole group's
-  // work instead of being waited for, and outsiders never touch the slot array.
-  constexpr std::size_t kGroup = 16, kStages = 4;
+  // starts loading the slots the search will read first (the guessed one and the one before it: the search
+  // compares both, and they often lie on two cache lines), and group g-3 answers. Each memory latency is
+  // hidden behind a whole group's work instead of being waited for, and outsiders never touch the slots.
+  constexpr std::size_t kGroup = detail::kBatchGroup, kStages = 4;
   struct Query {
     std::uint64_t fp;
     std::uint32_t confirm;
@@ -95,7 +96,8 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
         q[k].begin = x.dir[b];
         q[k].end = x.dir[b + 1];
         q[k].at = x.guess(q[k].fp, q[k].begin, q[k].end);
-        __builtin_prefetch(&x.slots[q[k].at]);
+        if (q[k].at > q[k].begin) __builtin_prefetch(&x.slots[q[k].at - 1]);
+        __builtin_prefetch(reinterpret_cast<const char*>(&x.slots[q[k].at]) + sizeof(detail::Slot) - 1);
       }
     }
     if (round >= 3) {

@@ -207,6 +207,12 @@ std::string Table::scopes_text(std::uint32_t set) const {
 
 void Table::finish() {
   if (finished) return;
+  sort_and_merge();
+  hash = content_hash();
+}
+
+void Table::sort_and_merge() {
+  if (finished) return;
   finished = true;
   recent_details_.clear();  // detail ids are renumbered below
   recent_scopes_.clear();
@@ -318,9 +324,12 @@ void Table::finish() {
   }
   records.resize(out);
   records.shrink_to_fit();
+}
 
-  // Content hash: SHA-256 over one line per entry, in canonical order (= byte order of the lines):
+std::string Table::content_hash() const {
+  // SHA-256 over one line per entry, in canonical order (= byte order of the lines):
   // key TAB source TAB reason_code TAB reason_text TAB from TAB until TAB listed_on TAB scopes LF
+  const bool keyed = kind == KeyKind::hmac_sha256;
   std::vector<std::string> detail_text(details.size()), set_text(scopesets.size());
   for (std::size_t i = 0; i < details.size(); ++i)
     detail_text[i] = details[i].source + '\t' + details[i].reason_code + '\t' + details[i].reason_text + '\t';
@@ -402,7 +411,7 @@ void Table::finish() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_size = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &md_size);
-  hash = to_hex(md, md_size);
+  return to_hex(md, md_size);
 }
 
 void Table::for_each(const std::function<void(const Entry&)>& f) const {

@@ -59,6 +59,15 @@ struct Table {
   // Canonical order (docs/blacklist.md), duplicates merged, hash computed. Scope ids and detail ids are
   // renumbered so that their order is the byte order of their text.
   void finish();
+  // finish() in two steps: order and merge (sets merged, distinct_keys), then the content hash, which only
+  // reads the merged records, digests, details and scope sets (so it can run beside Index::from_table).
+  void sort_and_merge();
+  std::string content_hash() const;
+  // Frees the records and digests (once both the hash and the index have read them).
+  void release_records() {
+    std::vector<Record>().swap(records);
+    std::vector<Digest>().swap(digests);
+  }
   // Entries in canonical order (after finish()).
   void for_each(const std::function<void(const Entry&)>& f) const;
   // The ';'-joined scopes of a set ("*" alone).
