@@ -42,7 +42,7 @@ KeyKind Builder::key_kind() const { return table_->kind; }
 std::shared_ptr<const Snapshot> Builder::build() {
   std::unique_ptr<detail::Table> table = std::move(table_);
   table_ = new_table(options_);
-  table->sort_and_merge();
+  table->sort_and_merge(/*keep_scratch=*/true);
   auto index = std::make_unique<detail::Index>();
   // The content hash (SHA-256 over ~100 bytes of text per entry: a second per 10 M entries) only reads the
   // merged records, so a big list hashes them on a second thread while this one builds the index; whichever

@@ -15,6 +15,7 @@
 
 #include "blacklist/fuse_filter.hpp"
 #include "blacklist/key.hpp"
+#include "blacklist/pod_array.hpp"
 #include "blacklist/table.hpp"
 
 namespace eligo::blacklist::detail {
@@ -29,42 +30,6 @@ struct Slot {  // 28 bytes, 4-byte aligned
   std::uint64_t fp() const { return static_cast<std::uint64_t>(fp_hi) << 32 | fp_lo; }
 };
 static_assert(sizeof(Slot) == 28, "slots are 28 bytes");
-
-// A plain array of trivially copyable T in memory advised for transparent huge pages (fewer TLB misses on
-// random probes of a big list).
-template <class T>
-class PodArray {
- public:
-  PodArray() = default;
-  explicit PodArray(std::size_t n);
-  ~PodArray();
-  PodArray(const PodArray&) = delete;
-  PodArray& operator=(const PodArray&) = delete;
-  PodArray(PodArray&& o) noexcept : data_(o.data_), size_(o.size_), bytes_(o.bytes_) { o.data_ = nullptr; o.size_ = o.bytes_ = 0; }
-  PodArray& operator=(PodArray&& o) noexcept;
-  T* data() { return data_; }
-  const T* data() const { return data_; }
-  std::size_t size() const { return size_; }
-  std::size_t bytes() const { return bytes_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-
- private:
-  void release();
-  T* data_ = nullptr;
-  std::size_t size_ = 0;
-  std::size_t bytes_ = 0;
-};
-
-// A sort key and the position of its record (the radix sort of Table::finish).
-struct KeyAt {
-  std::uint64_t key;
-  std::uint64_t at;
-};
-
-// Stable LSD radix sort of v[0..n) by key (digits of up to 11 bits over the bits in which keys differ;
-// passes whose digit is the same for every key are skipped). `tmp` must hold n elements.
-void radix_sort(KeyAt* v, KeyAt* tmp, std::size_t n);
 
 // Queries per group in the pipelined batch form of Snapshot::listed.
 constexpr std::size_t kBatchGroup = 32;
@@ -91,10 +56,11 @@ struct Index {
   std::vector<std::uint8_t> set_all;             // the set holds "*"
   std::vector<std::uint32_t> attr_detail, attr_set;
 
-  // The index of a finished table (sorted and merged), read only: done_reading (when set) is called once
-  // the records and digests are no longer read, so a caller hashing them beside may free them then. The
-  // content hash and version label are set apart (set_hash), once the hash is known.
-  static Index from_table(const Table& table, const std::function<void()>& done_reading = {});
+  // The index of a finished table (sorted and merged). It only reads the table, except that it takes
+  // table.scratch for its slots: done_reading (when set) is called once the records and digests are no
+  // longer read, so a caller hashing them beside may free them then. The content hash and version label
+  // are set apart (set_hash), once the hash is known.
+  static Index from_table(Table& table, const std::function<void()>& done_reading = {});
   void set_hash(const std::string& content_hash, const std::string& label);
 
   std::uint32_t scope_id(std::string_view scope) const;

@@ -211,7 +211,7 @@ void Table::finish() {
   hash = content_hash();
 }
 
-void Table::sort_and_merge() {
+void Table::sort_and_merge(bool keep_scratch) {
   if (finished) return;
   finished = true;
   recent_details_.clear();  // detail ids are renumbered below
@@ -280,10 +280,11 @@ void Table::sort_and_merge() {
   // rare runs of one k0 (several entries for one key) are ordered by the whole canonical comparison.
   {
     const std::size_t n = records.size();
-    PodArray<KeyAt> keys(n), tmp(n);
+    // Keys and the sort's buffer in one allocation, which the index can take over for its slots.
+    PodArray<KeyAt> both(2 * n);
+    KeyAt* const keys = both.data() + n;
     for (std::size_t i = 0; i < n; ++i) keys[i] = KeyAt{records[i].k0, i};
-    radix_sort(keys.data(), tmp.data(), n);
-    tmp = PodArray<KeyAt>();
+    radix_sort(keys, both.data(), n);
     std::vector<Record> sorted;
     sorted.reserve(n);
     constexpr std::size_t kAhead = 16;
@@ -291,7 +292,7 @@ void Table::sort_and_merge() {
       if (i + kAhead < n) __builtin_prefetch(&records[keys[i + kAhead].at]);
       sorted.push_back(records[keys[i].at]);
     }
-    keys = PodArray<KeyAt>();
+    if (keep_scratch) scratch = std::move(both);
     records.swap(sorted);
     for (std::size_t i = 0; i < n;) {
       std::size_t j = i + 1;

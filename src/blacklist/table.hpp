@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "blacklist/key.hpp"
+#include "blacklist/pod_array.hpp"
 #include "eligo/blacklist.hpp"
 #include "eligo/identity.hpp"
 
@@ -54,6 +55,7 @@ struct Table {
   std::size_t merged = 0;
   std::size_t distinct_keys = 0;
   std::string hash;
+  PodArray<KeyAt> scratch;  // see sort_and_merge
 
   std::optional<Problem> add(const Entry& entry);
   // Canonical order (docs/blacklist.md), duplicates merged, hash computed. Scope ids and detail ids are
@@ -61,7 +63,8 @@ struct Table {
   void finish();
   // finish() in two steps: order and merge (sets merged, distinct_keys), then the content hash, which only
   // reads the merged records, digests, details and scope sets (so it can run beside Index::from_table).
-  void sort_and_merge();
+  // keep_scratch: the sort's scratch (32 bytes an entry) is kept in `scratch` for the index's slots.
+  void sort_and_merge(bool keep_scratch = false);
   std::string content_hash() const;
   // Frees the records and digests (once both the hash and the index have read them).
   void release_records() {

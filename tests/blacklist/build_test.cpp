@@ -177,3 +177,29 @@ TEST_CASE("the fuse filter built from keys with adjacent repeats equals the one 
     CHECK(passed < 100000 / 64);
   }
 }
+
+TEST_CASE("the sort's scratch is reused for the slots when big enough, else fresh memory is taken",
+          "[blacklist][build]") {
+  // Big: 2 × 100,000 KeyAt (3.2 MB, mapped) hold 100,000 slots (2.8 MB) in the same pages.
+  detail::PodArray<detail::KeyAt> big(200000);
+  const void* at = big.data();
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = detail::KeyAt{i, i};
+  detail::PodArray<detail::Slot> slots = std::move(big).reuse_as<detail::Slot>(100000);
+  CHECK(static_cast<const void*>(slots.data()) == at);
+  CHECK(slots.size() == 100000);
+  CHECK(slots.bytes() == 100000 * sizeof(detail::Slot));
+  CHECK(big.size() == 0);
+  for (std::size_t i = 0; i < slots.size(); ++i) slots[i].fp_lo = static_cast<std::uint32_t>(i);
+  CHECK(slots[99999].fp_lo == 99999);
+  // Too small to be mapped (a heap block), and more than the memory holds: fresh arrays of the right size.
+  detail::PodArray<detail::KeyAt> small(10);
+  detail::PodArray<detail::Slot> few = std::move(small).reuse_as<detail::Slot>(5);
+  CHECK(few.size() == 5);
+  detail::PodArray<detail::KeyAt> some(200000);
+  detail::PodArray<detail::Slot> more = std::move(some).reuse_as<detail::Slot>(400000);
+  CHECK(more.size() == 400000);
+  more[399999].fp_lo = 7;
+  CHECK(more[399999].fp_lo == 7);
+  detail::PodArray<detail::KeyAt> none;
+  CHECK(std::move(none).reuse_as<detail::Slot>(0).size() == 0);
+}
