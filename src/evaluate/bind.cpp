@@ -7,6 +7,7 @@
 // wrong type is a data error naming its path, and the decision is then `error` (decide.cpp), never a quiet
 // wrong score. Values that are PII are never quoted in an error.
 #include "evaluate/bind.hpp"
+#include "evaluate/fast_plan.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -211,12 +212,17 @@ struct Binder {
   Value string_value(const TypeInfo& t, std::string_view text, std::uint32_t path) {
     if (t.enum_id >= 0) {
       const auto& values = p.enums[static_cast<std::size_t>(t.enum_id)];
-      if (std::find(values.begin(), values.end(), text) == values.end()) {
+      const auto it = std::find(values.begin(), values.end(), text);
+      if (it == values.end()) {
         std::string list;
         for (auto& v : values) list += (list.empty() ? "" : ", ") + v;
         error("E3002", path, quote(path, text) + " is not one of: " + list);
         return Value::missing(path);
       }
+      // The member's symbol, so the fast path compares it without reading its bytes (Fast::sym).
+      Value v = Value::string(in.arena.copy(text), static_cast<std::uint32_t>(text.size()));
+      if (p.fast_plan) v.sym = p.fast_plan->enum_syms[static_cast<std::size_t>(t.enum_id)][static_cast<std::size_t>(it - values.begin())];
+      return v;
     }
     if (t.cn_id) {
       // Validated and normalised on input (full-width digits, lower-case x, 15 → 18 digits); the reason
@@ -437,15 +443,27 @@ void reset(const Program& program, BoundInput* out) {
   out->warnings.clear();
   out->source_errors.clear();
   const std::size_t n = program.groups.size();
+  // The fast path's row first, on a cache-line boundary, with the group states right after it: the lines
+  // an evaluation reads first. Every entry `bail` until finish() copies the bound fields in.
+  out->row.place(out->arena, program.fast_plan ? program.fast_plan->row_size : 0, Fast(), 64);
   out->groups.place(out->arena, n, Value());
   out->state.place(out->arena, n, BoundInput::State::absent);
   out->given.place(out->arena, n, 0);
 }
 
 // Groups not given up front: fetched from their source on first read, else absent.
+// The bound groups' fields copied into the fast path's row (BoundInput::row).
 void finish(const Program& program, BoundInput* out) {
   for (std::size_t g = 0; g < program.groups.size(); ++g)
     if (!out->given[g] && !program.groups[g].source.empty()) out->state[g] = BoundInput::State::unbound;
+  if (!program.fast_plan) return;
+  const FastPlan& plan = *program.fast_plan;
+  for (std::size_t g = 0; g < program.groups.size(); ++g) {
+    if (out->state[g] != BoundInput::State::bound || out->groups[g].kind != VKind::record) continue;
+    const std::size_t count = program.records[program.groups[g].record].fields.size();
+    const Value* fields = out->groups[g].items;
+    for (std::size_t f = 0; f < count; ++f) out->row[plan.field_base[g] + f] = to_fast(fields[f]);
+  }
 }
 
 UnknownFields policy(const Program& p, const std::optional<UnknownFields>& given) {

@@ -8,6 +8,7 @@
 
 #include "compile/program.hpp"
 #include "eligo/pack.hpp"
+#include "evaluate/fast_value.hpp"
 #include "evaluate/value.hpp"
 
 namespace eligo::detail {
@@ -20,8 +21,8 @@ class ArenaArray {
  public:
   // New storage for n copies of v; what was placed before stays in the arena until it is reset. Call it
   // again after every Arena::reset().
-  void place(Arena& arena, std::size_t n, const T& v) {
-    p_ = arena.make_array<T>(n);
+  void place(Arena& arena, std::size_t n, const T& v, std::size_t align = alignof(T)) {
+    p_ = static_cast<T*>(arena.allocate(sizeof(T) * (n ? n : 1), align));
     n_ = static_cast<std::uint32_t>(n);
     for (std::size_t i = 0; i < n; ++i) p_[i] = v;
   }
@@ -44,10 +45,17 @@ class ArenaArray {
 
 // Applicant data bound to a Program's groups (see bind.cpp). Groups declared with a source start unbound
 // and are fetched on first read. The per-group slots come first in the arena, the bound values after them.
+//
+// `row` is the fast path's copy of every field given up front, as 16-byte fast values, all groups' fields
+// one after the other (FastPlan::field_base): placed first in the arena on a cache-line boundary and filled
+// when binding finishes, so the fast path reads six fields from two lines rather than from six 48-byte
+// values behind the group records. A field of a group that was not bound when binding finished (absent,
+// or fetched later from a source) stays `bail` there, so the fast path never sees a stale or fetched value.
 class BoundInput {
  public:
   enum class State : std::uint8_t { unbound, bound, absent };
   const Program* program = nullptr;
+  ArenaArray<Fast> row;              // see above; empty for a Program without a fast plan
   ArenaArray<Value> groups;          // record values, one per group
   ArenaArray<State> state;
   ArenaArray<std::uint8_t> given;    // 1 when the group was given up front (kept across evaluations)

@@ -86,7 +86,9 @@ bool fast_equal(const Fast& a, const Fast& b) {
     case FKind::number:
       if (a.scale == b.scale) return a.i == b.i;
       return Decimal::compare(a.decimal(), b.decimal()) == 0;
-    case FKind::string: return a.n == b.n && sv(a) == sv(b);
+    case FKind::string:
+      if (a.sym && b.sym) return a.sym == b.sym;  // both enum members: one symbol per text
+      return a.n == b.n && sv(a) == sv(b);
     case FKind::list:
       if (a.n != b.n) return false;
       for (std::uint32_t k = 0; k < a.n; ++k)
@@ -134,7 +136,11 @@ void FastEvaluator::start(const Program& program, const BoundInput* input, Date 
   p_ = &program;
   plan_ = program.fast_plan.get();
   in_ = input;
-  as_of_ = as_of.days();
+  if (as_of.days() != as_of_ || !as_of_ymd_) {
+    as_of_ = as_of.days();
+    as_of.ymd(&as_of_y_, &as_of_m_, &as_of_d_);
+    as_of_ymd_ = true;
+  }
   steps_left_ = step_budget;
   scratch_.reset();
   if (locals_.size() < program.local_count) locals_.resize(program.local_count);
@@ -143,8 +149,17 @@ void FastEvaluator::start(const Program& program, const BoundInput* input, Date 
 }
 
 Fast FastEvaluator::field(std::uint32_t group, std::uint32_t slot) const {
-  if (in_->state[group] != BoundInput::State::bound) return Fast::bail();
-  return to_fast(in_->groups[group].items[slot]);
+  return in_->row[plan_->field_base[group] + slot];  // bail there unless the group was bound up front
+}
+
+void FastEvaluator::ymd(std::int32_t days, int* y, int* m, int* d) const {
+  if (days == as_of_) {
+    *y = as_of_y_;
+    *m = as_of_m_;
+    *d = as_of_d_;
+    return;
+  }
+  Date::from_days(days).ymd(y, m, d);
 }
 
 Fast FastEvaluator::eval(std::uint32_t idx) {
@@ -157,7 +172,7 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
     if (f.arg == FArg::node) return eval(f.a);
     if (steps_left_ == 0) return Fast::bail();
     --steps_left_;
-    return f.arg == FArg::field ? field(f.a, f.b) : locals_[f.a];
+    return f.arg == FArg::field ? in_->row[f.a] : locals_[f.a];
   };
   auto constant = [&](std::uint32_t k) -> Fast {
     if (steps_left_ == 0) return Fast::bail();
@@ -167,7 +182,7 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
   switch (f.op) {
     case FOp::generic: break;
     case FOp::constant: return plan_->consts[f.k];
-    case FOp::field: return field(f.a, f.b);
+    case FOp::field: return in_->row[f.a];
     case FOp::local: return locals_[f.a];
     case FOp::get_local: {
       if (steps_left_ == 0) return Fast::bail();
@@ -187,7 +202,10 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
       const Fast a = operand();
       if (a.failed()) return a;
       bool found = false;
-      if (a.kind == FKind::string) found = plan_->sets[f.k].contains(a.s, a.n);
+      if (a.kind == FKind::string) {
+        const StringSet& set = plan_->sets[f.k];
+        found = a.sym ? set.by_sym[a.sym] != 0 : set.contains(a.s, a.n);
+      }
       else if (!in_sorted(p_->value_lists[f.k], a, &found)) return Fast::bail();
       return Fast::boolean(f.negate ? !found : found);
     }
@@ -413,9 +431,25 @@ Fast FastEvaluator::call(const Node& n) {
       return from_decimal(w);
     }
     case Builtin::years_between:
-      return Fast::number(years_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
-    case Builtin::months_between:
-      return Fast::number(months_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
+    case Builtin::months_between: {
+      // eligo::years_between / months_between, with as_of's year, month and day worked out once per
+      // evaluation (start) rather than in every call: the same arithmetic on the same numbers.
+      std::int32_t from = static_cast<std::int32_t>(v[0].i), to = static_cast<std::int32_t>(v[1].i);
+      const bool negate = to < from;
+      if (negate) std::swap(from, to);
+      int y1, m1, d1, y2, m2, d2;
+      ymd(from, &y1, &m1, &d1);
+      ymd(to, &y2, &m2, &d2);
+      int r;
+      if (b == Builtin::years_between) {
+        r = y2 - y1;
+        if (m2 < m1 || (m2 == m1 && d2 < d1)) --r;
+      } else {
+        r = (y2 - y1) * 12 + (m2 - m1);
+        if (d2 < d1) --r;
+      }
+      return Fast::number(negate ? -r : r, 0);
+    }
     case Builtin::days_between:
       return Fast::number(days_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
     case Builtin::year: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).year(), 0);

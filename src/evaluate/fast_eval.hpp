@@ -14,60 +14,10 @@
 
 #include "compile/program.hpp"
 #include "evaluate/evaluator.hpp"
+#include "evaluate/fast_value.hpp"
 #include "evaluate/value.hpp"
 
 namespace eligo::detail {
-
-enum class FKind : std::uint8_t { bail, null, boolean, number, string, date, list, record };
-
-struct Fast {
-  union {
-    std::int64_t i;      // number coefficient, date days, boolean 0/1
-    const char* s;       // string bytes
-    const Value* items;  // list items, record fields (the bound input's own values)
-  };
-  std::uint32_t n = 0;     // string / list length
-  std::int8_t scale = 0;   // number: digits after the point
-  FKind kind = FKind::bail;
-  // Named so that a copy moves all 16 bytes as two whole words: with 2 bytes of padding the compiler
-  // copied bytes 0–7 and 6–13 (overlapping stores), and reading the value back as whole words then
-  // stalled on store forwarding (seen in perf annotate of decide_fast).
-  std::uint16_t unused = 0;
-
-  Fast() : i(0) {}
-  static Fast bail() { return Fast(); }
-  static Fast null() { Fast f; f.kind = FKind::null; return f; }
-  static Fast boolean(bool b) { Fast f; f.kind = FKind::boolean; f.i = b; return f; }
-  static Fast number(std::int64_t c, int s) { Fast f; f.kind = FKind::number; f.i = c; f.scale = static_cast<std::int8_t>(s); return f; }
-  static Fast date(std::int32_t d) { Fast f; f.kind = FKind::date; f.i = d; return f; }
-  bool failed() const { return kind == FKind::bail; }
-  bool truthy() const { return kind == FKind::boolean && i != 0; }
-  Decimal decimal() const { return *Decimal::from_parts(i, scale); }
-};
-static_assert(sizeof(Fast) == 16, "a fast value is two words");
-
-// A bound value as a fast one; bail for missing data or a number beyond 64 bits.
-inline Fast to_fast(const Value& v) {
-  Fast f;
-  switch (v.kind) {
-    case VKind::missing: return f;
-    case VKind::null: f.kind = FKind::null; return f;
-    case VKind::boolean: f.kind = FKind::boolean; f.i = v.b; return f;
-    case VKind::number: {
-      const __int128 c = v.num.coefficient();
-      if (c > INT64_MAX || c < INT64_MIN) return f;
-      f.kind = FKind::number;
-      f.i = static_cast<std::int64_t>(c);
-      f.scale = static_cast<std::int8_t>(v.num.scale());
-      return f;
-    }
-    case VKind::string: f.kind = FKind::string; f.s = v.str; f.n = v.n; return f;
-    case VKind::date: f.kind = FKind::date; f.i = v.date; return f;
-    case VKind::list: f.kind = FKind::list; f.items = v.items; f.n = v.n; return f;
-    case VKind::record: f.kind = FKind::record; f.items = v.items; return f;
-  }
-  return f;
-}
 
 struct FastPlan;  // fast_plan.hpp
 
@@ -86,12 +36,15 @@ class FastEvaluator {
   Fast arith(const Node& n, const Fast& a, const Fast& b);
   Fast call(const Node& n);
   Fast quant(const Node& n);
+  void ymd(std::int32_t days, int* y, int* m, int* d) const;  // as_of's from the cache
 
   const Program* p_ = nullptr;
   const FastPlan* plan_ = nullptr;
   const BoundInput* in_ = nullptr;
   Arena scratch_;  // lists made by filter and map; reset by start()
   std::int32_t as_of_ = 0;
+  int as_of_y_ = 0, as_of_m_ = 0, as_of_d_ = 0;  // as_of_'s, worked out in start() when as_of_ changes
+  bool as_of_ymd_ = false;
   std::uint64_t steps_left_ = 0;
   std::vector<Fast> locals_;
   std::vector<Fast> let_values_;

@@ -1,6 +1,7 @@
 #include "evaluate/fast_plan.hpp"
 
 #include <cstring>
+#include <unordered_map>
 
 namespace eligo::detail {
 
@@ -45,9 +46,44 @@ std::string_view label(const Localized& l, int en) { return l.text(en ? "en" : "
 
 std::shared_ptr<const FastPlan> make_fast_plan(const Program& p) {
   auto plan = std::make_shared<FastPlan>();
+  // Symbols: each enum member's text once, in the order the enums declare them. A text beyond 65,535
+  // symbols gets none (0) and is compared by its bytes.
+  std::unordered_map<std::string_view, std::uint16_t> sym_of;
+  for (const auto& members : p.enums) {
+    auto& syms = plan->enum_syms.emplace_back();
+    for (const std::string& m : members) {
+      auto it = sym_of.find(m);
+      if (it == sym_of.end() && plan->symbols.size() < 65535) {
+        plan->symbols.push_back(m);
+        it = sym_of.emplace(m, static_cast<std::uint16_t>(plan->symbols.size())).first;
+      }
+      syms.push_back(it == sym_of.end() ? 0 : it->second);
+    }
+  }
+  auto sym = [&](const char* s, std::uint32_t n) -> std::uint16_t {
+    const auto it = sym_of.find(std::string_view(s, n));
+    return it == sym_of.end() ? 0 : it->second;
+  };
   plan->consts.reserve(p.constants.size());
-  for (const Value& v : p.constants) plan->consts.push_back(to_fast(v));
-  for (const auto& l : p.value_lists) plan->sets.push_back(make_set(l));
+  for (const Value& v : p.constants) {
+    Fast f = to_fast(v);
+    if (f.kind == FKind::string) f.sym = sym(f.s, f.n);
+    plan->consts.push_back(f);
+  }
+  for (const auto& l : p.value_lists) {
+    StringSet set = make_set(l);
+    if (!set.slots.empty()) {
+      set.by_sym.assign(plan->symbols.size() + 1, 0);
+      for (const Value& v : l)
+        if (const std::uint16_t k = sym(v.str, v.n)) set.by_sym[k] = 1;
+    }
+    plan->sets.push_back(std::move(set));
+  }
+  plan->field_base.resize(p.groups.size());
+  for (std::size_t g = 0; g < p.groups.size(); ++g) {
+    plan->field_base[g] = plan->row_size;
+    plan->row_size += static_cast<std::uint32_t>(p.records[p.groups[g].record].fields.size());
+  }
 
   plan->nodes.resize(p.nodes.size());
   for (std::size_t i = 0; i < p.nodes.size(); ++i) {
@@ -58,8 +94,7 @@ std::shared_ptr<const FastPlan> make_fast_plan(const Program& p) {
       const Node& o = p.nodes[x];
       if (o.op == Op::Field) {
         f.arg = FArg::field;
-        f.a = o.a;
-        f.b = o.b;
+        f.a = plan->field_base[o.a] + o.b;
       } else if (o.op == Op::Local) {
         f.arg = FArg::local;
         f.a = o.a;
@@ -75,8 +110,7 @@ std::shared_ptr<const FastPlan> make_fast_plan(const Program& p) {
         break;
       case Op::Field:
         f.op = FOp::field;
-        f.a = n.a;
-        f.b = n.b;
+        f.a = plan->field_base[n.a] + n.b;
         break;
       case Op::Local:
         f.op = FOp::local;

@@ -25,7 +25,7 @@ namespace eligo::detail {
 enum class FOp : std::uint8_t {
   generic,    // the tree walk's own case for the node
   constant,   // consts[k]
-  field,      // group a, slot b
+  field,      // the bound input's row[a] (FastPlan::field_base of the group + the slot)
   local,      // locals[a]
   get_local,  // locals[a] . slot b  (a Get over a Local: 2 steps)
   cmp_const,  // operand <cmp> consts[k]  (Eq, Ne, Lt, Le, Gt, Ge: 2 steps plus the operand's)
@@ -33,7 +33,8 @@ enum class FOp : std::uint8_t {
   in_range,   // operand in [consts[k] .. consts[k2]]  (3 steps plus the operand's)
 };
 
-// How a fused node reads its operand: the tree walk's node a, or directly a field or a local (1 step each).
+// How a fused node reads its operand: the tree walk's node a, or directly a field (row[a]) or a local
+// (locals[a]), 1 step each.
 enum class FArg : std::uint8_t { node, field, local };
 
 struct FNode {
@@ -41,7 +42,7 @@ struct FNode {
   Op cmp = Op::Eq;
   FArg arg = FArg::node;
   std::uint8_t negate = 0;      // in_set: "not in"
-  std::uint32_t a = 0, b = 0;   // operand: node a; field group a, slot b; local a
+  std::uint32_t a = 0, b = 0;   // operand: node a; field row[a]; local a
   std::uint32_t k = 0, k2 = 0;  // constant indices, or the set index
 };
 
@@ -53,6 +54,7 @@ struct StringSet {
   };
   std::vector<Slot> slots;
   std::uint64_t mask = 0;
+  std::vector<std::uint8_t> by_sym;  // [Fast::sym]: 1 when that enum member is in the set
   static std::uint64_t hash(const char* s, std::uint32_t n);
   bool contains(const char* s, std::uint32_t n) const;
 };
@@ -67,6 +69,12 @@ struct FastPlan {
   std::vector<FNode> nodes;        // one per Program node
   std::vector<StringSet> sets;     // one per Program::value_lists entry; empty when not all strings
   std::vector<IndicatorPlan> indicators;
+  // The bound input's row (BoundInput::row): where each group's fields start, and how many in all.
+  std::vector<std::uint32_t> field_base;
+  std::uint32_t row_size = 0;
+  // Every enum member's text once (Fast::sym - 1 indexes it), and per enum, its members' symbols.
+  std::vector<std::string_view> symbols;
+  std::vector<std::vector<std::uint16_t>> enum_syms;
   bool any_source = false;         // some group is fetched from a data source (BoundInput::reset_fetched)
   // [0] zh-CN, [1] en: Localized::text and LocalizedTemplate::get as they would choose.
   std::vector<std::string_view> check_labels[2], item_labels[2], output_labels[2];

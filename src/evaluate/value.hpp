@@ -18,6 +18,9 @@ enum class VKind : std::uint8_t { missing, null, boolean, number, string, date, 
 struct Value {
   VKind kind = VKind::missing;
   bool b = false;
+  // A string bound from an enum field: 1 + the member's symbol in the fast path's plan (see Fast::sym);
+  // 0 otherwise. Only the fast path reads it; it sits in what was padding.
+  std::uint16_t sym = 0;
   std::uint32_t n = 0;  // string length / list length; for missing, the path id of what was missing
   union {
     std::int32_t date;
@@ -42,6 +45,8 @@ struct Value {
   std::string_view sv() const { return std::string_view(str, n); }
   Date as_date() const { return Date::from_days(date); }
 };
+
+static_assert(sizeof(Value) == 48, "a bound value is 48 bytes: the symbol sits in padding");
 
 // Equality of two present values of one static type (the type checker guarantees it).
 bool values_equal(const Value& a, const Value& b);

@@ -319,3 +319,96 @@ TEST_CASE("the fast path's fused shapes and its 64-bit sums decide as the full p
     }
   }
 }
+
+// Session 7's shortcuts (issue 11): fields read from the bound input's row of fast values, enum members
+// compared by symbol, as_of's calendar worked out once. Each at its edges — the same text in two enums, an
+// enum against a plain string and against a constant no enum declares, dates on as_of, a day either side,
+// 29 February, both argument orders, numbers at and just beyond 64 bits, a group given as null, and rows
+// bound from cells rather than JSON — decided with the fast path on and off.
+TEST_CASE("the fast path's bound row, enum symbols and as_of calendar decide as the full path", "[evaluate][fast_path]") {
+  const char* kPack = R"J({
+    "pack": "test.fast_row", "version": "1",
+    "inputs": {"a": {"fields": {"code": "string", "n": "number", "born": "date",
+                                "kind": {"enum": ["x", "y", "w2"]}, "kind2": {"enum": ["y", "x", "q"]}}},
+               "b": {"fields": {"on": "date", "tier": {"enum": ["x", "gold"]}}}},
+    "lists": {"xs": {"values": ["x", "w", "gold"]}},
+    "checks": [
+      {"id": "same", "require": "(a.kind == a.kind2 and a.kind != 'y') or a.code == a.kind or a.kind == 'w2'", "reason": "k {a.kind}"},
+      {"id": "listed", "require": "a.kind in xs or a.kind2 in xs or a.code in xs or b.tier in xs", "reason": "not listed"},
+      {"id": "n", "require": "a.n > -1", "reason": "n {a.n}"}
+    ],
+    "scores": [
+      {"id": "kind", "table": {"on": "a.kind", "rows": [
+        {"when": "'y'", "points": 3}, {"when": "'x'", "points": 2}, {"when": "'w2'", "points": 9}, {"otherwise": 1}]}},
+      {"id": "kind2", "table": {"on": "a.kind2", "hit": "collect_sum", "rows": [
+        {"when": "'x'", "points": 5}, {"when": "['x', 'q']", "points": 7}, {"otherwise": 0}]}},
+      {"id": "tier", "table": {"on": "b.tier", "rows": [{"when": "'gold'", "points": 4}, {"when": "'x'", "points": 6}]}},
+      {"id": "age", "points": "years_between(a.born, as_of)"},
+      {"id": "age_back", "points": "years_between(as_of, a.born)"},
+      {"id": "months", "points": "months_between(a.born, as_of) + months_between(as_of, a.born) * 2"},
+      {"id": "b_months", "points": "months_between(b.on, a.born)"},
+      {"id": "n", "per": {"count": "a.n", "points": 1}}
+    ]
+  })J";
+  auto compiled = eligo::compile_text(kPack);
+  INFO(compiled.diagnostics.to_string());
+  REQUIRE(compiled.pack.has_value());
+  const Pack& pack = *compiled.pack;
+  FastPathOn restore;
+  const char* kBorn[] = {"2024-02-29", "2024-02-28", "2024-03-01", "2023-02-28", "2023-03-01", "2000-02-29",
+                         "2000-03-01", "1999-02-28", "2024-05-01", "2024-04-30", "2024-05-02", "1990-05-01",
+                         "1990-04-30", "1990-05-02", "2030-05-01"};
+  const char* kAsOf[] = {"2024-02-29", "2024-03-01", "2023-02-28", "2024-05-01", "2025-02-28"};
+  const char* kNumbers[] = {"0", "1", "-1", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+                            "-9223372036854775809", "92233720368547758.07", "0.5"};
+  const char* kKinds[] = {"x", "y", "w2"};
+  const char* kKinds2[] = {"y", "x", "q"};
+  const char* kCodes[] = {"x", "w", "y", "gold", "zz"};
+  int completed = 0, cases = 0;
+  Decision reused;
+  for (int i = 0; i < 15 * 9; ++i) {
+    const std::string born = kBorn[i % 15], n = kNumbers[i % 9];
+    std::string b = i % 11 == 0 ? "null" : std::string(R"({"on": ")") + kBorn[(i * 7) % 15] + R"(", "tier": ")" +
+                                              (i % 2 ? "gold" : "x") + "\"}";
+    const std::string text = std::string(R"({"a": {"code": ")") + kCodes[i % 5] + R"(", "n": )" + n +
+                             R"(, "born": ")" + born + R"(", "kind": ")" + kKinds[i % 3] + R"(", "kind2": ")" +
+                             kKinds2[(i / 3) % 3] + R"("}, "b": )" + b + "}";
+    for (const char* as_of : kAsOf) {
+      EvalOptions o;
+      o.as_of = eligo::Date::parse(as_of);
+      o.mode = eligo::CheckMode::all;
+      eligo::Input in = pack.bind(text);
+      eligo::detail::set_fast_path_enabled(true);
+      const std::uint64_t before = eligo::detail::fast_path_completions();
+      pack.evaluate(in, o, &reused);
+      completed += eligo::detail::fast_path_completions() != before;
+      eligo::detail::set_fast_path_enabled(false);
+      const Decision full = pack.evaluate(in, o);
+      require_same(reused, full, text + " as of " + as_of);
+      ++cases;
+    }
+  }
+  // The applicants whose numbers fit in 64 bits and whose group b is given finish on the fast path.
+  CHECK(completed >= cases / 2);
+
+  // The same fields bound from cells (CSV rows, DataFrames) fill the row as JSON does.
+  auto layout = pack.layout({"a.code", "a.n", "a.born", "a.kind", "a.kind2", "b.on", "b.tier"}, {}, nullptr);
+  REQUIRE(layout.has_value());
+  for (int i = 0; i < 30; ++i) {
+    const std::vector<std::string_view> cells = {kCodes[i % 5], kNumbers[i % 9], kBorn[i % 15], kKinds[i % 3],
+                                                 kKinds2[(i / 3) % 3], kBorn[(i * 7) % 15], i % 2 ? "gold" : "x"};
+    eligo::Input in;
+    pack.bind_row(*layout, cells, &in);
+    REQUIRE(in.errors().empty());
+    EvalOptions o;
+    o.as_of = eligo::Date::parse(kAsOf[i % 5]);
+    eligo::detail::set_fast_path_enabled(true);
+    const std::uint64_t before = eligo::detail::fast_path_completions();
+    pack.evaluate(in, o, &reused);
+    // 0, 1, -1 and 0.5 fit; INT64_MAX and beyond overflow the sum, beyond 64 bits is never in the row.
+    if (i % 9 < 3 || i % 9 == 8) CHECK(eligo::detail::fast_path_completions() == before + 1);
+    eligo::detail::set_fast_path_enabled(false);
+    const Decision full = pack.evaluate(in, o);
+    require_same(reused, full, "row " + std::to_string(i));
+  }
+}
