@@ -18,6 +18,7 @@ namespace {
 struct SortKey {
   std::uint64_t a = 0, b = 0;
   std::uint32_t index = 0;
+  std::uint32_t size = 0;
 };
 
 std::uint64_t big_endian_word(std::string_view s, std::size_t from) {
@@ -29,28 +30,28 @@ std::uint64_t big_endian_word(std::string_view s, std::size_t from) {
   return w;
 }
 
+// The keys sorted by (text, index); a key's text is read again only when two keys share their first 16
+// bytes and one is longer.
 template <class TextOf>
-std::vector<std::uint32_t> sorted_by_text(std::size_t n, const TextOf& text_of) {
+std::vector<SortKey> sorted_by_text(std::size_t n, const TextOf& text_of) {
   std::vector<SortKey> keys(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string_view s = text_of(i);
-    keys[i] = SortKey{big_endian_word(s, 0), big_endian_word(s, 8), static_cast<std::uint32_t>(i)};
+    keys[i] = SortKey{big_endian_word(s, 0), big_endian_word(s, 8), static_cast<std::uint32_t>(i),
+                      static_cast<std::uint32_t>(s.size())};
   }
   std::sort(keys.begin(), keys.end(), [&](const SortKey& x, const SortKey& y) {
     if (x.a != y.a) return x.a < y.a;
     if (x.b != y.b) return x.b < y.b;
-    const std::string_view sx = text_of(x.index), sy = text_of(y.index);
-    if (sx.size() > 16 || sy.size() > 16) {
-      const int c = sx.compare(sy);
+    if (x.size > 16 || y.size > 16) {
+      const int c = text_of(x.index).compare(text_of(y.index));
       if (c != 0) return c < 0;
-    } else if (sx.size() != sy.size()) {
-      return sx.size() < sy.size();  // "A" vs "A\0": zero padding made them tie
+    } else if (x.size != y.size) {
+      return x.size < y.size;  // "A" vs "A\0": zero padding made them tie
     }
     return x.index < y.index;
   });
-  std::vector<std::uint32_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = keys[i].index;
-  return order;
+  return keys;
 }
 
 std::string rows_text(std::vector<std::uint64_t> rows) {
@@ -69,46 +70,64 @@ bool same_order_row(const Arena& a, const OrderRow& x, const OrderRow& y) {
 }
 
 bool same_record_row(const Arena& a, const RecordRow& x, const RecordRow& y) {
-  return a.get(x.order_no) == a.get(y.order_no) && a.get(x.payee_id) == a.get(y.payee_id) &&
+  // The same payee number is the same canonical ID text (and kNone is no ID on both).
+  return a.get(x.order_no) == a.get(y.order_no) && x.payee == y.payee &&
          a.get(x.payee_id_hash) == a.get(y.payee_id_hash) && a.get(x.account) == a.get(y.account) &&
          a.get(x.name) == a.get(y.name) && a.get(x.failure_reason) == a.get(y.failure_reason) &&
          x.amount == y.amount && x.amount.scale() == y.amount.scale() && x.value_date == y.value_date &&
          x.status == y.status;
 }
 
-// Sorts `rows` by key; rows sharing a key are kept once when identical, else all rejected.
-template <class Row, class KeyOf, class Same>
-std::vector<Row> dedupe_sorted(std::vector<Row>& rows, const Arena& arena, Side side, const char* field,
-                               const char* what, const KeyOf& key_of, const Same& same,
+// Sorts `rows` by key; rows sharing a key are kept once when identical, else all rejected. The kept rows
+// are gathered in key order, and `moved(row)` is called on each as it is (it copies the row's text into a
+// fresh arena in the same order, so later passes over the sorted rows read their text sequentially).
+template <class Row, class KeyOf, class Same, class Ahead, class Moved>
+BigVector<Row> dedupe_sorted(BigVector<Row>& rows, Side side, const char* field, const char* what,
+                               const KeyOf& key_of, const Same& same, const Ahead& ahead, const Moved& moved,
                                std::vector<Rejection>& rejections) {
-  const std::vector<std::uint32_t> order =
-      sorted_by_text(rows.size(), [&](std::size_t i) { return key_of(rows[i]); });
-  std::vector<Row> out;
+  const std::vector<SortKey> keys = sorted_by_text(rows.size(), [&](std::size_t i) { return key_of(rows[i]); });
+  const auto same_key = [&](const SortKey& x, const SortKey& y) {
+    return x.a == y.a && x.b == y.b && x.size == y.size && (x.size <= 16 || key_of(rows[x.index]) == key_of(rows[y.index]));
+  };
+  BigVector<Row> out;
   out.reserve(rows.size());
-  for (std::size_t i = 0; i < order.size();) {
+  const auto keep = [&](const Row& row) {
+    out.push_back(row);
+    moved(out.back());
+  };
+  // The rows are read in key order, i.e. at random: the row 16 ahead is fetched, and `ahead` is called on
+  // the row 8 ahead (to fetch its text).
+  constexpr std::size_t kAhead = 16, kText = 8;
+  for (std::size_t k = 0; k < kAhead && k < keys.size(); ++k) __builtin_prefetch(&rows[keys[k].index]);
+  for (std::size_t k = 0; k < kText && k < keys.size(); ++k) ahead(rows[keys[k].index]);
+  for (std::size_t i = 0; i < keys.size();) {
     std::size_t j = i + 1;
-    const std::string_view key = key_of(rows[order[i]]);
-    while (j < order.size() && key_of(rows[order[j]]) == key) ++j;
+    while (j < keys.size() && same_key(keys[i], keys[j])) ++j;
+    for (std::size_t k = i; k < j; ++k) {
+      if (k + kAhead < keys.size()) __builtin_prefetch(&rows[keys[k + kAhead].index]);
+      if (k + kText < keys.size()) ahead(rows[keys[k + kText].index]);
+    }
     if (j == i + 1) {
-      out.push_back(rows[order[i]]);
+      keep(rows[keys[i].index]);
     } else {
+      const std::string_view key = key_of(rows[keys[i].index]);
       bool identical = true;
-      std::size_t keep = i;  // the identical row with the smallest row number is kept
+      std::size_t kept = i;  // the identical row with the smallest row number is kept
       for (std::size_t k = i + 1; k < j; ++k) {
-        identical = identical && same(rows[order[i]], rows[order[k]]);
-        if (rows[order[k]].row < rows[order[keep]].row) keep = k;
+        identical = identical && same(rows[keys[i].index], rows[keys[k].index]);
+        if (rows[keys[k].index].row < rows[keys[kept].index].row) kept = k;
       }
       if (identical) {
-        out.push_back(rows[order[keep]]);
         for (std::size_t k = i; k < j; ++k)
-          if (k != keep)
-            rejections.push_back(Rejection{side, rows[order[k]].row, field,
-                                           "repeats row " + std::to_string(rows[order[keep]].row) + " exactly"});
+          if (k != kept)
+            rejections.push_back(Rejection{side, rows[keys[k].index].row, field,
+                                           "repeats row " + std::to_string(rows[keys[kept].index].row) + " exactly"});
+        keep(rows[keys[kept].index]);
       } else {
         std::vector<std::uint64_t> all;
-        for (std::size_t k = i; k < j; ++k) all.push_back(rows[order[k]].row);
+        for (std::size_t k = i; k < j; ++k) all.push_back(rows[keys[k].index].row);
         for (std::size_t k = i; k < j; ++k)
-          rejections.push_back(Rejection{side, rows[order[k]].row, field,
+          rejections.push_back(Rejection{side, rows[keys[k].index].row, field,
                                          std::string(what) + " " + std::string(key) + " is on " +
                                              std::to_string(j - i) + " rows with different content (rows " +
                                              rows_text(all) + ")"});
@@ -143,8 +162,7 @@ bool same_account(std::string_view a, std::string_view b) {
 
 PayeeCheck check_payee(const Arena& arena, const OrderRow& order, const RecordRow& record) {
   PayeeCheck c;
-  const std::string_view rid = arena.get(record.payee_id);
-  c.id = !rid.empty() && rid != arena.get(order.payee_id);
+  c.id = record.payee != kNone && record.payee != order.payee;  // interned: same number, same canonical ID
   const std::string_view ra = arena.get(record.account), oa = arena.get(order.account);
   c.account = !ra.empty() && !oa.empty() && !same_account(ra, oa);
   const std::string_view rn = arena.get(record.name), on = arena.get(order.payee_name);
@@ -199,14 +217,84 @@ void classify(Reconciliation::Data& in, Report::Data& out) {
   const Arena& arena = in.arena;
 
   // ── 1. Orders by order number, records by serial number; duplicate numbers settled per group. ──
+  // The text of the kept rows is copied into a fresh arena in that order (a payee's ID where its first order
+  // is), so every later pass — the indexes, the classes, the report files — reads it front to back instead
+  // of at random. The input-order arena goes in two steps: once orders and payees are copied, the blocks
+  // below the first text still needed (records', exclusions', the registry's) are freed; the rest when the
+  // records are gathered.
+  Arena fresh;
+  std::vector<Ref> payee_moved(in.payees.size());
+  const auto move_ref = [&](Ref& r) { r = fresh.add(arena.get(r)); };
+  const auto move_payee = [&](std::uint32_t p) {
+    if (payee_moved[p].bits == 0) payee_moved[p] = fresh.add(arena.get(in.payees[p]));
+    return payee_moved[p];
+  };
   out.orders = dedupe_sorted(
-      in.orders, arena, Side::orders, "order_no", "order number",
-      [&](const OrderRow& r) { return arena.get(r.order_no); },
-      [&](const OrderRow& x, const OrderRow& y) { return same_order_row(arena, x, y); }, out.rejections);
+      in.orders, Side::orders, "order_no", "order number", [&](const OrderRow& r) { return arena.get(r.order_no); },
+      [&](const OrderRow& x, const OrderRow& y) { return same_order_row(arena, x, y); },
+      [&](const OrderRow& r) {
+        arena.prefetch(r.order_no);
+        arena.prefetch(r.payee_id);
+      },
+      [&](OrderRow& r) {
+        move_ref(r.order_no);
+        move_ref(r.policy);
+        move_ref(r.period);
+        r.payee_id = move_payee(r.payee);
+        move_ref(r.payee_name);
+        move_ref(r.account);
+        move_ref(r.community);
+      },
+      out.rejections);
+  for (std::size_t p = 0; p < in.payees.size(); ++p) in.payees[p] = move_payee(static_cast<std::uint32_t>(p));
+  {
+    std::size_t live = SIZE_MAX;
+    const auto note = [&live](Ref r) {
+      if ((r.bits & 0xFFFFFF) != 0) live = std::min(live, Arena::block_of(r));
+    };
+    for (const RecordRow& r : in.records) {  // payee_id is re-pointed through `payee`, not read
+      note(r.serial_no);
+      note(r.order_no);
+      note(r.payee_id_hash);
+      note(r.account);
+      note(r.name);
+      note(r.failure_reason);
+    }
+    for (const ExclusionRow& x : in.exclusions) {
+      note(x.payee_id);
+      note(x.policy);
+      note(x.reason);
+    }
+    for (const auto& [id, community] : in.registry) {
+      note(id);
+      note(community);
+    }
+    in.arena.release_blocks_before(live);
+  }
   out.records = dedupe_sorted(
-      in.records, arena, Side::bank, "serial_no", "serial number",
-      [&](const RecordRow& r) { return arena.get(r.serial_no); },
-      [&](const RecordRow& x, const RecordRow& y) { return same_record_row(arena, x, y); }, out.rejections);
+      in.records, Side::bank, "serial_no", "serial number", [&](const RecordRow& r) { return arena.get(r.serial_no); },
+      [&](const RecordRow& x, const RecordRow& y) { return same_record_row(arena, x, y); },
+      [&](const RecordRow& r) { arena.prefetch(r.serial_no); },
+      [&](RecordRow& r) {
+        move_ref(r.serial_no);
+        move_ref(r.order_no);
+        r.payee_id = r.payee != kNone ? in.payees[r.payee] : Ref{};
+        move_ref(r.payee_id_hash);
+        move_ref(r.account);
+        move_ref(r.name);
+        move_ref(r.failure_reason);
+      },
+      out.rejections);
+  for (ExclusionRow& x : in.exclusions) {
+    move_ref(x.payee_id);
+    move_ref(x.policy);
+    move_ref(x.reason);
+  }
+  for (auto& [id, community] : in.registry) {
+    move_ref(id);
+    move_ref(community);
+  }
+  in.arena = std::move(fresh);  // `arena` refers to in.arena: from here on, the fresh text
   const std::size_t n_orders = out.orders.size(), n_records = out.records.size();
   const auto order_key = [&](std::uint32_t v) { return arena.get(out.orders[v].order_no); };
   const auto record_key = [&](std::uint32_t v) { return arena.get(out.records[v].serial_no); };
@@ -282,7 +370,6 @@ void classify(Reconciliation::Data& in, Report::Data& out) {
         hash_index.insert(hashes[p], static_cast<std::uint32_t>(p), hash_key);
       }
     }
-    const auto key_of_payee = [&](std::uint32_t v) { return arena.get(in.payees[v]); };
     // Records in (value date, serial number) order, so earlier payments claim orders first.
     std::stable_sort(fallback.begin(), fallback.end(), [&](std::uint32_t x, std::uint32_t y) {
       return out.records[x].value_date < out.records[y].value_date;
@@ -291,8 +378,8 @@ void classify(Reconciliation::Data& in, Report::Data& out) {
     for (std::uint32_t r : fallback) {
       const RecordRow& rec = out.records[r];
       std::optional<std::uint32_t> payee;
-      if (!arena.get(rec.payee_id).empty())
-        payee = in.payee_index.find(arena.get(rec.payee_id), key_of_payee);
+      if (rec.payee != kNone)
+        payee = rec.payee;
       else
         payee = hash_index.find(arena.get(rec.payee_id_hash), hash_key);
       if (!payee || start[*payee] == start[*payee + 1]) {
@@ -354,9 +441,8 @@ void classify(Reconciliation::Data& in, Report::Data& out) {
   std::vector<std::vector<std::uint32_t>> exclusions_of;  // by payee
   if (!out.exclusions.empty()) {
     exclusions_of.resize(in.payees.size());
-    const auto key_of_payee = [&](std::uint32_t v) { return arena.get(in.payees[v]); };
     for (std::size_t e = 0; e < out.exclusions.size(); ++e)
-      if (auto p = in.payee_index.find(arena.get(out.exclusions[e].payee_id), key_of_payee))
+      if (auto p = in.find_payee(arena.get(out.exclusions[e].payee_id)))
         exclusions_of[*p].push_back(static_cast<std::uint32_t>(e));
   }
   const auto registry_key = [&](std::uint32_t v) { return arena.get(in.registry[v].first); };

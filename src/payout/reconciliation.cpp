@@ -35,16 +35,25 @@ bool is_hex64(std::string_view s) {
   return true;
 }
 
-}  // namespace
-
-std::uint32_t Reconciliation::Data::intern_payee(std::string_view canonical) {
-  const auto key_of = [this](std::uint32_t v) { return arena.get(payees[v]); };
-  if (auto found = payee_index.find(canonical, key_of)) return *found;
-  payees.push_back(arena.add(canonical));
-  const auto v = static_cast<std::uint32_t>(payees.size() - 1);
-  payee_index.insert(canonical, v, key_of);
-  return v;
+// The payee number for an ID column's text, checked with identity::check_id once per distinct payee: text
+// that is already the canonical form of a known payee (the common case: a payee's second row, every bank
+// record of a payee with an order) is that payee without a second check — check_id of a canonical number
+// gives the same number back. False with *why filled when the text is not a valid ID number.
+bool payee_of(Reconciliation::Data& d, std::string_view text, std::uint32_t* payee, std::string* why) {
+  if (const auto known = d.payee_index.find_packed(detail::packed_id(text))) {
+    *payee = *known;
+    return true;
+  }
+  const identity::IdCheck check = identity::check_id(text);
+  if (!check.valid()) {
+    *why = "not a valid ID number: " + identity::describe(check);
+    return false;
+  }
+  *payee = d.intern_payee(check.canonical());
+  return true;
 }
+
+}  // namespace
 
 Reconciliation::Reconciliation(Options options) : data_(std::make_unique<Data>()) {
   data_->options = std::move(options);
@@ -79,8 +88,8 @@ bool Reconciliation::add_order(const Order& o, std::uint64_t row) {
     return false;
   }
   std::string why;
-  const std::string id = canonical_id(o.payee_id, &why);
-  if (id.empty()) {
+  std::uint32_t payee = 0;
+  if (!payee_of(d, o.payee_id, &payee, &why)) {
     reject(Side::orders, row, "payee_id", why);
     return false;
   }
@@ -88,7 +97,7 @@ bool Reconciliation::add_order(const Order& o, std::uint64_t row) {
   r.order_no = d.arena.add(o.order_no);
   r.policy = d.arena.add(o.policy);
   r.period = d.arena.add(o.period);
-  r.payee = d.intern_payee(id);
+  r.payee = payee;
   r.payee_id = d.payees[r.payee];
   r.payee_name = d.arena.add(o.payee_name);
   r.account = d.arena.add(o.account);
@@ -123,12 +132,13 @@ bool Reconciliation::add_record(const BankRecord& b, std::uint64_t row) {
   RecordRow r;
   if (!b.payee_id.empty()) {
     std::string why;
-    const std::string id = canonical_id(b.payee_id, &why);
-    if (id.empty()) {
+    std::uint32_t payee = 0;
+    if (!payee_of(d, b.payee_id, &payee, &why)) {
       reject(Side::bank, row, "payee_id", why);
       return false;
     }
-    r.payee_id = d.payees[d.intern_payee(id)];
+    r.payee = payee;
+    r.payee_id = d.payees[payee];
   }
   if (!b.payee_id_hash.empty()) {
     if (!is_hex64(b.payee_id_hash)) {

@@ -155,9 +155,9 @@ std::optional<std::size_t> Report::find_record(std::string_view serial_no) const
   return d.record_index.find(serial_no, [&](std::uint32_t v) { return d.arena.get(d.records[v].serial_no); });
 }
 
-void detail::shown_into(bool clear_pii, Shown kind, std::string_view text, std::string* out) {
+void detail::shown_append(bool clear_pii, Shown kind, std::string_view text, std::string* out) {
   if (clear_pii) {
-    out->assign(text);
+    out->append(text);
     return;
   }
   const identity::MaskOptions defaults;
@@ -170,12 +170,11 @@ void detail::shown_into(bool clear_pii, Shown kind, std::string_view text, std::
     }
     if (cjk && defaults.name_head == 1) {
       const std::size_t n = text.size() / 3;
-      out->clear();
       if (n > 1) out->append(text.substr(0, 3));
       out->append(n > 1 ? n - 1 : n, '*');
       return;
     }
-    *out = identity::mask(identity::PiiKind::name, text);
+    out->append(identity::mask(identity::PiiKind::name, text));
     return;
   }
   bool alnum = true;
@@ -183,7 +182,6 @@ void detail::shown_into(bool clear_pii, Shown kind, std::string_view text, std::
   const std::size_t head = static_cast<std::size_t>(kind == Shown::id ? defaults.id_head : defaults.card_head);
   const std::size_t tail = static_cast<std::size_t>(kind == Shown::id ? defaults.id_tail : defaults.card_tail);
   if (alnum) {
-    out->clear();
     if (text.size() <= head + tail) {
       out->append(text.size(), '*');
     } else {
@@ -193,7 +191,12 @@ void detail::shown_into(bool clear_pii, Shown kind, std::string_view text, std::
     }
     return;
   }
-  *out = identity::mask(kind == Shown::id ? identity::PiiKind::id_number : identity::PiiKind::bank_card, text);
+  out->append(identity::mask(kind == Shown::id ? identity::PiiKind::id_number : identity::PiiKind::bank_card, text));
+}
+
+void detail::shown_into(bool clear_pii, Shown kind, std::string_view text, std::string* out) {
+  out->clear();
+  shown_append(clear_pii, kind, text, out);
 }
 
 std::string Report::show_id(std::string_view id) const {
@@ -214,137 +217,190 @@ std::string Report::show_name(std::string_view name) const {
 
 namespace {
 
-std::string signed_difference(const Decimal& paid, const Decimal& due) {
+void append_signed_difference(const Decimal& paid, const Decimal& due, std::string* out) {
   Decimal diff;
-  if (!Decimal::sub(paid, due, &diff)) return "?";
-  return (diff.is_negative() ? "" : "+") + diff.to_string();
+  if (!Decimal::sub(paid, due, &diff)) {
+    out->push_back('?');
+    return;
+  }
+  if (!diff.is_negative()) out->push_back('+');
+  detail::money_append(diff, out);
 }
 
-}  // namespace
-
-// "failed B1 on 2024-03-02 to 622202******0001 (账户不存在)"
-static std::string attempt_text(const Report& rep, const Report::Data& d, std::uint32_t r, const char* verb) {
+// "failed B1 on 2024-03-02 to 622202******0001 (账户不存在)", appended.
+void append_attempt(const Report::Data& d, std::uint32_t r, std::string_view verb, std::string* out) {
   const detail::RecordRow& b = d.records[r];
-  std::string s = verb;
-  s += ' ';
-  s += d.arena.get(b.serial_no);
-  s += " on ";
-  s += detail::date_string(b.value_date);
+  out->append(verb);
+  out->push_back(' ');
+  out->append(d.arena.get(b.serial_no));
+  out->append(" on ");
+  detail::date_append(b.value_date, out);
   const std::string_view account = d.arena.get(b.account);
   if (!account.empty()) {
-    s += " to ";
-    s += rep.show_card(account);
+    out->append(" to ");
+    detail::shown_append(d.options.clear_pii, detail::Shown::card, account, out);
   }
   const std::string_view reason = d.arena.get(b.failure_reason);
   if (!reason.empty() && b.status != Status::success) {
-    s += " (";
-    s += reason;
-    s += ')';
+    out->append(" (");
+    out->append(reason);
+    out->push_back(')');
   }
-  return s;
 }
 
-static const char* failure_verb(const Report::Data& d, std::uint32_t r) {
+const char* failure_verb(const Report::Data& d, std::uint32_t r) {
   const detail::RecordRow& b = d.records[r];
   if (b.status == Status::failed) return "failed";
   if (b.status == Status::returned) return "returned";
   return d.record_cancelled[r] ? "paid then returned" : "paid";
 }
 
-std::string Report::order_evidence(std::size_t i) const {
-  const Data& d = *data_;
+}  // namespace
+
+// The order's records are split into successes (not cancelled by a return) and the rest, each kept in the
+// order's attempt order, without copying them out: `is_success` tells them apart.
+void detail::order_evidence_into(const Report::Data& d, std::size_t i, std::string* out) {
   const detail::OrderRow& o = d.orders[i];
   const std::uint32_t b = d.order_records_start[i], e = d.order_records_start[i + 1];
   const std::uint32_t* list = d.order_records.data();
-  std::vector<std::uint32_t> successes, failures;
+  const auto is_success = [&](std::uint32_t r) {
+    return d.records[r].status == Status::success && !d.record_cancelled[r];
+  };
+  std::uint32_t first_success = kNone, n_successes = 0;
+  bool any_failure = false;
   for (std::uint32_t k = b; k < e; ++k) {
-    const std::uint32_t r = list[k];
-    (d.records[r].status == Status::success && !d.record_cancelled[r] ? successes : failures).push_back(r);
+    if (is_success(list[k])) {
+      if (n_successes++ == 0) first_success = list[k];
+    } else {
+      any_failure = true;
+    }
   }
-  const auto join_failures = [&](std::string& s) {
-    for (std::uint32_t r : failures) {
+  std::string& s = *out;
+  s.clear();
+  const auto join_failures = [&] {
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t r = list[k];
+      if (is_success(r)) continue;
       if (!s.empty()) s += "; ";
-      s += attempt_text(*this, d, r, failure_verb(d, r));
+      append_attempt(d, r, failure_verb(d, r), &s);
     }
   };
-  std::string s;
+  const bool clear = d.options.clear_pii;
   switch (d.order_class[i]) {
     case Class::missing:
       s = "no bank record";
-      if (d.options.cutoff) s += " on or before " + d.options.cutoff->to_string();
+      if (d.options.cutoff) {
+        s += " on or before ";
+        detail::date_append(*d.options.cutoff, &s);
+      }
       break;
     case Class::failed:
-      join_failures(s);
+      join_failures();
       s += "; not paid";
       break;
     case Class::paid:
-      if (!failures.empty()) {
-        join_failures(s);
+      if (any_failure) {
+        join_failures();
         s += "; ";
-        s += attempt_text(*this, d, successes[0], "retried to the same account: paid by");
+        append_attempt(d, first_success, "retried to the same account: paid by", &s);
       } else {
-        s = attempt_text(*this, d, successes[0], "paid by");
+        append_attempt(d, first_success, "paid by", &s);
       }
       break;
     case Class::repaid:
-      join_failures(s);
-      s += "; " + attempt_text(*this, d, successes[0], "repaid by");
+      join_failures();
+      s += "; ";
+      append_attempt(d, first_success, "repaid by", &s);
       break;
     case Class::amount_mismatch: {
-      const detail::RecordRow& r = d.records[successes[0]];
-      s = attempt_text(*this, d, successes[0], "paid by") + ": " + r.amount.to_string() + " instead of " +
-          o.amount.to_string() + " (" + signed_difference(r.amount, o.amount) + ")";
+      const detail::RecordRow& r = d.records[first_success];
+      append_attempt(d, first_success, "paid by", &s);
+      s += ": ";
+      detail::money_append(r.amount, &s);
+      s += " instead of ";
+      detail::money_append(o.amount, &s);
+      s += " (";
+      append_signed_difference(r.amount, o.amount, &s);
+      s += ')';
       break;
     }
     case Class::payee_mismatch: {
-      const detail::RecordRow& r = d.records[successes[0]];
+      const detail::RecordRow& r = d.records[first_success];
       const detail::PayeeCheck c = detail::check_payee(d.arena, o, r);
-      s = attempt_text(*this, d, successes[0], "paid by");
-      std::string parts;
-      const auto add = [&](const std::string& p) { parts += (parts.empty() ? "" : ", ") + p; };
-      if (c.account) add("account " + show_card(d.arena.get(r.account)) + " is not the order's " +
-                         show_card(d.arena.get(o.account)));
-      if (c.name) add("name " + show_name(d.arena.get(r.name)) + " is not the order's " +
-                      show_name(d.arena.get(o.payee_name)));
-      if (c.id) add("ID " + show_id(d.arena.get(r.payee_id)) + " is not the order's " +
-                    show_id(d.arena.get(o.payee_id)));
-      s += ": " + parts;
+      append_attempt(d, first_success, "paid by", &s);
+      s += ": ";
+      bool first = true;
+      const auto part = [&](const char* what, detail::Shown kind, std::string_view theirs, std::string_view ours) {
+        if (!first) s += ", ";
+        first = false;
+        s += what;
+        detail::shown_append(clear, kind, theirs, &s);
+        s += " is not the order's ";
+        detail::shown_append(clear, kind, ours, &s);
+      };
+      if (c.account) part("account ", detail::Shown::card, d.arena.get(r.account), d.arena.get(o.account));
+      if (c.name) part("name ", detail::Shown::name, d.arena.get(r.name), d.arena.get(o.payee_name));
+      if (c.id) part("ID ", detail::Shown::id, d.arena.get(r.payee_id), d.arena.get(o.payee_id));
       break;
     }
     case Class::duplicate_payment:
-      if (successes.size() > 1) {
-        s = "paid " + std::to_string(successes.size()) + " times: ";
+      if (n_successes > 1) {
+        s += "paid ";
+        s += std::to_string(n_successes);
+        s += " times: ";
         Decimal over;
-        for (std::size_t k = 0; k < successes.size(); ++k) {
-          const detail::RecordRow& r = d.records[successes[k]];
-          if (k) {
+        bool first = true;
+        for (std::uint32_t k = b; k < e; ++k) {
+          if (!is_success(list[k])) continue;
+          const detail::RecordRow& r = d.records[list[k]];
+          if (!first) {
             s += ", ";
             Decimal t;
             if (Decimal::add(over, r.amount, &t)) over = t;
           }
-          s += std::string(d.arena.get(r.serial_no)) + " on " + r.value_date.to_string();
+          first = false;
+          s += d.arena.get(r.serial_no);
+          s += " on ";
+          detail::date_append(r.value_date, &s);
         }
-        s += " (over-payment " + over.to_string() + ")";
+        s += " (over-payment ";
+        detail::money_append(over, &s);
+        s += ')';
       }
       if (d.duplicate_of[i] != kNone) {
         const std::uint32_t first = d.duplicate_of[i];
         if (!s.empty()) s += "; ";
-        s += "payee already paid for " + std::string(d.arena.get(o.policy)) + " " +
-             std::string(d.arena.get(o.period)) + " under order " +
-             std::string(d.arena.get(d.orders[first].order_no)) + "; this order " +
-             attempt_text(*this, d, successes[0], "paid by");
+        s += "payee already paid for ";
+        s += d.arena.get(o.policy);
+        s += ' ';
+        s += d.arena.get(o.period);
+        s += " under order ";
+        s += d.arena.get(d.orders[first].order_no);
+        s += "; this order ";
+        append_attempt(d, first_success, "paid by", &s);
       }
       break;
     case Class::payee_ineligible: {
       const detail::ExclusionRow& x = d.exclusions[d.exclusion[i]];
       s = "payee on the exclusion list";
-      if (x.from) s += " from " + x.from->to_string();
+      if (x.from) {
+        s += " from ";
+        detail::date_append(*x.from, &s);
+      }
       const std::string_view reason = d.arena.get(x.reason);
-      if (!reason.empty()) s += " (" + std::string(reason) + ")";
-      if (successes.empty()) {
+      if (!reason.empty()) {
+        s += " (";
+        s += reason;
+        s += ')';
+      }
+      if (n_successes == 0) {
         s += "; not paid";
       } else {
-        for (std::uint32_t r : successes) s += "; " + attempt_text(*this, d, r, "paid by");
+        for (std::uint32_t k = b; k < e; ++k) {
+          if (!is_success(list[k])) continue;
+          s += "; ";
+          append_attempt(d, list[k], "paid by", &s);
+        }
       }
       break;
     }
@@ -353,38 +409,47 @@ std::string Report::order_evidence(std::size_t i) const {
       break;
   }
   if (d.order_matched_by[i] == MatchedBy::fallback) s += " [records matched by payee, amount and date]";
-  return s;
 }
 
-std::string Report::record_evidence(std::size_t i) const {
-  const Data& d = *data_;
+void detail::record_evidence_into(const Report::Data& d, std::size_t i, std::string* out) {
   const detail::RecordRow& b = d.records[i];
   const std::uint32_t o = d.record_order[i];
-  const std::string order_no = o == kNone ? "" : std::string(d.arena.get(d.orders[o].order_no));
-  std::string s;
+  const std::string_view order_no = o == kNone ? std::string_view() : d.arena.get(d.orders[o].order_no);
+  std::string& s = *out;
+  s.clear();
   switch (d.record_class[i]) {
     case Class::after_cutoff:
-      s = "value date " + b.value_date.to_string() + " is after the cut-off " +
-          (d.options.cutoff ? d.options.cutoff->to_string() : std::string("?"));
+      s += "value date ";
+      detail::date_append(b.value_date, &s);
+      s += " is after the cut-off ";
+      if (d.options.cutoff) {
+        detail::date_append(*d.options.cutoff, &s);
+      } else {
+        s += '?';
+      }
       break;
     case Class::orphan_record:
       switch (static_cast<detail::OrphanNote>(d.record_note[i])) {
         case detail::OrphanNote::unknown_order_no:
-          s = "no accepted order numbered " + std::string(d.arena.get(b.order_no));
+          s += "no accepted order numbered ";
+          s += d.arena.get(b.order_no);
           break;
         case detail::OrphanNote::nothing_to_match_by:
-          s = "no order number and no payee ID to match by";
+          s += "no order number and no payee ID to match by";
           break;
         case detail::OrphanNote::fallback_disabled:
-          s = "no order number, and matching by payee is off";
+          s += "no order number, and matching by payee is off";
           break;
         case detail::OrphanNote::unknown_payee:
-          s = "no order number, and the payee has no order";
+          s += "no order number, and the payee has no order";
           break;
         case detail::OrphanNote::no_candidate:
-          s = "no order number, and no order of the payee for " + b.amount.to_string() + " created 0-" +
-              std::to_string(std::max(d.options.fallback_window_days, 0)) + " days before " +
-              b.value_date.to_string();
+          s += "no order number, and no order of the payee for ";
+          detail::money_append(b.amount, &s);
+          s += " created 0-";
+          s += std::to_string(std::max(d.options.fallback_window_days, 0));
+          s += " days before ";
+          detail::date_append(b.value_date, &s);
           break;
         case detail::OrphanNote::none:
           break;
@@ -392,54 +457,86 @@ std::string Report::record_evidence(std::size_t i) const {
       break;
     case Class::failed:
       if (b.status == Status::success) {
-        s = "paid order " + order_no + ", then returned (退票)";
+        s += "paid order ";
+        s += order_no;
+        s += ", then returned (退票)";
       } else {
-        s = std::string(b.status == Status::failed ? "failed" : "returned") + " payment of order " + order_no;
+        s += b.status == Status::failed ? "failed" : "returned";
+        s += " payment of order ";
+        s += order_no;
         const std::string_view reason = d.arena.get(b.failure_reason);
-        if (!reason.empty()) s += " (" + std::string(reason) + ")";
+        if (!reason.empty()) {
+          s += " (";
+          s += reason;
+          s += ')';
+        }
       }
       break;
     case Class::paid:
-      s = "pays order " + order_no;
+      s += "pays order ";
+      s += order_no;
       break;
     case Class::repaid:
-      s = "repays order " + order_no + " after a failure to another account";
+      s += "repays order ";
+      s += order_no;
+      s += " after a failure to another account";
       break;
     case Class::amount_mismatch:
-      s = "pays order " + order_no + " " + b.amount.to_string() + " instead of " + d.orders[o].amount.to_string();
+      s += "pays order ";
+      s += order_no;
+      s += ' ';
+      detail::money_append(b.amount, &s);
+      s += " instead of ";
+      detail::money_append(d.orders[o].amount, &s);
       break;
     case Class::payee_mismatch: {
       const detail::PayeeCheck c = detail::check_payee(d.arena, d.orders[o], b);
-      s = "pays order " + order_no + " to another";
+      s += "pays order ";
+      s += order_no;
+      s += " to another";
       if (c.account) s += " account";
-      if (c.name) s += std::string(c.account ? "," : "") + " name";
-      if (c.id) s += std::string(c.account || c.name ? "," : "") + " ID";
+      if (c.name) s += c.account ? ", name" : " name";
+      if (c.id) s += c.account || c.name ? ", ID" : " ID";
       break;
     }
-    case Class::duplicate_payment:
-      {
-        bool first_success = true;
-        for (std::uint32_t k = d.order_records_start[o]; k < d.order_records_start[o + 1]; ++k) {
-          const std::uint32_t r = d.order_records[k];
-          if (d.records[r].status != Status::success || d.record_cancelled[r]) continue;
-          first_success = r == i;
-          break;
-        }
-        if (!first_success) {
-          s = "pays order " + order_no + " again (an earlier success exists)";
-        } else {
-          s = "pays order " + order_no + ", but the payee was already paid for the same policy and period under order " +
-              std::string(d.arena.get(d.orders[d.duplicate_of[o]].order_no));
-        }
+    case Class::duplicate_payment: {
+      bool first_success = true;
+      for (std::uint32_t k = d.order_records_start[o]; k < d.order_records_start[o + 1]; ++k) {
+        const std::uint32_t r = d.order_records[k];
+        if (d.records[r].status != Status::success || d.record_cancelled[r]) continue;
+        first_success = r == i;
+        break;
+      }
+      s += "pays order ";
+      s += order_no;
+      if (!first_success) {
+        s += " again (an earlier success exists)";
+      } else {
+        s += ", but the payee was already paid for the same policy and period under order ";
+        s += d.arena.get(d.orders[d.duplicate_of[o]].order_no);
       }
       break;
+    }
     case Class::payee_ineligible:
-      s = "pays order " + order_no + " whose payee is on the exclusion list";
+      s += "pays order ";
+      s += order_no;
+      s += " whose payee is on the exclusion list";
       break;
     case Class::missing:
       break;
   }
   if (d.record_matched_by[i] == MatchedBy::fallback) s += " [matched by payee, amount and date]";
+}
+
+std::string Report::order_evidence(std::size_t i) const {
+  std::string s;
+  detail::order_evidence_into(*data_, i, &s);
+  return s;
+}
+
+std::string Report::record_evidence(std::size_t i) const {
+  std::string s;
+  detail::record_evidence_into(*data_, i, &s);
   return s;
 }
 

@@ -146,7 +146,7 @@ void each_order_cell(const Report& report, std::size_t i, Scratch& t, const Cell
   cell(a.get(d.community[i]));
   cell(to_string(d.claim[i]));
   cell(detail::claim_note_text(static_cast<detail::ClaimNote>(d.claim_note[i])));
-  t.evidence = report.order_evidence(i);
+  detail::order_evidence_into(d, i, &t.evidence);
   cell(t.evidence);
 }
 
@@ -181,7 +181,7 @@ void each_record_cell(const Report& report, std::size_t i, Scratch& t, const Cel
   cell(a.get(b.failure_reason));
   cell(to_string(d.record_matched_by[i]));
   cell(d.record_cancelled[i] ? "true" : "false");
-  t.evidence = report.record_evidence(i);
+  detail::record_evidence_into(d, i, &t.evidence);
   cell(t.evidence);
 }
 
@@ -320,7 +320,15 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
       ItemStream out(csv, jsonl, detail::order_columns());
       Scratch t;
       const auto cell = [&out](std::string_view v) { out.cell(v); };
-      for (std::size_t i = 0; i < report.order_count(); ++i) {
+      // Orders are read in order, and their text with them; their records are elsewhere: fetched ahead.
+      const Report::Data& d = detail::ReportAccess::data(report);
+      const std::size_t n = report.order_count();
+      const auto records_of = [&d](std::size_t i, const auto& each) {
+        for (std::uint32_t k = d.order_records_start[i]; k < d.order_records_start[i + 1]; ++k) each(d.order_records[k]);
+      };
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i + 16 < n) records_of(i + 16, [&d](std::uint32_t r) { __builtin_prefetch(&d.records[r]); });
+        if (i + 8 < n) records_of(i + 8, [&d](std::uint32_t r) { d.arena.prefetch(d.records[r].serial_no); });
         each_order_cell(report, i, t, cell);
         out.end_row();
       }
@@ -334,7 +342,12 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
       ItemStream out(csv, jsonl, detail::record_columns());
       Scratch t;
       const auto cell = [&out](std::string_view v) { out.cell(v); };
-      for (std::size_t i = 0; i < report.record_count(); ++i) {
+      // Records are read in order; the orders they match are elsewhere: fetched ahead.
+      const Report::Data& d = detail::ReportAccess::data(report);
+      const std::size_t n = report.record_count();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i + 16 < n && d.record_order[i + 16] != detail::kNone) __builtin_prefetch(&d.orders[d.record_order[i + 16]]);
+        if (i + 8 < n && d.record_order[i + 8] != detail::kNone) d.arena.prefetch(d.orders[d.record_order[i + 8]].order_no);
         each_record_cell(report, i, t, cell);
         out.end_row();
       }

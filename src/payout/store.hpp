@@ -2,7 +2,11 @@
 // rows that refer into it, and an open-addressing index from text to row number.
 #pragma once
 
+#include <sys/mman.h>
+
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -20,6 +24,55 @@ struct Ref {
   std::uint64_t bits = 0;  // offset << 24 | length
 };
 
+// Asks the kernel for transparent huge pages over [p, p + bytes) (the 2 MiB-aligned part of it), so that
+// the random probes of large tables and text miss the TLB less and a fault maps 2 MiB instead of 4 KiB. Call
+// it before the memory is first touched. A hint only: a kernel that refuses changes nothing else.
+inline void advise_huge_pages(const void* p, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t k2M = std::uintptr_t{1} << 21;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + k2M - 1) & ~(k2M - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(k2M - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+// An allocator for the big row vectors: blocks of 4 MiB and more are mapped on huge pages (the rows are
+// gathered and matched at random, and a TLB miss costs more than the cache miss behind it) and go back to
+// the system when freed; smaller ones come from operator new.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  static constexpr std::size_t kMapped = std::size_t{1} << 22;
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kMapped) return static_cast<T*>(::operator new(bytes));
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    advise_huge_pages(p, bytes);
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kMapped) {
+      ::operator delete(p);
+    } else {
+      ::munmap(p, bytes);
+    }
+  }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator!=(const HugePageAllocator<U>&) const noexcept { return false; }
+};
+template <class T>
+using BigVector = std::vector<T, HugePageAllocator<T>>;
+
 class Arena {
  public:
   static constexpr std::size_t kBlock = std::size_t{1} << 22;  // 4 MiB; no string straddles two blocks
@@ -29,7 +82,7 @@ class Arena {
   Ref add(std::string_view s) {
     if (s.empty()) return Ref{};
     if (blocks_.empty() || used_ + s.size() > kBlock) {
-      blocks_.emplace_back(new char[kBlock]);
+      blocks_.emplace_back(map_block());
       used_ = 0;
     }
     const std::uint64_t offset = (blocks_.size() - 1) * kBlock + used_;
@@ -43,10 +96,38 @@ class Arena {
     const std::uint64_t offset = r.bits >> 24;
     return {blocks_[offset / kBlock].get() + offset % kBlock, len};
   }
+  // Frees blocks [0, n): the caller guarantees no Ref into them is read again.
+  void release_blocks_before(std::size_t n) {
+    for (std::size_t k = 0; k < n && k + 1 < blocks_.size(); ++k) blocks_[k].reset();
+  }
+  static std::size_t block_of(Ref r) { return static_cast<std::size_t>((r.bits >> 24) / kBlock); }
+  // Starts loading the text of `r` into the cache (a hint; nothing is read).
+  void prefetch(Ref r) const {
+    if ((r.bits & 0xFFFFFF) == 0) return;
+    const std::uint64_t offset = r.bits >> 24;
+    __builtin_prefetch(blocks_[offset / kBlock].get() + offset % kBlock);
+  }
   std::size_t bytes() const { return blocks_.size() * kBlock; }
 
  private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  // Blocks are mapped, not taken from malloc, so that a released block goes back to the system at once
+  // (malloc keeps freed 4 MiB chunks in its heap once its mmap threshold has grown), 2 MiB-aligned and on
+  // huge pages: the indexes read the text at random.
+  static char* map_block() {
+    constexpr std::uintptr_t k2M = std::uintptr_t{1} << 21;
+    void* p = ::mmap(nullptr, kBlock + k2M, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    const std::uintptr_t at = (reinterpret_cast<std::uintptr_t>(p) + k2M - 1) & ~(k2M - 1);
+    const std::size_t head = at - reinterpret_cast<std::uintptr_t>(p);
+    if (head != 0) ::munmap(p, head);
+    if (k2M - head != 0) ::munmap(reinterpret_cast<char*>(at) + kBlock, k2M - head);
+    advise_huge_pages(reinterpret_cast<void*>(at), kBlock);
+    return reinterpret_cast<char*>(at);
+  }
+  struct Unmap {
+    void operator()(char* p) const { ::munmap(p, kBlock); }
+  };
+  std::vector<std::unique_ptr<char, Unmap>> blocks_;
   std::size_t used_ = 0;
 };
 
@@ -85,12 +166,19 @@ class TextIndex {
   // Inserts key → value unless the key is present; returns the value now stored for the key.
   template <class KeyOf>
   std::uint32_t insert(std::string_view key, std::uint32_t value, const KeyOf& key_of) {
+    return insert_with(key, [value] { return value; }, key_of);
+  }
+  // The same with one hash and one probe for "find, else add": `make_value()` is called only when the key
+  // is absent, and gives the value to store (it may append the key where key_of finds it).
+  template <class MakeValue, class KeyOf>
+  std::uint32_t insert_with(std::string_view key, const MakeValue& make_value, const KeyOf& key_of) {
     if ((size_ + 1) * 2 > slots_.size()) grow(key_of);
     const std::uint64_t h = hash_text(key);
     const std::uint32_t tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (s.value == 0) {
+        const std::uint32_t value = make_value();
         s.value = value + 1;
         s.tag = tag;
         ++size_;
@@ -113,7 +201,10 @@ class TextIndex {
   template <class KeyOf>
   void grow(const KeyOf& key_of) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    const std::size_t n = old.empty() ? 1024 : old.size() * 2;
+    slots_.reserve(n);
+    advise_huge_pages(slots_.data(), n * sizeof(Slot));
+    slots_.assign(n, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.value == 0) continue;
@@ -128,16 +219,110 @@ class TextIndex {
   std::size_t size_ = 0;
 };
 
+// A canonical ID number of the common shape — 17 digits and a check digit or X — as one 64-bit number
+// (never 0); 0 for any other text (foreign legacy numbers, anything not canonical).
+inline std::uint64_t packed_id(std::string_view s) {
+  if (s.size() != 18) return 0;
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 17; ++i) {
+    const unsigned d = static_cast<unsigned char>(s[i]) - static_cast<unsigned>('0');
+    if (d > 9) return 0;
+    v = v * 10 + d;
+  }
+  unsigned check = 10;
+  if (s[17] != 'X') {
+    check = static_cast<unsigned char>(s[17]) - static_cast<unsigned>('0');
+    if (check > 9) return 0;
+  }
+  return v * 11 + check + 1;  // < 1.1e18: fits, and distinct texts give distinct numbers
+}
+
+// Payees: canonical ID text → payee number. Packed IDs (nearly all) are kept in the slots themselves, so a
+// probe reads one slot and never the arena; other canonical texts go to a TextIndex over `texts`.
+class PayeeIndex {
+ public:
+  // The payee number of `canonical`, adding it (its text appended to `texts` in `arena`) when new.
+  std::uint32_t intern(std::string_view canonical, Arena& arena, std::vector<Ref>& texts) {
+    const auto add = [&] {
+      texts.push_back(arena.add(canonical));
+      return static_cast<std::uint32_t>(texts.size() - 1);
+    };
+    const std::uint64_t key = packed_id(canonical);
+    if (key == 0) {
+      const auto key_of = [&](std::uint32_t v) { return arena.get(texts[v]); };
+      return others_.insert_with(canonical, add, key_of);
+    }
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.key == key) return s.value;
+      if (s.key == 0) {
+        s.key = key;
+        s.value = add();
+        ++size_;
+        return s.value;
+      }
+    }
+  }
+  // The payee number of a packed ID, if known.
+  std::optional<std::uint32_t> find_packed(std::uint64_t key) const {
+    if (slots_.empty() || key == 0) return std::nullopt;
+    for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key == key) return s.value;
+      if (s.key == 0) return std::nullopt;
+    }
+  }
+  std::optional<std::uint32_t> find(std::string_view canonical, const Arena& arena,
+                                    const std::vector<Ref>& texts) const {
+    const std::uint64_t key = packed_id(canonical);
+    if (key != 0) return find_packed(key);
+    return others_.find(canonical, [&](std::uint32_t v) { return arena.get(texts[v]); });
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;  // packed_id; 0 = empty
+    std::uint32_t value = 0;
+  };
+  std::size_t slot_of(std::uint64_t key) const {
+    std::uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    return h & mask_;
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    const std::size_t n = old.empty() ? 1024 : old.size() * 2;
+    slots_.reserve(n);
+    advise_huge_pages(slots_.data(), n * sizeof(Slot));
+    slots_.assign(n, Slot{});
+    mask_ = n - 1;
+    for (const Slot& s : old) {
+      if (s.key == 0) continue;
+      std::size_t i = slot_of(s.key);
+      while (slots_[i].key != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+  TextIndex others_;
+};
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
 struct OrderRow {
   Ref order_no, policy, period, payee_id, payee_name, account, community;
+  std::uint32_t payee = 0;  // interned canonical payee ID (here it fills the padding before `amount`)
   Decimal amount;
   Date created;
-  std::uint32_t payee = 0;  // interned canonical payee ID
   std::uint64_t row = 0;
 };
 
 struct RecordRow {
   Ref serial_no, order_no, payee_id, payee_id_hash, account, name, failure_reason;
+  std::uint32_t payee = kNone;  // interned payee of payee_id, kNone without one
   Decimal amount;
   Date value_date;
   Status status = Status::success;
@@ -149,15 +334,15 @@ struct ExclusionRow {
   std::optional<Date> from;
 };
 
-inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+static_assert(sizeof(OrderRow) <= 112 && sizeof(RecordRow) <= 112, "rows stay at 112 bytes");
 
 // Money and dates as Decimal::to_string and Date::to_string write them (the same bytes), without a
 // 128-bit division per digit or snprintf when the coefficient fits in 64 bits and the year in four digits.
-inline void money_text(const Decimal& v, std::string* out) {
+inline void money_append(const Decimal& v, std::string* out) {
   const __int128 c = v.coefficient();
   const int scale = v.scale();
   if (c <= -static_cast<__int128>(INT64_MAX) || c >= static_cast<__int128>(INT64_MAX)) {
-    *out = v.to_string();
+    out->append(v.to_string());
     return;
   }
   std::uint64_t u = static_cast<std::uint64_t>(c < 0 ? -c : c);
@@ -168,26 +353,38 @@ inline void money_text(const Decimal& v, std::string* out) {
     u /= 10;
   } while (u != 0);
   while (n <= scale) buf[n++] = '0';
-  out->clear();
-  if (c < 0) out->push_back('-');
+  char text[72];
+  int m = 0;
+  if (c < 0) text[m++] = '-';
   for (int k = n - 1; k >= 0; --k) {
-    out->push_back(buf[k]);
-    if (k == scale && scale > 0) out->push_back('.');
+    text[m++] = buf[k];
+    if (k == scale && scale > 0) text[m++] = '.';
   }
+  out->append(text, static_cast<std::size_t>(m));
 }
 
-inline void date_text(const Date& date, std::string* out) {
+inline void money_text(const Decimal& v, std::string* out) {
+  out->clear();
+  money_append(v, out);
+}
+
+inline void date_append(const Date& date, std::string* out) {
   int y, m, d;
   date.ymd(&y, &m, &d);
   if (y < 0 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) {
-    *out = date.to_string();
+    out->append(date.to_string());
     return;
   }
-  char buf[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
-                  static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
-                  static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
-                  static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
-  out->assign(buf, sizeof buf);
+  const char buf[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                        static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                        static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+  out->append(buf, sizeof buf);
+}
+
+inline void date_text(const Date& date, std::string* out) {
+  out->clear();
+  date_append(date, out);
 }
 
 inline std::string date_string(const Date& date) {
@@ -202,6 +399,7 @@ inline std::string date_string(const Date& date) {
 // of them white space); anything else goes through identity::mask.
 enum class Shown : std::uint8_t { id, card, name };
 void shown_into(bool clear_pii, Shown kind, std::string_view text, std::string* out);
+void shown_append(bool clear_pii, Shown kind, std::string_view text, std::string* out);
 
 }  // namespace eligo::payout::detail
 
@@ -210,8 +408,8 @@ namespace eligo::payout {
 struct Reconciliation::Data {
   Options options;
   detail::Arena arena;
-  std::vector<detail::OrderRow> orders;
-  std::vector<detail::RecordRow> records;
+  detail::BigVector<detail::OrderRow> orders;
+  detail::BigVector<detail::RecordRow> records;
   std::vector<detail::ExclusionRow> exclusions;
   // Registry: canonical ID → community; an ID listed under two communities is ambiguous.
   std::vector<std::pair<detail::Ref, detail::Ref>> registry;  // (canonical id, community)
@@ -220,17 +418,20 @@ struct Reconciliation::Data {
   bool has_registry = false;
   // Payees: canonical ID text of each interned payee.
   std::vector<detail::Ref> payees;
-  detail::TextIndex payee_index;
+  detail::PayeeIndex payee_index;
   std::vector<Rejection> rejections;
 
-  std::uint32_t intern_payee(std::string_view canonical);
+  std::uint32_t intern_payee(std::string_view canonical) { return payee_index.intern(canonical, arena, payees); }
+  std::optional<std::uint32_t> find_payee(std::string_view canonical) const {
+    return payee_index.find(canonical, arena, payees);
+  }
 };
 
 struct Report::Data {
   Options options;
   detail::Arena arena;
-  std::vector<detail::OrderRow> orders;    // sorted by order number
-  std::vector<detail::RecordRow> records;  // sorted by serial number
+  detail::BigVector<detail::OrderRow> orders;    // sorted by order number
+  detail::BigVector<detail::RecordRow> records;  // sorted by serial number
   std::vector<detail::Ref> payees;
 
   std::vector<Class> order_class;
@@ -262,6 +463,10 @@ namespace detail {
 struct ReportAccess {
   static const Report::Data& data(const Report& report) { return *report.data_; }
 };
+// What Report::order_evidence / record_evidence return, written into *out (cleared first): the report
+// writer reuses one buffer for all rows.
+void order_evidence_into(const Report::Data& d, std::size_t i, std::string* out);
+void record_evidence_into(const Report::Data& d, std::size_t i, std::string* out);
 }  // namespace detail
 
 }  // namespace eligo::payout
