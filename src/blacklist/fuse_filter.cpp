@@ -7,8 +7,7 @@
 namespace eligo::blacklist::detail {
 
 bool FuseFilter::size_for(std::size_t n) {
-  cells_.clear();
-  cells_.shrink_to_fit();
+  cells_ = PodArray<std::uint8_t>();
   seed_ = 0;
   if (n == 0 || n > (std::size_t{1} << 31)) return false;  // cells are numbered in 32 bits
   // Segment length and size factor as the paper sizes them for three cells per key: longer segments and
@@ -24,7 +23,8 @@ bool FuseFilter::size_for(std::size_t n) {
   segments = std::max<std::uint64_t>(segments, 3);
   starts_ = (segments - 2) * segment_length_;
   const std::size_t size = segments * segment_length_;
-  cells_.resize(size);
+  cells_ = PodArray<std::uint8_t>(size);  // small ones come from the heap: cleared below
+  std::fill(cells_.data(), cells_.data() + size, 0);
   xors_.resize(size);
   count_.resize(size);
   return true;
@@ -33,14 +33,13 @@ bool FuseFilter::size_for(std::size_t n) {
 void FuseFilter::start_attempt(std::uint64_t attempt) {
   seed_ = attempt == 0 ? 0 : attempt * 0x9e3779b97f4a7c15ull;
   if (attempt == 0) return;  // freshly sized: all zero
-  std::fill(cells_.begin(), cells_.end(), 0);
+  std::fill(cells_.data(), cells_.data() + cells_.size(), 0);
   std::fill(xors_.begin(), xors_.end(), 0);
   std::fill(count_.begin(), count_.end(), 0);
 }
 
 void FuseFilter::give_up() {
-  cells_.clear();
-  cells_.shrink_to_fit();
+  cells_ = PodArray<std::uint8_t>();
   std::vector<std::uint64_t>().swap(xors_);
   std::vector<std::uint8_t>().swap(count_);
   seed_ = 0;

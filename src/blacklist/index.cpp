@@ -88,6 +88,7 @@ PodArray<U> PodArray<T>::reuse_as(std::size_t n) && {
   return out;
 }
 
+template class PodArray<std::uint8_t>;
 template class PodArray<std::uint32_t>;
 template class PodArray<std::uint64_t>;
 template class PodArray<Slot>;
