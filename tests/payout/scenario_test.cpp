@@ -679,3 +679,43 @@ TEST_CASE("an echoed order number that is wrong is an orphan even when the payee
   CHECK(record_class(r, "B1") == Class::orphan_record);
   CHECK(order_class(r, "PO1") == Class::missing);
 }
+
+TEST_CASE("a payee is one payee whatever form the ID number is written in", "[payout]") {
+  // Payees are interned by canonical ID (packed into 64 bits, or as text for the foreign legacy form), and
+  // a text that is already a known payee's canonical number is not checked again: every form must still
+  // land on the same payee, and another person's number must not.
+  const std::string legacy15 = "610104620927690", legacy18 = "610104196209276908";
+  OrderSpec a = base_order("PO1", legacy15);
+  OrderSpec b = base_order("PO2", "KAZ110090123105");
+  OrderSpec c = base_order("PO3", "11010519491231002X");
+  OrderSpec d = base_order("PO4", kId1);
+  OrderSpec e = base_order("PO5", legacy18);
+  OrderSpec f = base_order("PO6", legacy15);
+  e.period = f.period = "2024-04";
+  e.created = f.created = "2024-04-01";
+  RecordSpec ra = base_record("B1", "");
+  ra.payee_id = legacy18;  // matched by payee, amount and date: the 18-character form of PO1's payee
+  RecordSpec rb = base_record("B2", "");
+  rb.payee_id = "kaz110090123105";
+  RecordSpec rc = base_record("B3", "PO3");
+  rc.payee_id = "11010519491231002x";
+  RecordSpec rd = base_record("B4", "PO4");
+  rd.payee_id = kId2;
+  RecordSpec re = base_record("B5", "PO5");
+  re.value_date = "2024-04-05";
+  RecordSpec rf = base_record("B6", "PO6");
+  rf.value_date = "2024-04-06";
+  const Report r = run({a, b, c, d, e, f}, {ra, rb, rc, rd, re, rf});
+  CHECK(order_class(r, "PO1") == Class::paid);
+  CHECK(r.order(*r.find_order("PO1")).matched_by == MatchedBy::fallback);
+  CHECK(order_class(r, "PO2") == Class::paid);
+  CHECK(r.order(*r.find_order("PO2")).matched_by == MatchedBy::fallback);
+  CHECK(order_class(r, "PO3") == Class::paid);
+  CHECK(order_class(r, "PO4") == Class::payee_mismatch);
+  CHECK(r.record_evidence(*r.find_record("B4")) == "pays order PO4 to another ID");
+  // PO5 and PO6 name one payee in two forms: the later payment is the cross-order duplicate.
+  CHECK(order_class(r, "PO5") == Class::paid);
+  CHECK(order_class(r, "PO6") == Class::duplicate_payment);
+  CHECK(r.order(*r.find_order("PO6")).duplicate_of == *r.find_order("PO5"));
+  CHECK(r.order(*r.find_order("PO6")).payee_id == legacy18);
+}
