@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -110,50 +112,61 @@ bool payout_view(const payout::Report& report, const PayoutViewOptions& options,
   using identity::PiiKind;
   const payout::Summary& summary = report.summary();
   Group all;
-  std::map<std::pair<std::string, std::string>, Group> by_period;  // (policy, period)
-  std::map<std::string, Group> by_community;
+  // (policy, period) and community: found by the views the report holds (no string built per order), in
+  // the same order as a map keyed by the pair would iterate.
+  std::map<std::string, std::map<std::string, Group, std::less<>>, std::less<>> by_period;
+  std::map<std::string, Group, std::less<>> by_community;
+  const auto group_of = [](auto& map, std::string_view key) -> auto& {
+    auto it = map.find(key);
+    if (it == map.end()) it = map.emplace(std::string(key), typename std::decay_t<decltype(map)>::mapped_type{}).first;
+    return it->second;
+  };
   Json rows = Json::array();
   std::uint64_t anomalies = 0;
-  const auto add_row = [&](Json row) {
+  // Only the rows shown are built (their evidence text too); the others are counted.
+  const auto add_row = [&](const auto& make_row) {
     ++anomalies;
-    if (rows.size() < options.anomaly_limit) rows.push_back(std::move(row));
+    if (rows.size() < options.anomaly_limit) rows.push_back(make_row());
   };
 
   for (std::size_t i = 0; i < report.order_count(); ++i) {
     const payout::OrderResult o = report.order(i);
     const Decimal& amount = o.order.amount;
     if (!count_order(all, o.cls, amount, o.paid, error) ||
-        !count_order(by_period[{std::string(o.order.policy), std::string(o.order.period)}], o.cls, amount, o.paid,
-                     error) ||
-        !count_order(by_community[std::string(o.community)], o.cls, amount, o.paid, error))
+        !count_order(group_of(group_of(by_period, o.order.policy), o.order.period), o.cls, amount, o.paid, error) ||
+        !count_order(group_of(by_community, o.community), o.cls, amount, o.paid, error))
       return false;
     if (!is_anomaly(o.cls)) continue;
-    add_row(Json{{"side", "orders"},
-                 {"no", o.order.order_no},
-                 {"class", payout::to_string(o.cls)},
-                 {"policy", o.order.policy},
-                 {"period", o.order.period},
-                 {"community", o.community},
-                 {"payee", identity::mask(PiiKind::id_number, o.payee_id)},
-                 {"name", identity::mask(PiiKind::name, o.order.payee_name)},
-                 {"amount", amount.to_string()},
-                 {"paid", o.paid.to_string()},
-                 {"evidence", report.order_evidence(i)}});
+    add_row([&] {
+      return Json{{"side", "orders"},
+                  {"no", o.order.order_no},
+                  {"class", payout::to_string(o.cls)},
+                  {"policy", o.order.policy},
+                  {"period", o.order.period},
+                  {"community", o.community},
+                  {"payee", identity::mask(PiiKind::id_number, o.payee_id)},
+                  {"name", identity::mask(PiiKind::name, o.order.payee_name)},
+                  {"amount", amount.to_string()},
+                  {"paid", o.paid.to_string()},
+                  {"evidence", report.order_evidence(i)}};
+    });
   }
   for (std::size_t i = 0; i < report.record_count(); ++i) {
     if (report.record_class(i) != Class::orphan_record) continue;
     const payout::RecordResult r = report.record(i);
-    add_row(Json{{"side", "bank"},
-                 {"no", r.record.serial_no},
-                 {"class", payout::to_string(r.cls)},
-                 {"policy", ""},
-                 {"period", ""},
-                 {"community", ""},
-                 {"payee", identity::mask(PiiKind::id_number, r.record.payee_id)},
-                 {"name", identity::mask(PiiKind::name, r.record.name)},
-                 {"amount", r.record.amount.to_string()},
-                 {"paid", r.record.status == payout::Status::success ? r.record.amount.to_string() : "0"},
-                 {"evidence", report.record_evidence(i)}});
+    add_row([&] {
+      return Json{{"side", "bank"},
+                  {"no", r.record.serial_no},
+                  {"class", payout::to_string(r.cls)},
+                  {"policy", ""},
+                  {"period", ""},
+                  {"community", ""},
+                  {"payee", identity::mask(PiiKind::id_number, r.record.payee_id)},
+                  {"name", identity::mask(PiiKind::name, r.record.name)},
+                  {"amount", r.record.amount.to_string()},
+                  {"paid", r.record.status == payout::Status::success ? r.record.amount.to_string() : "0"},
+                  {"evidence", report.record_evidence(i)}};
+    });
   }
 
   // The report's own totals and this view's must agree: one pass over the same orders.
@@ -183,11 +196,12 @@ bool payout_view(const payout::Report& report, const PayoutViewOptions& options,
                {"by_class", by_class_json(summary.records, false)}};
   j["totals"] = Json{{"orders", group_json(all)}, {"records", std::move(records)}};
   Json periods = Json::array();
-  for (const auto& [key, g] : by_period) {
-    Json p{{"policy", key.first}, {"period", key.second}};
-    p.update(group_json(g));
-    periods.push_back(std::move(p));
-  }
+  for (const auto& [policy, periods_of] : by_period)
+    for (const auto& [period, g] : periods_of) {
+      Json p{{"policy", policy}, {"period", period}};
+      p.update(group_json(g));
+      periods.push_back(std::move(p));
+    }
   j["by_policy_period"] = std::move(periods);
   // Ranked: most anomalies first, then the most money in them, then the community code.
   std::vector<std::pair<std::string, const Group*>> ranked;
