@@ -160,7 +160,8 @@ class Builder {
   void reserve(std::size_t n);
   KeyKind key_kind() const;
 
-  // Sorts, merges duplicates (see above), hashes and indexes. The builder is empty afterwards.
+  // Sorts, merges duplicates (see above), hashes and indexes. The builder is empty afterwards. A list of
+  // 65,536 entries or more is hashed on a second thread (started and joined here) while it is indexed.
   std::shared_ptr<const Snapshot> build();
 
  private:
