@@ -162,6 +162,25 @@ void FastEvaluator::ymd(std::int32_t days, int* y, int* m, int* d) const {
   Date::from_days(days).ymd(y, m, d);
 }
 
+Fast FastEvaluator::between(Builtin b, std::int32_t from, std::int32_t to) const {
+  // eligo::years_between / months_between, with as_of's year, month and day worked out once per
+  // evaluation (start) rather than in every call: the same arithmetic on the same numbers.
+  const bool negate = to < from;
+  if (negate) std::swap(from, to);
+  int y1, m1, d1, y2, m2, d2;
+  ymd(from, &y1, &m1, &d1);
+  ymd(to, &y2, &m2, &d2);
+  int r;
+  if (b == Builtin::years_between) {
+    r = y2 - y1;
+    if (m2 < m1 || (m2 == m1 && d2 < d1)) --r;
+  } else {
+    r = (y2 - y1) * 12 + (m2 - m1);
+    if (d2 < d1) --r;
+  }
+  return Fast::number(negate ? -r : r, 0);
+}
+
 Fast FastEvaluator::eval(std::uint32_t idx) {
   // The same count as Evaluator::eval: running out is the full path's to report (E2001). A fused node
   // counts each node it stands for, in the tree walk's order.
@@ -218,6 +237,29 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
       if (hi.failed()) return hi;
       if (a.kind == FKind::null || lo.kind == FKind::null || hi.kind == FKind::null) return Fast::boolean(false);
       return Fast::boolean(fast_compare(lo, a) <= 0 && fast_compare(a, hi) <= 0);
+    }
+    case FOp::ymd_diff: {
+      const Fast a = operand();
+      if (a.failed()) return a;
+      if (steps_left_ == 0) return Fast::bail();  // the as_of node
+      --steps_left_;
+      if (a.kind == FKind::null) return Fast::null();
+      return between(static_cast<Builtin>(f.sub), static_cast<std::int32_t>(a.i), as_of_);
+    }
+    case FOp::floor_div_const: {
+      const Fast a = operand();
+      if (a.failed()) return a;
+      const Fast c = constant(f.k);
+      if (c.failed()) return c;
+      if (a.kind == FKind::null) return Fast::null();
+      if (a.scale == 0) {  // as call(): c is whole, nonzero and not -1, so the quotient fits
+        std::int64_t q = a.i / c.i;
+        if ((a.i % c.i != 0) && ((a.i < 0) != (c.i < 0))) --q;
+        return Fast::number(q, 0);
+      }
+      Decimal w;
+      if (!Decimal::floor_div(a.decimal(), c.decimal(), &w)) return Fast::bail();
+      return from_decimal(w);
     }
   }
   return eval_node(p_->nodes[idx]);
@@ -431,25 +473,8 @@ Fast FastEvaluator::call(const Node& n) {
       return from_decimal(w);
     }
     case Builtin::years_between:
-    case Builtin::months_between: {
-      // eligo::years_between / months_between, with as_of's year, month and day worked out once per
-      // evaluation (start) rather than in every call: the same arithmetic on the same numbers.
-      std::int32_t from = static_cast<std::int32_t>(v[0].i), to = static_cast<std::int32_t>(v[1].i);
-      const bool negate = to < from;
-      if (negate) std::swap(from, to);
-      int y1, m1, d1, y2, m2, d2;
-      ymd(from, &y1, &m1, &d1);
-      ymd(to, &y2, &m2, &d2);
-      int r;
-      if (b == Builtin::years_between) {
-        r = y2 - y1;
-        if (m2 < m1 || (m2 == m1 && d2 < d1)) --r;
-      } else {
-        r = (y2 - y1) * 12 + (m2 - m1);
-        if (d2 < d1) --r;
-      }
-      return Fast::number(negate ? -r : r, 0);
-    }
+    case Builtin::months_between:
+      return between(b, static_cast<std::int32_t>(v[0].i), static_cast<std::int32_t>(v[1].i));
     case Builtin::days_between:
       return Fast::number(days_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
     case Builtin::year: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).year(), 0);

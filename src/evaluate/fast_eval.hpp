@@ -27,8 +27,15 @@ class FastEvaluator {
   void start(const Program& program, const BoundInput* input, Date as_of, std::uint64_t step_budget);
   Fast eval(std::uint32_t node);
   void set_local(std::uint32_t slot, const Fast& v) { locals_[slot] = v; }
+  const Fast& local(std::uint32_t slot) const { return locals_[slot]; }
   std::uint64_t steps_left() const { return steps_left_; }
   void set_steps_left(std::uint64_t s) { steps_left_ = s; }
+  // Spends k steps at once (what the tree walk spends on nodes a shortcut skips); false when fewer are left.
+  bool take_steps(std::uint64_t k) {
+    if (steps_left_ < k) return false;
+    steps_left_ -= k;
+    return true;
+  }
 
  private:
   Fast eval_node(const Node& n);  // the tree walk, for the nodes the plan does not fuse
@@ -37,6 +44,7 @@ class FastEvaluator {
   Fast call(const Node& n);
   Fast quant(const Node& n);
   void ymd(std::int32_t days, int* y, int* m, int* d) const;  // as_of's from the cache
+  Fast between(Builtin b, std::int32_t from, std::int32_t to) const;  // years_between / months_between
 
   const Program* p_ = nullptr;
   const FastPlan* plan_ = nullptr;

@@ -147,11 +147,65 @@ std::shared_ptr<const FastPlan> make_fast_plan(const Program& p) {
           operand(n.a);
         }
         break;
+      case Op::Call: {
+        const auto b = static_cast<Builtin>(n.sub);
+        if (n.c != 2) break;
+        const Node& second = p.nodes[p.args[n.b + 1]];
+        if ((b == Builtin::years_between || b == Builtin::months_between) && second.op == Op::AsOf) {
+          f.op = FOp::ymd_diff;
+          f.sub = n.sub;
+          operand(p.args[n.b]);
+        } else if (b == Builtin::floor_div && second.op == Op::Const) {
+          const Fast& c = plan->consts[second.a];
+          if (c.kind == FKind::number && c.scale == 0 && c.i != 0 && c.i != -1) {
+            f.op = FOp::floor_div_const;
+            f.k = second.a;
+            operand(p.args[n.b]);
+          }
+        }
+        break;
+      }
       default: break;
     }
   }
 
   plan->indicators.resize(p.indicators.size());
+  for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+    // A table on an enum whose rows name members: a jump table from the member's symbol to its row.
+    const IndicatorInfo& ind = p.indicators[i];
+    if (ind.kind != IndicatorKind::table || ind.on < 0 || ind.hit != Hit::first || ind.rows.empty()) continue;
+    IndicatorPlan& ip = plan->indicators[i];
+    std::vector<std::int16_t> jump(plan->symbols.size() + 1, -1);
+    std::vector<std::uint32_t> steps(ind.rows.size(), 0);
+    std::uint32_t tested = 0;
+    std::int32_t otherwise = -1;
+    bool ok = ind.rows.size() < 30000;
+    for (std::size_t r = 0; r < ind.rows.size() && ok && otherwise < 0; ++r) {
+      const RowInfo& row = ind.rows[r];
+      if (row.test < 0) {  // otherwise: hit whenever reached; the rows after it never are
+        otherwise = static_cast<std::int32_t>(r);
+        steps[r] = tested;
+        break;
+      }
+      const FNode& t = plan->nodes[static_cast<std::size_t>(row.test)];
+      const bool member = t.op == FOp::cmp_const && t.cmp == Op::Eq && t.arg == FArg::local && t.a == ind.on_local &&
+                          plan->consts[t.k].kind == FKind::string && plan->consts[t.k].sym != 0;
+      if (!member) {
+        ok = false;
+        break;
+      }
+      tested += 3;  // the comparison, the local, the constant
+      steps[r] = tested;
+      std::int16_t& to = jump[plan->consts[t.k].sym];
+      if (to < 0) to = static_cast<std::int16_t>(r);
+    }
+    if (!ok) continue;
+    for (auto& to : jump)
+      if (to < 0) to = static_cast<std::int16_t>(otherwise);
+    ip.jump = std::move(jump);
+    ip.row_steps = std::move(steps);
+    ip.miss_steps = tested;
+  }
   for (std::size_t i = 0; i < p.indicators.size(); ++i)
     if (p.indicators[i].cap) {
       plan->indicators[i].cap = to_fast(Value::number(*p.indicators[i].cap));

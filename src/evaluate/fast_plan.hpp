@@ -31,6 +31,8 @@ enum class FOp : std::uint8_t {
   cmp_const,  // operand <cmp> consts[k]  (Eq, Ne, Lt, Le, Gt, Ge: 2 steps plus the operand's)
   in_set,     // operand in string set #k (c: "not in"; 1 step plus the operand's)
   in_range,   // operand in [consts[k] .. consts[k2]]  (3 steps plus the operand's)
+  ymd_diff,   // years_between / months_between (sub) of the operand and as_of (2 steps plus the operand's)
+  floor_div_const,  // floor(operand / consts[k]), a whole nonzero constant other than -1 (2 steps plus the operand's)
 };
 
 // How a fused node reads its operand: the tree walk's node a, or directly a field (row[a]) or a local
@@ -42,6 +44,7 @@ struct FNode {
   Op cmp = Op::Eq;
   FArg arg = FArg::node;
   std::uint8_t negate = 0;      // in_set: "not in"
+  std::uint8_t sub = 0;         // ymd_diff: the Builtin
   std::uint32_t a = 0, b = 0;   // operand: node a; field row[a]; local a
   std::uint32_t k = 0, k2 = 0;  // constant indices, or the set index
 };
@@ -62,6 +65,12 @@ struct StringSet {
 struct IndicatorPlan {
   Fast cap;           // number, or bail when there is no cap or it is beyond 64 bits (the Decimal path)
   bool has_cap = false;
+  // A `table on` an enum with hit "first" whose rows are `'member'` (and an otherwise): the row each
+  // symbol hits (jump[Fast::sym], -1: none), and the steps the tree walk spends testing the rows up to
+  // it (row_steps[r]; miss_steps when no row hits). Empty for any other table.
+  std::vector<std::int16_t> jump;
+  std::vector<std::uint32_t> row_steps;
+  std::uint32_t miss_steps = 0;
 };
 
 struct FastPlan {

@@ -13,6 +13,7 @@
 #include "compile/program.hpp"
 #include "eligo/pack.hpp"
 #include "evaluate/fast_eval.hpp"
+#include "evaluate/fast_plan.hpp"
 
 namespace {
 
@@ -411,4 +412,76 @@ TEST_CASE("the fast path's bound row, enum symbols and as_of calendar decide as 
     const Decision full = pack.evaluate(in, o);
     require_same(reused, full, "row " + std::to_string(i));
   }
+}
+
+// The plan's jump tables (`table on` an enum, hit first, rows naming members) and its fused calls
+// (years_between / months_between against as_of, floor(x / whole constant)) skip nodes but must spend the
+// steps the tree walk spends: every applicant is decided under every step budget from 1 to 70 (and none),
+// with the fast path on and off. Duplicate rows, an otherwise after member rows, every member named and no otherwise, tables the
+// plan must leave to the row loop, a null date, quotients at, beside and beyond 64 bits.
+TEST_CASE("the fast path's jump tables and fused calls spend the tree walk's steps", "[evaluate][fast_path]") {
+  const char* kPack = R"J({
+    "pack": "test.fast_jump", "version": "1",
+    "inputs": {"a": {"fields": {"kind": {"enum": ["x", "y", "z", "w"]}, "n": "number", "d": "date?"}}},
+    "scores": [
+      {"id": "dup", "table": {"on": "a.kind", "rows": [
+        {"when": "'y'", "points": 3}, {"when": "'x'", "points": 2}, {"when": "'y'", "points": 9},
+        {"when": "'z'", "points": 1}, {"when": "'w'", "points": "a.n"}]}},
+      {"id": "other", "table": {"on": "a.kind", "rows": [
+        {"when": "'z'", "points": "a.n"}, {"otherwise": 4}]}},
+      {"id": "listed", "table": {"on": "a.kind", "rows": [
+        {"when": "['x', 'y']", "points": 1}, {"when": "'w'", "points": 6}, {"otherwise": 0}]}},
+      {"id": "summed", "table": {"on": "a.kind", "hit": "collect_sum", "rows": [
+        {"when": "'x'", "points": 1}, {"when": "'x'", "points": 2}, {"otherwise": 8}]}},
+      {"id": "dozens", "per": {"count": "floor(a.n / 12)", "points": 1}},
+      {"id": "sevenths", "per": {"count": "floor(a.n / -7)", "points": 1}},
+      {"id": "ones", "per": {"count": "floor(a.n / 1)", "points": 1}},
+      {"id": "years", "points": "years_between(a.d, as_of)"},
+      {"id": "months", "points": "months_between(a.d, as_of)"}
+    ]
+  })J";
+  auto compiled = eligo::compile_text(kPack);
+  INFO(compiled.diagnostics.to_string());
+  REQUIRE(compiled.pack.has_value());
+  const Pack& pack = *compiled.pack;
+  const Program& p = pack.program();
+  // The shapes are recognised (else this test would only exercise the row loop and the calls).
+  const auto& plan = *p.fast_plan;
+  CHECK(!plan.indicators[0].jump.empty());
+  CHECK(!plan.indicators[1].jump.empty());
+  CHECK(plan.indicators[2].jump.empty());
+  CHECK(plan.indicators[3].jump.empty());
+  int ymd = 0, fdiv = 0;
+  for (const auto& n : plan.nodes) {
+    ymd += n.op == eligo::detail::FOp::ymd_diff;
+    fdiv += n.op == eligo::detail::FOp::floor_div_const;
+  }
+  CHECK(ymd == 2);
+  CHECK(fdiv == 3);
+  FastPathOn restore;
+  const char* kKinds[] = {"x", "y", "z", "w"};
+  const char* kNumbers[] = {"-25", "-24", "-23", "-1", "0", "1", "11", "12", "13", "24.5", "-24.5",
+                            "9223372036854775807", "-9223372036854775808", "9223372036854775808"};
+  const char* kDates[] = {"null", "\"2024-05-01\"", "\"2023-05-02\"", "\"2020-02-29\""};
+  int completed = 0;
+  Decision reused;
+  for (const char* kind : kKinds)
+    for (const char* n : kNumbers)
+      for (const char* d : kDates) {
+        const std::string text = std::string(R"({"a": {"kind": ")") + kind + R"(", "n": )" + n + R"(, "d": )" + d + "}}";
+        eligo::Input in = pack.bind(text);
+        for (int budget = 0; budget <= 70; ++budget) {
+          EvalOptions o;
+          o.as_of = eligo::Date::parse("2024-05-01");
+          if (budget > 0) o.step_budget = static_cast<std::uint64_t>(budget);
+          eligo::detail::set_fast_path_enabled(true);
+          const std::uint64_t before = eligo::detail::fast_path_completions();
+          pack.evaluate(in, o, &reused);
+          completed += eligo::detail::fast_path_completions() != before;
+          eligo::detail::set_fast_path_enabled(false);
+          const Decision full = pack.evaluate(in, o);
+          require_same(reused, full, text + " budget " + std::to_string(budget));
+        }
+      }
+  CHECK(completed >= 4 * 9 * 4);
 }
