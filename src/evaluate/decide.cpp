@@ -256,11 +256,13 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
           bool matched = false;
           Fast acc = Fast::number(0, 0);
           Decimal best_priority;
-          const Fast& on_value = fe.local(ind.on_local);
-          if (!ip.jump.empty() && on_value.kind == FKind::string && on_value.sym != 0) {
+          // Only a table on an enum has a jump table, and only then is there an `on` local to read (a table
+          // without `on` has no local: reading one indexed an empty vector, which UBSan caught).
+          const Fast* on_value = ip.jump.empty() ? nullptr : &fe.local(ind.on_local);
+          if (on_value && on_value->kind == FKind::string && on_value->sym != 0) {
             // A table on an enum (fast_plan.hpp): straight to the row the member hits, spending the steps
             // the tree walk spends testing the rows before it; hit "first", so nothing after it runs.
-            const std::int16_t r = ip.jump[on_value.sym];
+            const std::int16_t r = ip.jump[on_value->sym];
             if (!fe.take_steps(r < 0 ? ip.miss_steps : ip.row_steps[static_cast<std::size_t>(r)])) return false;
             if (r < 0) {
               it.status = ItemStatus::no_row;
