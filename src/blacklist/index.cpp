@@ -4,6 +4,8 @@
 
 #include <sys/mman.h>
 
+#include "core/huge_pages.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -12,9 +14,11 @@
 
 namespace eligo::blacklist::detail {
 
-// Big arrays are mapped directly (2 MiB-aligned, advised for transparent huge pages before the first
-// touch); small ones come from the heap.
-constexpr std::size_t kHuge = std::size_t{2} << 20;
+// Big arrays are mapped on huge pages (core/huge_pages.hpp); small ones come from the heap.
+using ::eligo::detail::huge_rounded;
+using ::eligo::detail::map_huge;
+using ::eligo::detail::unmap_huge;
+constexpr std::size_t kHuge = ::eligo::detail::kHugePage;
 
 template <class T>
 PodArray<T>::PodArray(std::size_t n) : size_(n), bytes_(n * sizeof(T)) {
@@ -24,19 +28,7 @@ PodArray<T>::PodArray(std::size_t n) : size_(n), bytes_(n * sizeof(T)) {
     if (data_ == nullptr) throw std::bad_alloc();
     return;
   }
-  const std::size_t rounded = (bytes_ + kHuge - 1) / kHuge * kHuge;
-  void* p = mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  // Trim to a 2 MiB-aligned range of `rounded` bytes.
-  const auto base = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t aligned = (base + kHuge - 1) / kHuge * kHuge;
-  if (aligned > base) munmap(p, aligned - base);
-  const std::uintptr_t end = base + rounded + kHuge;
-  if (end > aligned + rounded) munmap(reinterpret_cast<void*>(aligned + rounded), end - (aligned + rounded));
-  data_ = reinterpret_cast<T*>(aligned);
-#ifdef MADV_HUGEPAGE
-  madvise(data_, rounded, MADV_HUGEPAGE);
-#endif
+  data_ = static_cast<T*>(map_huge(bytes_));
 }
 
 template <class T>
@@ -45,7 +37,7 @@ void PodArray<T>::release() {
   if (bytes_ < kHuge) {
     std::free(data_);
   } else {
-    munmap(data_, (bytes_ + kHuge - 1) / kHuge * kHuge);
+    unmap_huge(data_, bytes_);
   }
   data_ = nullptr;
   size_ = bytes_ = 0;
@@ -73,11 +65,11 @@ template <class T>
 template <class U>
 PodArray<U> PodArray<T>::reuse_as(std::size_t n) && {
   const std::size_t want = n * sizeof(U);
-  if (bytes_ < kHuge || want < kHuge || want > (bytes_ + kHuge - 1) / kHuge * kHuge) {
+  if (bytes_ < kHuge || want < kHuge || want > huge_rounded(bytes_)) {
     release();
     return PodArray<U>(n);
   }
-  const std::size_t have = (bytes_ + kHuge - 1) / kHuge * kHuge, keep = (want + kHuge - 1) / kHuge * kHuge;
+  const std::size_t have = huge_rounded(bytes_), keep = huge_rounded(want);
   if (keep < have) munmap(reinterpret_cast<char*>(data_) + keep, have - keep);
   PodArray<U> out;
   out.data_ = reinterpret_cast<U*>(data_);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "eligo/payout.hpp"
 
 namespace eligo::payout::detail {
@@ -24,24 +25,9 @@ struct Ref {
   std::uint64_t bits = 0;  // offset << 24 | length
 };
 
-// Asks the kernel for transparent huge pages over [p, p + bytes) (the 2 MiB-aligned part of it), so that
-// the random probes of large tables and text miss the TLB less and a fault maps 2 MiB instead of 4 KiB. Call
-// it before the memory is first touched. A hint only: a kernel that refuses changes nothing else.
-inline void advise_huge_pages(const void* p, std::size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  constexpr std::uintptr_t k2M = std::uintptr_t{1} << 21;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + k2M - 1) & ~(k2M - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(k2M - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
-// An allocator for the big row vectors: blocks of 4 MiB and more are mapped on huge pages (the rows are
-// gathered and matched at random, and a TLB miss costs more than the cache miss behind it) and go back to
-// the system when freed; smaller ones come from operator new.
+// An allocator for the big row vectors and index slots: blocks of 4 MiB and more are mapped on huge pages
+// (core/huge_pages.hpp: the rows are gathered and matched at random, and a TLB miss costs more than the
+// cache miss behind it) and go back to the system when freed; smaller ones come from operator new.
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
@@ -52,17 +38,14 @@ struct HugePageAllocator {
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kMapped) return static_cast<T*>(::operator new(bytes));
-    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    advise_huge_pages(p, bytes);
-    return static_cast<T*>(p);
+    return static_cast<T*>(eligo::detail::map_huge(bytes));
   }
   void deallocate(T* p, std::size_t n) noexcept {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kMapped) {
       ::operator delete(p);
     } else {
-      ::munmap(p, bytes);
+      eligo::detail::unmap_huge(p, bytes);
     }
   }
   template <class U>
@@ -110,22 +93,11 @@ class Arena {
   std::size_t bytes() const { return blocks_.size() * kBlock; }
 
  private:
-  // Blocks are mapped, not taken from malloc, so that a released block goes back to the system at once
-  // (malloc keeps freed 4 MiB chunks in its heap once its mmap threshold has grown), 2 MiB-aligned and on
-  // huge pages: the indexes read the text at random.
-  static char* map_block() {
-    constexpr std::uintptr_t k2M = std::uintptr_t{1} << 21;
-    void* p = ::mmap(nullptr, kBlock + k2M, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    const std::uintptr_t at = (reinterpret_cast<std::uintptr_t>(p) + k2M - 1) & ~(k2M - 1);
-    const std::size_t head = at - reinterpret_cast<std::uintptr_t>(p);
-    if (head != 0) ::munmap(p, head);
-    if (k2M - head != 0) ::munmap(reinterpret_cast<char*>(at) + kBlock, k2M - head);
-    advise_huge_pages(reinterpret_cast<void*>(at), kBlock);
-    return reinterpret_cast<char*>(at);
-  }
+  // Blocks are mapped on huge pages (core/huge_pages.hpp), not taken from malloc, so that a released block
+  // goes back to the system at once; the indexes read the text at random.
+  static char* map_block() { return static_cast<char*>(eligo::detail::map_huge(kBlock)); }
   struct Unmap {
-    void operator()(char* p) const { ::munmap(p, kBlock); }
+    void operator()(char* p) const { eligo::detail::unmap_huge(p, kBlock); }
   };
   std::vector<std::unique_ptr<char, Unmap>> blocks_;
   std::size_t used_ = 0;
@@ -200,10 +172,8 @@ class TextIndex {
   };
   template <class KeyOf>
   void grow(const KeyOf& key_of) {
-    std::vector<Slot> old = std::move(slots_);
+    BigVector<Slot> old = std::move(slots_);
     const std::size_t n = old.empty() ? 1024 : old.size() * 2;
-    slots_.reserve(n);
-    advise_huge_pages(slots_.data(), n * sizeof(Slot));
     slots_.assign(n, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
@@ -214,7 +184,7 @@ class TextIndex {
       slots_[i] = s;
     }
   }
-  std::vector<Slot> slots_;
+  BigVector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
@@ -291,10 +261,8 @@ class PayeeIndex {
     return h & mask_;
   }
   void grow() {
-    std::vector<Slot> old = std::move(slots_);
+    BigVector<Slot> old = std::move(slots_);
     const std::size_t n = old.empty() ? 1024 : old.size() * 2;
-    slots_.reserve(n);
-    advise_huge_pages(slots_.data(), n * sizeof(Slot));
     slots_.assign(n, Slot{});
     mask_ = n - 1;
     for (const Slot& s : old) {
@@ -304,7 +272,7 @@ class PayeeIndex {
       slots_[i] = s;
     }
   }
-  std::vector<Slot> slots_;
+  BigVector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
   TextIndex others_;
