@@ -5,16 +5,15 @@
 #include <filesystem>
 #include <map>
 #include <unordered_map>
-#include <nlohmann/json.hpp>
 
 #include "admission/table_out.hpp"
+#include "core/text_out.hpp"
 #include "eligo/admission.hpp"
 #include "eligo/identity.hpp"
+#include "records/json_cursor.hpp"
 
 namespace eligo::admission {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 // "applicant.housing[0].from" → members and indexes.
 struct Step {
@@ -42,40 +41,115 @@ std::vector<Step> split_path(const std::string& path) {
   return steps;
 }
 
-Json* walk(Json* j, const std::vector<Step>& steps, bool create) {
-  for (const Step& s : steps) {
-    if (s.index >= 0) {
-      if (!j->is_array() || static_cast<std::size_t>(s.index) >= j->size()) return nullptr;
-      j = &(*j)[static_cast<std::size_t>(s.index)];
-    } else {
-      if (!j->is_object()) return nullptr;
-      auto it = j->find(s.member);
-      if (it == j->end()) {
-        if (!create) return nullptr;
-        j = &(*j)[s.member];
-      } else {
-        j = &*it;
+// Where a declared path's value lies in the applicant's JSON text. The text is read with the data path's
+// JSON reader (records::detail::JsonCursor, the one the binder uses), never a second parser: the values
+// compared are the exact texts the pack is evaluated on (numbers keep every digit).
+struct Located {
+  bool found = false;
+  std::size_t begin = 0, end = 0;   // the value's bytes
+  char kind = 0;                    // '"' string, '0' number, 't' true/false, 'n' null, '{' / '[' container
+  std::string text;                 // a scalar as text (strings unescaped, null ""), a container's JSON text
+  // Not found, but every step up to the last one is: the last member can be added to that object.
+  bool can_add = false;
+  std::size_t add_at = 0;           // the object's closing brace
+  bool add_first = false;           // the object has no members yet
+};
+
+Located locate(std::string_view json, const std::vector<Step>& steps) {
+  Located at;
+  records::detail::JsonCursor c(json);
+  std::string scratch;
+  std::uint32_t depth = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    bool first = true, done = false, matched = false;
+    if (s.index < 0) {
+      if (c.peek() != '{' || !c.expect('{')) return at;
+      ++depth;
+      std::string_view key;
+      while (c.member(&first, &key, &scratch, &done)) {
+        if (key == s.member) {
+          matched = true;
+          break;
+        }
+        if (!c.skip_value(depth)) return at;
       }
+      if (!matched) {
+        if (done && i + 1 == steps.size()) {
+          at.can_add = true;
+          at.add_at = c.offset() - 1;
+          at.add_first = first;
+        }
+        return at;
+      }
+    } else {
+      if (c.peek() != '[' || !c.expect('[')) return at;
+      ++depth;
+      for (long n = 0; c.item(&first, &done); ++n) {
+        if (n == s.index) {
+          matched = true;
+          break;
+        }
+        if (!c.skip_value(depth)) return at;
+      }
+      if (!matched) return at;
     }
   }
-  return j;
+  const char k = c.peek();
+  at.begin = c.offset();
+  std::string_view v;
+  switch (k) {
+    case '"':
+      if (!c.string(&v, &scratch)) return at;
+      at.text.assign(v);
+      break;
+    case 't':
+    case 'f':
+      if (!c.literal(k == 't' ? "true" : "false")) return at;
+      at.text = k == 't' ? "true" : "false";
+      break;
+    case 'n':
+      if (!c.literal("null")) return at;
+      break;
+    case '{':
+    case '[':
+      if (!c.skip_value(depth)) return at;
+      at.text.assign(json.substr(at.begin, c.offset() - at.begin));
+      break;
+    default:
+      if (!c.number(&v)) return at;
+      at.text.assign(v);
+      break;
+  }
+  at.kind = k == '"' || k == 'n' || k == '{' || k == '[' ? k : (k == 't' || k == 'f') ? 't' : '0';
+  at.end = c.offset();
+  at.found = true;
+  return at;
 }
 
-std::string value_text(const Json* v) {
-  if (!v || v->is_null()) return "";
-  if (v->is_string()) return v->get<std::string>();
-  return v->dump();
-}
+std::string value_text(std::string_view json, const std::string& path) { return locate(json, split_path(path)).text; }
 
-void put(Json* j, const std::string& path, const std::string& text) {
-  Json* at = walk(j, split_path(path), true);
-  if (!at) return;
+// `json` with the value at `path` replaced by `text` (the source's value): a number where the declared
+// value was a number and the text is one, null for "", else a string. A missing last member is added to its
+// object; a path that does not reach an object leaves the text as it is.
+void put(std::string* json, const std::string& path, const std::string& text) {
+  const std::vector<Step> steps = split_path(path);
+  const Located at = locate(*json, steps);
+  if (!at.found && !at.can_add) return;
+  std::string value;
+  std::string_view number;
+  records::detail::JsonCursor n(text);
   if (text.empty()) {
-    *at = nullptr;
-  } else if (at->is_number() && Decimal::parse(text)) {
-    *at = Json::parse(text, nullptr, false);
+    value = "null";
+  } else if (at.found && at.kind == '0' && n.number(&number) && number.size() == text.size()) {
+    value = text;
   } else {
-    *at = text;
+    value = eligo::detail::json_string(text);
+  }
+  if (at.found) {
+    json->replace(at.begin, at.end - at.begin, value);
+  } else {
+    json->insert(at.add_at, (at.add_first ? "" : ",") + eligo::detail::json_string(steps.back().member) + ":" + value);
   }
 }
 
@@ -189,6 +263,8 @@ struct Comparer::State {
   std::vector<CompareRow> last;               // the rows of the last add()
   std::vector<std::vector<int>> columns;      // per item: the source columns
   CompareResult result;
+  Input input, changed_input;                 // the row bound; with one item's source values (reused)
+  Decision base, changed;                     // from the declared values; with one item's source values
 };
 
 Comparer::Comparer(const CompareSpec& spec, const Pack* pack, Table source_table, CompareOptions options)
@@ -245,26 +321,40 @@ std::vector<std::string> Comparer::departments() const {
 void Comparer::add(std::uint64_t line, std::string_view applicant_json) {
   State& s = *s_;
   s.last.clear();
-  Json j = Json::parse(applicant_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    s.result.rejected.push_back({line, "", "not a JSON object"});
-    return;
+  // The row as the binder reads it: with a pack, bound to its inputs (a malformed row, an unknown field, a
+  // value of the wrong type is rejected with the binder's reason, as eligo eval rejects it); without one,
+  // checked as one JSON object by the same reader.
+  EvalOptions eo;
+  eo.as_of = s.options.as_of;
+  if (s.pack) {
+    s.pack->bind(applicant_json, &s.input);
+    s.pack->evaluate(s.input, eo, &s.base);
+    if (s.base.input_rejected()) {
+      const std::vector<DataError>& e = s.input.errors();
+      s.result.rejected.push_back({line, e.empty() ? "" : e.front().path, s.base.rejection()});
+      return;
+    }
+  } else {
+    records::detail::JsonCursor c(applicant_json);
+    bool object = c.peek() == '{' && c.skip_value();
+    if (object && !c.at_end()) object = c.fail("text after the object");
+    if (!object) {
+      s.result.rejected.push_back(
+          {line, "", c.ok() ? std::string("not a JSON object") : "not a JSON object: " + c.where_error()});
+      return;
+    }
   }
-  const std::string key = value_text(walk(&j, split_path(s.spec.key), false));
+  const std::string key = value_text(applicant_json, s.spec.key);
   if (key.empty()) {
     s.result.rejected.push_back({line, s.spec.key, "no key (" + s.spec.key + ")"});
     return;
   }
   ++s.result.applicants;
   const auto src = s.index.find(key);
-  EvalOptions eo;
-  eo.as_of = s.options.as_of;
-  std::optional<Decision> base;
-  const std::string text(applicant_json);
   for (std::size_t i = 0; i < s.spec.items.size(); ++i) {
     const CompareItem& item = s.spec.items[i];
     std::vector<std::string> declared, source;
-    for (const auto& p : item.declared) declared.push_back(value_text(walk(&j, split_path(p), false)));
+    for (const auto& p : item.declared) declared.push_back(value_text(applicant_json, p));
     for (const int c : s.columns[i])
       source.push_back(src != s.index.end() && c >= 0 ? s.source.rows[src->second][static_cast<std::size_t>(c)] : "");
     CompareRow row;
@@ -280,14 +370,15 @@ void Comparer::add(std::uint64_t line, std::string_view applicant_json) {
     row.declared = show(declared);
     row.source = show(source);
     if (s.pack && !item.indicator.empty()) {
-      if (!base) base = s.pack->evaluate(text, eo);
-      row.declared_points = points_of(*base, item.indicator);
+      row.declared_points = points_of(s.base, item.indicator);
       if (row.verdict == CompareVerdict::matched) {
         row.source_points = row.declared_points;
       } else if (row.verdict == CompareVerdict::mismatched || row.verdict == CompareVerdict::missing_declared) {
-        Json changed = j;
+        std::string changed(applicant_json);
         for (std::size_t k = 0; k < item.declared.size(); ++k) put(&changed, item.declared[k], source[k]);
-        row.source_points = points_of(s.pack->evaluate(changed.dump(), eo), item.indicator);
+        s.pack->bind(changed, &s.changed_input);
+        s.pack->evaluate(s.changed_input, eo, &s.changed);
+        row.source_points = points_of(s.changed, item.indicator);
       }  // missing in source: no source value to score
     }
     for (auto& d : s.result.departments)

@@ -37,7 +37,7 @@ out, err = run(*args, "--out", "out")
 assert "eligo compare: 5 rows: 3 compared, 2 rejected; source 3 rows, 1 not used" in out, out
 assert "15 items: 6 matched, 4 mismatched, 4 missing in source, 1 missing declared" in out, out
 assert "declared.jsonl, rejected row 4 (applicant.id_number): no key" in err, err
-assert "declared.jsonl, rejected row 5: not a JSON object" in err, err
+assert "declared.jsonl, rejected row 5: the input must be a JSON object" in err, err
 assert "source.csv, row 4 (id_number): the key is given twice (first at row 3); only the first row is used" in err, err
 
 got = {(r["line"], r["item"]): r for r in rows("out/compare.csv")}

@@ -162,3 +162,67 @@ TEST_CASE("compare gives each item's points from the declared and from the sourc
   CHECK(r.departments[2].second.items == 2);
   CHECK(r.departments[2].second.mismatched == 2);
 }
+
+// The declared applicants are read by the data path's reader (the one eligo eval binds through), not a second
+// JSON parser: numbers keep every digit, a row the binder rejects is rejected with the binder's reason and
+// place, and the source value put in the declared one's place is spliced into the applicant's own text.
+TEST_CASE("compare reads the declared applicants through the binder's reader", "[admission][compare]") {
+  const auto compiled = compile_file(kDir + "points.pack.json");
+  REQUIRE(compiled.pack);
+  CompareSpec spec;
+  std::string error;
+  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
+  Table source{{"id_number", "name", "permit_date", "si_months", "employer", "contract_from", "contract_to"}, {}, {}};
+  source.rows.push_back({"A1", "张三", "2015-01-10", "30.000000000000000001", "广州\"示例\"公司", "2018-06-01", ""});
+  source.rows.push_back({"A2", "李四", "2015-01-10", "30", "x", "2018-06-01", ""});
+  Comparer c(spec, &*compiled.pack, source, {*Date::parse("2022-06-30"), true});
+  // 1: a number beyond a double's digits compares exactly; the employer's quotes survive the round trip.
+  c.add(1, R"({"applicant": {"id_number": "A1", "name": "张三", "permit_since": "2015-01-10",
+              "si_months": 30.000000000000000001, "employer": "广州\"示例\"公司", "contract_from": "2018-06-01"}})");
+  // 2: a misspelt field: rejected as eligo eval rejects it, with its path.
+  c.add(2, R"({"applicant": {"id_number": "A2", "nmae": "李四"}})");
+  // 3: si_months not declared: the source's 30 months are added to the applicant to score them.
+  c.add(3, R"({"applicant": {"id_number": "A2", "name": "李四", "permit_since": "2015-01-10", "employer": "x",
+              "contract_from": "2018-06-01", "contract_to": null}})");
+  // 4: a key given twice: rejected, not read as whichever copy a parser keeps.
+  c.add(4, R"({"applicant": {"id_number": "A2", "id_number": "A1"}})");
+  const CompareResult r = c.finish();
+  CHECK(r.applicants == 2);
+  REQUIRE(r.rejected.size() == 2);
+  CHECK(r.rejected[0].row == 2);
+  CHECK(r.rejected[0].column == "applicant.nmae");
+  CHECK(r.rejected[0].reason.find("did you mean 'name'") != std::string::npos);
+  CHECK(r.rejected[1].row == 4);
+  CHECK(r.rejected[1].column == "applicant.id_number");
+  CHECK(r.rejected[1].reason.find("twice") != std::string::npos);
+  REQUIRE(r.rows.size() == 10);
+  CHECK(r.rows[2].item->id == "si_months");
+  CHECK(r.rows[2].verdict == CompareVerdict::matched);
+  CHECK(r.rows[2].declared == "30.000000000000000001");
+  CHECK(r.rows[2].declared_points == "4");
+  CHECK(r.rows[3].verdict == CompareVerdict::matched);           // employer, quotes and all
+  CHECK(r.rows[3].declared == "广州\"示例\"公司");
+  CHECK(r.rows[7].item->id == "si_months");
+  CHECK(r.rows[7].verdict == CompareVerdict::missing_declared);
+  CHECK(r.rows[7].declared_points == "0");
+  CHECK(r.rows[7].source_points == "4");                        // floor(30 / 12) × 2
+}
+
+TEST_CASE("compare without a pack checks each row is one JSON object, by the same reader", "[admission][compare]") {
+  CompareSpec spec;
+  std::string error;
+  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
+  Table source{{"id_number", "name"}, {}, {}};
+  source.rows.push_back({"A1", "张三"});
+  Comparer c(spec, nullptr, source, {*Date::parse("2022-06-30"), true});
+  c.add(1, R"({"applicant": {"id_number": "A1", "name": "张三"}} trailing)");
+  c.add(2, R"(["applicant"])");
+  c.add(3, R"({"applicant": {"id_number": "A1", "name": "张三"}})");
+  const CompareResult r = c.finish();
+  CHECK(r.applicants == 1);
+  REQUIRE(r.rejected.size() == 2);
+  CHECK(r.rejected[0].reason.rfind("not a JSON object: column ", 0) == 0);
+  CHECK(r.rejected[1].reason == "not a JSON object");
+  REQUIRE(r.rows.size() == 5);
+  CHECK(r.rows[0].verdict == CompareVerdict::matched);
+}
