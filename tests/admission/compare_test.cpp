@@ -37,6 +37,17 @@ std::string read(const std::string& path) {
 
 const std::string kDir = ELIGO_SOURCE_DIR "/tests/admission/compare/";
 
+// The compare section of points.pack.json, and an empty source table with the columns it names.
+CompareSpec points_spec() {
+  CompareSpec spec;
+  std::string error;
+  if (!parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error)) FAIL(error);
+  return spec;
+}
+Table points_source() {
+  return Table{{"id_number", "name", "permit_date", "si_months", "employer", "contract_from", "contract_to"}, {}, {}};
+}
+
 }  // namespace
 
 TEST_CASE("compare kind equal: same text, or the same exact decimal", "[admission][compare]") {
@@ -132,10 +143,8 @@ TEST_CASE("the compare section's mistakes point at file:line:col and the JSON po
 TEST_CASE("compare gives each item's points from the declared and from the source value", "[admission][compare]") {
   const auto compiled = compile_file(kDir + "points.pack.json");
   REQUIRE(compiled.pack);
-  CompareSpec spec;
-  std::string error;
-  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
-  Table source{{"id_number", "name", "permit_date", "si_months", "employer", "contract_from", "contract_to"}, {}, {}};
+  const CompareSpec spec = points_spec();
+  Table source = points_source();
   source.rows.push_back({"A0000002", "张三", "2016-03-15", "30", "广州示例股份有限公司", "2019-01-01", "2020-12-31"});
   Comparer c(spec, &*compiled.pack, source, {*Date::parse("2022-06-30"), true});
   c.add(1, R"({"applicant": {"id_number": "A0000002", "name": "张三", "permit_since": "2015-01-10", "si_months": 48,
@@ -169,10 +178,8 @@ TEST_CASE("compare gives each item's points from the declared and from the sourc
 TEST_CASE("compare reads the declared applicants through the binder's reader", "[admission][compare]") {
   const auto compiled = compile_file(kDir + "points.pack.json");
   REQUIRE(compiled.pack);
-  CompareSpec spec;
-  std::string error;
-  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
-  Table source{{"id_number", "name", "permit_date", "si_months", "employer", "contract_from", "contract_to"}, {}, {}};
+  const CompareSpec spec = points_spec();
+  Table source = points_source();
   source.rows.push_back({"A1", "张三", "2015-01-10", "30.000000000000000001", "广州\"示例\"公司", "2018-06-01", ""});
   source.rows.push_back({"A2", "李四", "2015-01-10", "30", "x", "2018-06-01", ""});
   Comparer c(spec, &*compiled.pack, source, {*Date::parse("2022-06-30"), true});
@@ -209,9 +216,7 @@ TEST_CASE("compare reads the declared applicants through the binder's reader", "
 }
 
 TEST_CASE("compare without a pack checks each row is one JSON object, by the same reader", "[admission][compare]") {
-  CompareSpec spec;
-  std::string error;
-  REQUIRE(parse_compare_spec(read(kDir + "points.pack.json"), "points.pack.json", &spec, &error));
+  const CompareSpec spec = points_spec();
   Table source{{"id_number", "name"}, {}, {}};
   source.rows.push_back({"A1", "张三"});
   Comparer c(spec, nullptr, source, {*Date::parse("2022-06-30"), true});
