@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/text_out.hpp"
@@ -53,7 +55,10 @@ using detail::date_text;
 using detail::money_text;
 
 // The per-item files: each cell goes straight from the report into two reused buffers (CSV and JSON
-// Lines), written out a megabyte at a time; the JSON keys are encoded once.
+// Lines), written out a megabyte at a time; the JSON keys are encoded once. Each cell is scanned once
+// (eligo::detail::cell_needs decides CSV quoting and JSON escaping together) and, as nearly every cell
+// needs neither, copied into both buffers in one piece each; room for the worst case is made once per
+// cell, so the copies are plain memcpy without a capacity check per byte or per piece.
 class ItemStream {
  public:
   ItemStream(AtomicFile& csv, AtomicFile& jsonl, const std::vector<std::string>& columns) : csv_(csv), jsonl_(jsonl) {
@@ -63,45 +68,80 @@ class ItemStream {
       key += ':';
       keys_.push_back(std::move(key));
     }
-    csv_buf_.reserve(kFlush + 4096);
-    json_buf_.reserve(kFlush + 4096);
+    std::string header;
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (i) csv_buf_ += ',';
-      eligo::detail::append_csv_cell(&csv_buf_, columns[i]);
+      if (i) header += ',';
+      eligo::detail::append_csv_cell(&header, columns[i]);
     }
-    csv_buf_ += '\n';
+    header += '\n';
+    std::memcpy(csv_buf_.room(header.size()), header.data(), header.size());
+    csv_buf_.advance(header.size());
   }
   ~ItemStream() { flush(); }
   void cell(std::string_view v) {
-    if (n_) {
-      csv_buf_ += ',';
-      json_buf_ += ',';
-    } else {
-      json_buf_ += '{';
-    }
-    eligo::detail::append_csv_cell(&csv_buf_, v);
-    json_buf_ += keys_[n_++];
-    json_string(json_buf_, v);
+    const unsigned needs = eligo::detail::cell_needs(v);
+    const std::string& key = keys_[n_];
+    char* c = csv_buf_.room(eligo::detail::csv_cell_max(v.size()) + 1);
+    char* j = json_buf_.room(eligo::detail::json_string_max(v.size()) + key.size() + 1);
+    char* const c0 = c;
+    char* const j0 = j;
+    if (n_++) *c++ = ',';
+    *j++ = n_ == 1 ? '{' : ',';
+    std::memcpy(j, key.data(), key.size());
+    j += key.size();
+    c = eligo::detail::write_csv_cell(c, v, needs);
+    j = eligo::detail::write_json_string(j, v, needs);
+    csv_buf_.advance(static_cast<std::size_t>(c - c0));
+    json_buf_.advance(static_cast<std::size_t>(j - j0));
   }
   void end_row() {
     n_ = 0;
-    csv_buf_ += '\n';
-    json_buf_ += "}\n";
+    *csv_buf_.room(1) = '\n';
+    csv_buf_.advance(1);
+    std::memcpy(json_buf_.room(2), "}\n", 2);
+    json_buf_.advance(2);
     if (csv_buf_.size() > kFlush || json_buf_.size() > kFlush) flush();
   }
   void flush() {
-    csv_.write(csv_buf_);
-    jsonl_.write(json_buf_);
+    csv_.write(csv_buf_.view());
+    jsonl_.write(json_buf_.view());
     csv_buf_.clear();
     json_buf_.clear();
   }
 
  private:
   static constexpr std::size_t kFlush = std::size_t{1} << 20;
+  // A byte buffer written through room() / advance(): room(n) makes space for n more bytes (growing
+  // only for a cell larger than the slack past kFlush) and returns where they go.
+  class Buffer {
+   public:
+    Buffer() : data_(new char[kFlush + kSlack]), capacity_(kFlush + kSlack) {}
+    char* room(std::size_t n) {
+      if (capacity_ - size_ < n) grow(size_ + n);
+      return data_.get() + size_;
+    }
+    void advance(std::size_t n) { size_ += n; }
+    std::size_t size() const { return size_; }
+    std::string_view view() const { return {data_.get(), size_}; }
+    void clear() { size_ = 0; }
+
+   private:
+    static constexpr std::size_t kSlack = std::size_t{64} << 10;
+    void grow(std::size_t need) {
+      const std::size_t capacity = std::max(need, 2 * capacity_);
+      std::unique_ptr<char[]> bigger(new char[capacity]);
+      std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      capacity_ = capacity;
+    }
+    std::unique_ptr<char[]> data_;
+    std::size_t capacity_;
+    std::size_t size_ = 0;
+  };
   AtomicFile& csv_;
   AtomicFile& jsonl_;
   std::vector<std::string> keys_;
-  std::string csv_buf_, json_buf_;
+  Buffer csv_buf_, json_buf_;
   std::size_t n_ = 0;
 };
 
