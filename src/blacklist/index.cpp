@@ -1,5 +1,5 @@
 // Turning a finished Table into the resident Index of a Snapshot: fingerprints, a counting sort into
-// directory buckets, interned attributes.
+// buckets of the top bits, interned attributes, then the block filter over the sorted slots.
 #include "blacklist/index.hpp"
 
 #include <sys/mman.h>
@@ -24,7 +24,8 @@ template <class T>
 PodArray<T>::PodArray(std::size_t n) : size_(n), bytes_(n * sizeof(T)) {
   if (n == 0) return;
   if (bytes_ < kHuge) {
-    data_ = static_cast<T*>(std::malloc(bytes_));
+    // Cache-line aligned (filter blocks are one line each), the size rounded up as aligned_alloc wants.
+    data_ = static_cast<T*>(std::aligned_alloc(64, (bytes_ + 63) / 64 * 64));
     if (data_ == nullptr) throw std::bad_alloc();
     return;
   }
@@ -84,6 +85,7 @@ template class PodArray<std::uint8_t>;
 template class PodArray<std::uint32_t>;
 template class PodArray<std::uint64_t>;
 template class PodArray<Slot>;
+template class PodArray<FilterBlock>;
 template class PodArray<KeyAt>;
 template PodArray<Slot> PodArray<KeyAt>::reuse_as<Slot>(std::size_t) &&;
 
@@ -154,19 +156,20 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
   }
   x.set_begin.push_back(static_cast<std::uint32_t>(x.set_ids.size()));
 
-  // Directory: 2^bits buckets with 2^bits <= n / 32 (32 to 64 slots per bucket on average).
+  // The sort's buckets: 2^bits buckets of the top fingerprint bits with 2^bits <= n / 32 (32 to 64 slots
+  // per bucket on average); dir[b] is where bucket b begins in the slot array. Only the build uses them:
+  // lookups find slots through the block filter.
   const std::size_t n = t.records.size();
   unsigned bits = 1;
   while ((std::size_t{1} << (bits + 1)) <= n / 32 && bits < 31) ++bits;
-  x.shift = 64 - bits;
+  const unsigned shift = 64 - bits;
   const std::size_t buckets = std::size_t{1} << bits;
-  x.dir = PodArray<std::uint32_t>(buckets + 1);
-  std::fill(x.dir.data(), x.dir.data() + buckets + 1, 0u);
+  std::vector<std::uint32_t> dir(buckets + 1, 0u);
 
   const bool keyed = t.kind == KeyKind::hmac_sha256;
   auto fingerprint = [&](const Record& r) { return keyed ? r.k0 : mix(r.k0); };
-  for (const Record& r : t.records) ++x.dir[static_cast<std::size_t>(fingerprint(r) >> x.shift) + 1];
-  for (std::size_t b = 0; b < buckets; ++b) x.dir[b + 1] += x.dir[b];
+  for (const Record& r : t.records) ++dir[static_cast<std::size_t>(fingerprint(r) >> shift) + 1];
+  for (std::size_t b = 0; b < buckets; ++b) dir[b + 1] += dir[b];
 
   // Slots in fingerprint order, stable (the entries of one key stay in canonical order): a partition by the
   // top bits (8, or fewer for a small list: as many as the directory has) straight into the slot array, one
@@ -178,7 +181,7 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
   const std::size_t parts = std::size_t{1} << part_bits;
   // A partition is a run of whole buckets: its bounds are directory offsets (no counting pass of its own).
   std::vector<std::size_t> part_start(parts + 1, 0);
-  for (std::size_t p = 0; p <= parts; ++p) part_start[p] = x.dir[p << (bits - part_bits)];
+  for (std::size_t p = 0; p <= parts; ++p) part_start[p] = dir[p << (bits - part_bits)];
   std::vector<std::size_t> part_fill(part_start.begin(), part_start.end() - 1);
   // Attributes (detail, scope set) interned: through a dense table when there are few details and scope
   // sets (the usual case: entries rarely share their neighbour's attributes once sorted by key), a hash map
@@ -226,7 +229,7 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
   // insertion sort below finds each bucket sorted but for runs of a few slots (it was a fifth of this
   // function with ~38 unordered slots a bucket). The sub-bucket offsets are counted per partition.
   constexpr unsigned kExtra = 3;
-  const unsigned sub_shift = x.shift - kExtra;
+  const unsigned sub_shift = shift - kExtra;
   const unsigned subs_bits = bits - part_bits + kExtra;  // sub-buckets per partition: 2^subs_bits
   const std::uint64_t sub_mask = (std::uint64_t{1} << subs_bits) - 1;
   std::vector<std::size_t> sub_fill(std::size_t{1} << subs_bits);
@@ -246,9 +249,9 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
   }
   std::vector<Slot>().swap(part);
   for (std::size_t b = 0; b < buckets; ++b) {
-    if (x.dir[b + 1] - x.dir[b] < 2) continue;  // nothing to sort (and an empty list has no slot storage)
-    Slot* begin = x.slots.data() + x.dir[b];
-    Slot* end = x.slots.data() + x.dir[b + 1];
+    if (dir[b + 1] - dir[b] < 2) continue;  // nothing to sort (and an empty list has no slot storage)
+    Slot* begin = x.slots.data() + dir[b];
+    Slot* end = x.slots.data() + dir[b + 1];
     for (Slot* i = begin + 1; i < end; ++i) {
       const Slot v = *i;
       Slot* j = i;
@@ -260,13 +263,9 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
     }
   }
 
-  // The filter over the distinct fingerprints, read in ascending order straight from the slots (the
-  // entries of one key are adjacent; the filter skips the repeats). distinct_keys bounds their number (a
-  // keyed list's keys can share their first 64 bits).
+  // The block filter (and directory) in one sequential pass over the sorted slots.
   const Slot* slots = x.slots.data();
-  x.filter.build_each(x.distinct_keys, [&](auto&& add) {
-    for (std::size_t i = 0; i < n; ++i) add(slots[i].fp());
-  });
+  x.filter.build(n, [&](std::size_t i) { return slots[i].fp(); });
   return x;
 }
 
@@ -295,7 +294,7 @@ Entry Index::materialise(const Slot& s, const std::string* hashed_key) const {
 }
 
 std::size_t Index::memory_bytes() const {
-  std::size_t bytes = dir.bytes() + slots.bytes() + filter.bytes();
+  std::size_t bytes = slots.bytes() + filter.bytes();
   for (const auto& s : scope_names) bytes += sizeof(s) + s.capacity();
   for (const auto& d : details)
     bytes += sizeof(d) + d.source.capacity() + d.reason_code.capacity() + d.reason_text.capacity();

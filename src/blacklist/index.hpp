@@ -1,5 +1,6 @@
-// The resident form of a Snapshot: 28-byte slots sorted by 64-bit fingerprint, and a small directory
-// (one offset per ~32 slots, about 1 MiB for 10 M entries, so it stays in cache) over the top bits.
+// The resident form of a Snapshot: 28-byte slots sorted by 64-bit fingerprint, and in front of them a
+// blocked filter that is also the directory (block_filter.hpp): one cache line per ~24 slots says whether
+// a fingerprint may be held and, if so, where its slots are.
 //
 // ID lists: fingerprint = mix(code), a bijection of the lossless code of the ID, so a fingerprint match
 // is an exact key match (no false positive possible) and the key can be recovered (unmix, decode_id).
@@ -13,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "blacklist/fuse_filter.hpp"
+#include "blacklist/block_filter.hpp"
 #include "blacklist/key.hpp"
 #include "blacklist/pod_array.hpp"
 #include "blacklist/table.hpp"
@@ -44,10 +45,8 @@ struct Index {
   std::string version, hash;
   std::size_t merged = 0, distinct_keys = 0;
 
-  unsigned shift = 63;               // bucket = fp >> shift
-  PodArray<std::uint32_t> dir;       // buckets + 1 offsets into slots
   PodArray<Slot> slots;
-  FuseFilter filter;                 // over the distinct fingerprints: most outsiders stop here
+  BlockFilter filter;                // directory and filter in one: most outsiders stop at its one line
 
   std::vector<std::string> scope_names;          // sorted; scope id = position
   std::vector<Detail> details;
@@ -75,13 +74,8 @@ struct Index {
     const std::int32_t lo = s.from == kNoDate ? s.listed : s.from;
     return lo <= day && day <= s.until;
   }
-  // The first slot of fp's bucket whose fingerprint is >= fp (or the bucket's end), found by interpolation:
-  // fingerprints are uniform, so fp's place among the ~32 slots of its bucket is predicted to within a few
-  // slots, and the search touches one or two cache lines of the slot array.
-  std::size_t guess(std::uint64_t fp, std::size_t begin, std::size_t end) const {
-    const std::uint64_t within = fp << (64 - shift);  // fp's fraction of the bucket's range
-    return begin + static_cast<std::size_t>((static_cast<unsigned __int128>(within) * (end - begin)) >> 64);
-  }
+  // The first slot in [begin, end) whose fingerprint is >= fp (or end), searched from the guess g: the
+  // guess is within a few slots, so the search touches one or two cache lines of the slot array.
   std::size_t lower_bound(std::uint64_t fp, std::size_t begin, std::size_t end, std::size_t g) const {
     while (g > begin && slots[g - 1].fp() >= fp) --g;
     while (g < end && slots[g].fp() < fp) ++g;
@@ -89,9 +83,11 @@ struct Index {
   }
   // Range of slots [*begin, *end) whose fingerprint equals fp.
   void find(std::uint64_t fp, std::size_t* begin, std::size_t* end) const {
-    const std::size_t b = bucket(fp);
-    const std::size_t lo = dir[b], hi = dir[b + 1];
-    std::size_t i = lower_bound(fp, lo, hi, guess(fp, lo, hi));
+    *begin = *end = 0;
+    if (filter.empty()) return;
+    const BlockFilter::Range r = filter.range(fp, filter.block(filter.block_of(fp)));
+    const std::size_t hi = r.hi;
+    std::size_t i = lower_bound(fp, r.lo, hi, r.at);
     std::size_t j = i;
     while (j < hi && slots[j].fp() == fp) ++j;
     *begin = i;
@@ -109,7 +105,6 @@ struct Index {
     }
     return false;
   }
-  std::size_t bucket(std::uint64_t fp) const { return static_cast<std::size_t>(fp >> shift); }
   Entry materialise(const Slot& s, const std::string* hashed_key) const;
   std::size_t memory_bytes() const;
 };

@@ -43,10 +43,12 @@ bool Snapshot::listed(std::string_view id_or_key, std::string_view scope, Date a
   std::uint64_t fp;
   std::uint32_t confirm;
   if (!resolve(x, id_or_key, &fp, &confirm, nullptr)) return false;
-  if (!x.filter.may_contain(fp)) return false;  // most outsiders: answered from cache
-  const std::size_t b = x.bucket(fp);
-  const std::size_t begin = x.dir[b], end = x.dir[b + 1];
-  const std::size_t i = x.lower_bound(fp, begin, end, x.guess(fp, begin, end));
+  if (x.filter.empty()) return false;
+  const detail::FilterBlock& block = x.filter.block(x.filter.block_of(fp));
+  if (!detail::BlockFilter::passes(block, fp)) return false;  // most outsiders: one line, often cached
+  const detail::BlockFilter::Range r = x.filter.range(fp, block);
+  const std::size_t end = r.hi;
+  const std::size_t i = x.lower_bound(fp, r.lo, end, r.at);
   // Most subjects are not listed: decide that before resolving the scope name.
   if (i == end || x.slots[i].fp() != fp) return false;
   return x.any_match(fp, confirm, x.scope_id(scope), as_of.days(), i, end);
@@ -54,20 +56,25 @@ bool Snapshot::listed(std::string_view id_or_key, std::string_view scope, Date a
 
 void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_view scope, Date as_of, bool* out) const {
   const detail::Index& x = *index_;
+  if (x.filter.empty()) {
+    std::fill(out, out + n, false);
+    return;
+  }
   const std::uint32_t sid = x.scope_id(scope);
   const std::int32_t day = as_of.days();
   // A software pipeline over groups of 32 queries: in each round, group g resolves its fingerprints and
-  // starts loading their filter cells (cache-resident), group g-1 asks the filter and, for the few that
-  // pass (members, and ~1/256 of outsiders), starts loading their directory words, group g-2 reads them and
-  // starts loading the slots the search will read first (the guessed one and the one before it: the search
-  // compares both, and they often lie on two cache lines), and group g-3 answers. Each memory latency is
-  // hidden behind a whole group's work instead of being waited for, and outsiders never touch the slots.
-  constexpr std::size_t kGroup = detail::kBatchGroup, kStages = 4;
+  // starts loading their filter blocks (one line each), group g-1 asks its blocks and, for the few that
+  // pass (members, and ~1 in 730 outsiders), starts loading the slots the search will read first (the
+  // guessed one and the one before it: the search compares both, and they often lie on two cache lines),
+  // and group g-2 answers. Each memory latency is hidden behind a whole group's work instead of being
+  // waited for, and outsiders never touch the slots.
+  constexpr std::size_t kGroup = detail::kBatchGroup, kStages = 3;
   struct Query {
     std::uint64_t fp;
     std::uint32_t confirm;
-    bool ok;  // resolved and passed the filter
-    std::size_t begin, end, at;
+    bool ok;  // resolved (then) and passed the filter
+    std::size_t block;
+    std::uint32_t begin, end, at;
   };
   Query ring[kStages][kGroup];
   const std::size_t groups = (n + kGroup - 1) / kGroup;
@@ -78,30 +85,29 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
       const std::string_view* in = ids + round * kGroup;
       for (std::size_t k = 0, m = size_of(round); k < m; ++k) {
         q[k].ok = resolve(x, in[k], &q[k].fp, &q[k].confirm, nullptr);
-        if (q[k].ok) x.filter.prefetch(q[k].fp);
+        if (q[k].ok) {
+          q[k].block = x.filter.block_of(q[k].fp);
+          __builtin_prefetch(&x.filter.block(q[k].block));
+        }
       }
     }
     if (round >= 1 && round - 1 < groups) {
       Query* q = ring[(round - 1) % kStages];
       for (std::size_t k = 0, m = size_of(round - 1); k < m; ++k) {
-        q[k].ok = q[k].ok && x.filter.may_contain(q[k].fp);
-        if (q[k].ok) __builtin_prefetch(&x.dir[x.bucket(q[k].fp)]);
-      }
-    }
-    if (round >= 2 && round - 2 < groups) {
-      Query* q = ring[(round - 2) % kStages];
-      for (std::size_t k = 0, m = size_of(round - 2); k < m; ++k) {
         if (!q[k].ok) continue;
-        const std::size_t b = x.bucket(q[k].fp);
-        q[k].begin = x.dir[b];
-        q[k].end = x.dir[b + 1];
-        q[k].at = x.guess(q[k].fp, q[k].begin, q[k].end);
+        const detail::FilterBlock& block = x.filter.block(q[k].block);
+        q[k].ok = detail::BlockFilter::passes(block, q[k].fp);
+        if (!q[k].ok) continue;
+        const detail::BlockFilter::Range r = x.filter.range(q[k].fp, block);
+        q[k].begin = r.lo;
+        q[k].end = r.hi;
+        q[k].at = r.at;
         if (q[k].at > q[k].begin) __builtin_prefetch(&x.slots[q[k].at - 1]);
         __builtin_prefetch(reinterpret_cast<const char*>(&x.slots[q[k].at]) + sizeof(detail::Slot) - 1);
       }
     }
-    if (round >= 3) {
-      const std::size_t g = round - 3;
+    if (round >= 2) {
+      const std::size_t g = round - 2;
       const Query* q = ring[g % kStages];
       bool* answers = out + g * kGroup;
       for (std::size_t k = 0, m = size_of(g); k < m; ++k) {

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "blacklist/fuse_filter.hpp"
 #include "blacklist/helpers.hpp"
 #include "blacklist/index.hpp"
 #include "blacklist/key.hpp"
@@ -149,32 +148,6 @@ TEST_CASE("the batch form answers as single calls at sizes around the group size
       CHECK(differ == 0);
       if (n >= g && std::string_view(scope) != "housing") CHECK(listed > 0);
     }
-  }
-}
-
-TEST_CASE("the fuse filter built from keys with adjacent repeats equals the one built from the distinct keys",
-          "[blacklist][build][filter]") {
-  std::mt19937_64 rng(23);
-  for (std::size_t n : {1u, 2u, 31u, 33u, 5000u, 200000u}) {
-    std::vector<std::uint64_t> keys(n);
-    for (auto& k : keys) k = rng();
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    std::vector<std::uint64_t> repeated;  // every third key two or three times, as a slot array holds them
-    for (std::size_t i = 0; i < keys.size(); ++i)
-      for (std::size_t r = 0; r < (i % 3 == 0 ? 2 + i % 2 : 1); ++r) repeated.push_back(keys[i]);
-    detail::FuseFilter distinct, from_repeats;
-    REQUIRE(distinct.build(keys.data(), keys.size()));
-    // Sized for more keys than it is given (a keyed list's count bounds its distinct fingerprints).
-    REQUIRE(from_repeats.build_each(repeated.size(), [&](auto&& add) {
-      for (std::uint64_t k : repeated) add(k);
-    }));
-    std::size_t missed = 0;
-    for (std::uint64_t k : keys) missed += !from_repeats.may_contain(k);
-    CHECK(missed == 0);
-    std::size_t passed = 0;
-    for (int i = 0; i < 100000; ++i) passed += from_repeats.may_contain(rng());
-    CHECK(passed < 100000 / 64);
   }
 }
 
