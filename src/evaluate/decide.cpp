@@ -397,12 +397,17 @@ Decision Pack::evaluate(Input& input, const EvalOptions& options) const {
 void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) const {
   const Program& p = *program_;
   Decision& d = *out;
-  // Ask for the bound input's first lines now (the fast path's row, the group states after it): the loads
-  // come back while the Decision is reset below, instead of one after another when the checks read them.
-  if (const BoundInput* bi = input.impl_.get()) {
-    const char* row = reinterpret_cast<const char*>(bi->row.begin());
-    const std::size_t bytes = bi->row.size() * sizeof(detail::Fast) + 64;
-    for (std::size_t at = 0; at < bytes; at += 64) __builtin_prefetch(row + at);
+  // Ask for the bound input's lines now: the object's own and the fast path's row, first in its inline
+  // block at a fixed offset (evaluator.hpp), all at once and without reading the object first; the loads
+  // come back while the Decision is reset below. The rest of what binding placed is asked for once the
+  // object's lines are here (prefetch_bound, below).
+  const BoundInput* bound = input.impl_.get();
+  if (bound) {
+    const char* obj = reinterpret_cast<const char*>(bound);
+    const char* block = bound->inline_block;  // an address, not a load
+    for (const char* at = obj; at < block; at += 64) __builtin_prefetch(at);
+    const std::size_t row_bytes = p.fast_plan ? p.fast_plan->row_size * sizeof(detail::Fast) : 0;
+    for (std::size_t at = 0; at < row_bytes + 64; at += 64) __builtin_prefetch(block + at);
   }
   if (d.program != program_) d.program = program_;  // a reused Decision skips the refcount traffic
   d.pack_id = p.pack_id;
@@ -426,6 +431,20 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.verdict = Verdict::error;
   reset_results(p, d, en);
 
+  if (bound && bound->arena.in_inline()) {
+    // What the fast path reads beyond the row: the bytes of strings that are not enum members and the items
+    // of lists. Binding placed them after the group records, up to where it stopped; ask for them all now,
+    // in flight together rather than one miss after another as the checks walk to them. (Not the group
+    // records themselves: the fast path reads their fields from the row.)
+    const char* end = bound->arena.cursor();
+    const char* from = end;
+    for (const detail::Fast& f : bound->row)
+      if ((f.kind == detail::FKind::string && f.sym == 0) || f.kind == detail::FKind::list) {
+        const char* at = f.kind == detail::FKind::list ? reinterpret_cast<const char*>(f.items) : f.s;
+        if (at >= bound->inline_block && at < from) from = at;
+      }
+    for (const char* at = from; at < end; at += 64) __builtin_prefetch(at);
+  }
   if (!input.impl_ || input.impl_->program != &p) {
     d.error = EvalError{"E2008", "the input was bound to another pack: bind it with this pack", ""};
     return;

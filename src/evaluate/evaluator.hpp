@@ -51,9 +51,22 @@ class ArenaArray {
 // when binding finishes, so the fast path reads six fields from two lines rather than from six 48-byte
 // values behind the group records. A field of a group that was not bound when binding finished (absent,
 // or fetched later from a source) stays `bail` there, so the fast path never sees a stale or fetched value.
+//
+// The arena starts in storage inline in the object (`inline_block`), so the row sits at a fixed offset from
+// the BoundInput itself: Pack::evaluate asks for the object's lines and the row's at once, without first
+// waiting for the object to learn where its row is (one memory round trip instead of two), and then for the
+// rest of what binding placed (strings, list items) as soon as the object's lines arrive. An applicant
+// larger than the inline storage continues in heap blocks as before. Not copyable or movable: the arena
+// points into the object (Input holds it by pointer).
 class BoundInput {
  public:
   enum class State : std::uint8_t { unbound, bound, absent };
+  static constexpr std::size_t inline_bytes = 1536;
+
+  BoundInput() { arena.set_inline(inline_block, inline_bytes); }
+  BoundInput(const BoundInput&) = delete;
+  BoundInput& operator=(const BoundInput&) = delete;
+
   const Program* program = nullptr;
   ArenaArray<Fast> row;              // see above; empty for a Program without a fast plan
   ArenaArray<Value> groups;          // record values, one per group
@@ -66,6 +79,8 @@ class BoundInput {
 
   // Forgets what sources returned, so the input can be evaluated again.
   void reset_fetched();
+
+  alignas(64) char inline_block[inline_bytes];  // the arena's first storage; the row first in it
 };
 
 // Binding (bind.cpp) fills a BoundInput: see evaluate/bind.hpp.

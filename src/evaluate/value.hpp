@@ -78,14 +78,27 @@ class Arena {
   void reset();
   std::size_t capacity() const;
 
+  // Storage the owner keeps inline (BoundInput): allocation starts there, and again after every reset(),
+  // before any heap block; it is never freed. An arena with inline storage must not be moved (its owner
+  // deletes its own moves). Heap blocks still grow as before when it is full; reset() keeps the newest one
+  // as a spare, so a large applicant does not allocate on every bind.
+  void set_inline(char* storage, std::size_t bytes);
+  // Where the next allocation would start: binding ends there, so [start of storage, cursor) is what a
+  // bound input occupies (Pack::evaluate prefetches it).
+  const char* cursor() const { return cur_; }
+  bool in_inline() const { return in_inline_; }
+
  private:
   struct Block {
     Block* next;
     std::size_t size;
   };
-  Block* head_ = nullptr;  // current block; older ones follow
+  Block* head_ = nullptr;  // newest heap block; older ones follow
   char* cur_ = nullptr;
   char* end_ = nullptr;
+  char* inline_ = nullptr;  // set_inline's storage, or null
+  std::size_t inline_bytes_ = 0;
+  bool in_inline_ = false;  // cur_ points into inline_
 };
 
 }  // namespace eligo::detail

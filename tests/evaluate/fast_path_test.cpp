@@ -485,3 +485,52 @@ TEST_CASE("the fast path's jump tables and fused calls spend the tree walk's ste
       }
   CHECK(completed >= 4 * 9 * 4);
 }
+
+TEST_CASE("a bound input larger than its inline storage decides the same, bound fresh or rebound in place",
+          "[evaluate][fast_path][bind]") {
+  // A BoundInput's arena starts in storage inline in the object (evaluator.hpp) and continues in heap
+  // blocks, one kept as a spare across rebinds: an applicant with many stays outgrows the inline part.
+  auto compiled = eligo::compile_file(std::string(ELIGO_SOURCE_DIR) + "/bench/packs/eligibility5.pack.json");
+  REQUIRE(compiled.pack.has_value());
+  const Pack& pack = *compiled.pack;
+  EvalOptions o;
+  o.as_of = eligo::Date::parse("2024-05-01");
+  auto text = [](int stays, bool covered) {
+    std::string s = R"({"a": {"birth_date": "1980-01-01", "hukou_district": "330106", "income": 900.5, )"
+                    R"("disease": "sle", "stays": [)";
+    for (int k = 0; k < stays; ++k) {
+      char b[96];
+      std::snprintf(b, sizeof b, R"(%s{"admit": "2022-%02d-%02d", "discharge": "2022-%02d-%02d"})", k ? ", " : "",
+                    1 + k % 12, 1 + k % 20, 1 + k % 12, 5 + k % 20);
+      s += b;
+    }
+    s += R"(], "certificates": [{"kind": "dibao", "from": ")";
+    s += covered ? "2022-12-01" : "2023-06-01";
+    return s + R"(", "to": null}]}})";
+  };
+  FastPathOn restore;
+  eligo::Input reused;
+  Decision d;
+  const std::uint64_t before = eligo::detail::fast_path_completions();
+  int runs = 0;
+  for (int stays : {2, 60, 1, 200, 3, 60, 0, 120}) {
+    for (bool covered : {false, true}) {
+      const std::string t = text(stays, covered);
+      INFO("stays: " << stays << ", covered: " << covered);
+      pack.bind(t, &reused);
+      REQUIRE(reused.errors().empty());
+      eligo::detail::set_fast_path_enabled(true);
+      pack.evaluate(reused, o, &d);
+      ++runs;
+      eligo::detail::set_fast_path_enabled(false);
+      eligo::Input fresh = pack.bind(t);
+      const Decision full = pack.evaluate(fresh, o);
+      require_same(d, full, t);
+      // The last stay ends on day 5 + (stays - 1) % 20 of month 1 + (stays - 1) % 12 of 2022: covered from
+      // December 2022 only when a stay reaches December.
+      const bool eligible = covered ? stays >= 12 : false;
+      CHECK((d.verdict == eligo::Verdict::eligible) == eligible);
+    }
+  }
+  CHECK(eligo::detail::fast_path_completions() == before + runs);
+}
