@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 
 #include "eligo/identity.hpp"
 #include "payout/classify.hpp"
@@ -81,8 +83,8 @@ bool same_record_row(const Arena& a, const RecordRow& x, const RecordRow& y) {
 // Sorts `rows` by key; rows sharing a key are kept once when identical, else all rejected. The kept rows
 // are gathered in key order, and `moved(row)` is called on each as it is (it copies the row's text into a
 // fresh arena in the same order, so later passes over the sorted rows read their text sequentially).
-template <class Row, class KeyOf, class Same, class Ahead, class Moved>
-BigVector<Row> dedupe_sorted(BigVector<Row>& rows, Side side, const char* field, const char* what,
+template <class Rows, class KeyOf, class Same, class Ahead, class Moved, class Row = std::decay_t<decltype(std::declval<Rows&>()[0])>>
+BigVector<Row> dedupe_sorted(Rows& rows, Side side, const char* field, const char* what,
                                const KeyOf& key_of, const Same& same, const Ahead& ahead, const Moved& moved,
                                std::vector<Rejection>& rejections) {
   const std::vector<SortKey> keys = sorted_by_text(rows.size(), [&](std::size_t i) { return key_of(rows[i]); });
@@ -135,8 +137,7 @@ BigVector<Row> dedupe_sorted(BigVector<Row>& rows, Side side, const char* field,
     }
     i = j;
   }
-  rows.clear();
-  rows.shrink_to_fit();
+  rows = Rows();  // released: the kept rows are in `out`
   return out;
 }
 
