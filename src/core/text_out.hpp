@@ -137,8 +137,14 @@ inline char* write_csv_cell(char* out, std::string_view s, unsigned needs) {
 // `s` as a JSON string literal, quotes included; control characters escaped, UTF-8 passed through.
 inline void append_json_string(std::string* out, std::string_view s) {
   const unsigned needs = cell_needs(s);
+  if (!(needs & kCellJsonEscape)) {  // nearly every cell: one copy, no fill of room it would not use
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
   const std::size_t at = out->size();
-  out->resize(at + ((needs & kCellJsonEscape) ? json_string_max(s.size()) : s.size() + 2));
+  out->resize(at + json_string_max(s.size()));
   char* end = write_json_string(out->data() + at, s, needs);
   out->resize(static_cast<std::size_t>(end - out->data()));
 }
@@ -153,8 +159,12 @@ inline std::string json_string(std::string_view s) {
 // either end (the reader trims unquoted cells).
 inline void append_csv_cell(std::string* out, std::string_view s) {
   const unsigned needs = cell_needs(s);
+  if (!(needs & kCellCsvQuote)) {
+    out->append(s);
+    return;
+  }
   const std::size_t at = out->size();
-  out->resize(at + ((needs & kCellCsvQuote) ? csv_cell_max(s.size()) : s.size()));
+  out->resize(at + csv_cell_max(s.size()));
   char* end = write_csv_cell(out->data() + at, s, needs);
   out->resize(static_cast<std::size_t>(end - out->data()));
 }
