@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -301,6 +302,13 @@ class Pack {
   Decision evaluate(Input& input, const EvalOptions& options = {}) const;
   // Reuses `out`'s storage: the allocation-free path for hot loops.
   void evaluate(Input& input, const EvalOptions& options, Decision* out) const;
+  // Decides inputs[0..count) in order into *out (its storage reused, as above) and calls each(i, *out) after
+  // inputs[i]: exactly the decisions of `count` calls of the one above, but while one applicant is decided
+  // the next ones' bound data is already being fetched from memory, so for a population bound up front the
+  // cache misses of walking to each input overlap the work on the one before. Added in session 8 of
+  // issue 11 (P1).
+  void evaluate_many(Input* inputs, std::size_t count, const EvalOptions& options, Decision* out,
+                     const std::function<void(std::size_t, const Decision&)>& each) const;
 
   const detail::Program& program() const { return *program_; }
 

@@ -394,21 +394,58 @@ Decision Pack::evaluate(Input& input, const EvalOptions& options) const {
   return d;
 }
 
+namespace {
+
+// Asks for a bound input's first lines: the object's own and the fast path's row, first in its inline block
+// at a fixed offset (evaluator.hpp), all at once and without reading the object first.
+void prefetch_bound(const Program& p, const BoundInput* bound) {
+  if (!bound) return;
+  const char* obj = reinterpret_cast<const char*>(bound);
+  const char* block = bound->inline_block;  // an address, not a load
+  for (const char* at = obj; at < block; at += 64) __builtin_prefetch(at);
+  const std::size_t row_bytes = p.fast_plan ? p.fast_plan->row_size * sizeof(detail::Fast) : 0;
+  for (std::size_t at = 0; at < row_bytes + 64; at += 64) __builtin_prefetch(block + at);
+}
+
+// What the fast path reads beyond the row: the bytes of strings that are not enum members and the items of
+// lists. Binding placed them after the group records, up to where it stopped; asks for them all at once,
+// in flight together rather than one miss after another as the checks walk to them. (Not the group records
+// themselves: the fast path reads their fields from the row.) Reads the object and its row.
+void prefetch_rest(const BoundInput* bound) {
+  if (!bound || !bound->arena.in_inline()) return;
+  const char* end = bound->arena.cursor();
+  const char* from = end;
+  for (const detail::Fast& f : bound->row)
+    if ((f.kind == detail::FKind::string && f.sym == 0) || f.kind == detail::FKind::list) {
+      const char* at = f.kind == detail::FKind::list ? reinterpret_cast<const char*>(f.items) : f.s;
+      if (at >= bound->inline_block && at < from) from = at;
+    }
+  for (const char* at = from; at < end; at += 64) __builtin_prefetch(at);
+}
+
+}  // namespace
+
+void Pack::evaluate_many(Input* inputs, std::size_t count, const EvalOptions& options, Decision* out,
+                         const std::function<void(std::size_t, const Decision&)>& each) const {
+  // Two applicants ahead, the object and its row; one ahead (its object here by now), the rest.
+  if (count > 0) prefetch_bound(*program_, inputs[0].impl_.get());
+  if (count > 1) prefetch_bound(*program_, inputs[1].impl_.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + 2 < count) prefetch_bound(*program_, inputs[i + 2].impl_.get());
+    if (i + 1 < count) prefetch_rest(inputs[i + 1].impl_.get());
+    evaluate(inputs[i], options, out);
+    if (each) each(i, *out);
+  }
+}
+
 void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) const {
   const Program& p = *program_;
   Decision& d = *out;
-  // Ask for the bound input's lines now: the object's own and the fast path's row, first in its inline
-  // block at a fixed offset (evaluator.hpp), all at once and without reading the object first; the loads
-  // come back while the Decision is reset below. The rest of what binding placed is asked for once the
-  // object's lines are here (prefetch_bound, below).
+  // Ask for the bound input's lines now (a no-op when evaluate_many asked already): they come back while
+  // the Decision is reset below. The rest of what binding placed is asked for once the object's lines are
+  // here (below).
   const BoundInput* bound = input.impl_.get();
-  if (bound) {
-    const char* obj = reinterpret_cast<const char*>(bound);
-    const char* block = bound->inline_block;  // an address, not a load
-    for (const char* at = obj; at < block; at += 64) __builtin_prefetch(at);
-    const std::size_t row_bytes = p.fast_plan ? p.fast_plan->row_size * sizeof(detail::Fast) : 0;
-    for (std::size_t at = 0; at < row_bytes + 64; at += 64) __builtin_prefetch(block + at);
-  }
+  prefetch_bound(p, bound);
   if (d.program != program_) d.program = program_;  // a reused Decision skips the refcount traffic
   d.pack_id = p.pack_id;
   d.version = p.version;
@@ -431,20 +468,7 @@ void Pack::evaluate(Input& input, const EvalOptions& options, Decision* out) con
   d.verdict = Verdict::error;
   reset_results(p, d, en);
 
-  if (bound && bound->arena.in_inline()) {
-    // What the fast path reads beyond the row: the bytes of strings that are not enum members and the items
-    // of lists. Binding placed them after the group records, up to where it stopped; ask for them all now,
-    // in flight together rather than one miss after another as the checks walk to them. (Not the group
-    // records themselves: the fast path reads their fields from the row.)
-    const char* end = bound->arena.cursor();
-    const char* from = end;
-    for (const detail::Fast& f : bound->row)
-      if ((f.kind == detail::FKind::string && f.sym == 0) || f.kind == detail::FKind::list) {
-        const char* at = f.kind == detail::FKind::list ? reinterpret_cast<const char*>(f.items) : f.s;
-        if (at >= bound->inline_block && at < from) from = at;
-      }
-    for (const char* at = from; at < end; at += 64) __builtin_prefetch(at);
-  }
+  prefetch_rest(bound);
   if (!input.impl_ || input.impl_->program != &p) {
     d.error = EvalError{"E2008", "the input was bound to another pack: bind it with this pack", ""};
     return;

@@ -534,3 +534,53 @@ TEST_CASE("a bound input larger than its inline storage decides the same, bound 
   }
   CHECK(eligo::detail::fast_path_completions() == before + runs);
 }
+
+TEST_CASE("evaluate_many decides every input as evaluate does, in order, into one reused Decision",
+          "[evaluate][fast_path]") {
+  // Pack::evaluate_many fetches the next inputs' bound data ahead; what it decides must be exactly what
+  // one evaluate() per input decides — over a population with gaps (full path), clean rows (fast path),
+  // an input never bound and an input bound to another pack in the middle.
+  auto compiled = eligo::compile_file(std::string(ELIGO_SOURCE_DIR) + "/bench/packs/eligibility5.pack.json");
+  auto other = eligo::compile_file(std::string(ELIGO_SOURCE_DIR) + "/bench/packs/points6.pack.json");
+  REQUIRE(compiled.pack.has_value());
+  REQUIRE(other.pack.has_value());
+  const Pack& pack = *compiled.pack;
+  const Program& p = pack.program();
+  const Interesting k(p);
+  Rng r(11);
+  std::vector<eligo::Input> inputs;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300; ++i) {
+    g_clean = i % 3 != 0;
+    texts.push_back(applicant(p, r, k));
+    inputs.push_back(pack.bind(texts.back()));
+  }
+  inputs[150] = other.pack->bind(R"({"a": {"rent_years": 3}})");  // another pack's input: E2008
+  inputs[151] = eligo::Input();                                      // never bound: E2008
+  EvalOptions o;
+  o.as_of = eligo::Date::parse("2024-05-01");
+  FastPathOn restore;
+  eligo::detail::set_fast_path_enabled(true);
+  std::vector<std::string> one_by_one;
+  Decision d;
+  for (auto& in : inputs) {
+    pack.evaluate(in, o, &d);
+    one_by_one.push_back(d.to_json());
+  }
+  std::vector<std::size_t> order;
+  std::vector<std::string> many;
+  Decision reused;
+  pack.evaluate_many(inputs.data(), inputs.size(), o, &reused, [&](std::size_t i, const Decision& x) {
+    order.push_back(i);
+    many.push_back(x.to_json());
+  });
+  REQUIRE(order.size() == inputs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) CHECK(order[i] == i);
+  for (std::size_t i = 0; i < many.size(); ++i) {
+    INFO("input " << i << ": " << (i < texts.size() ? texts[i] : ""));
+    CHECK(many[i] == one_by_one[i]);
+  }
+  CHECK(many[150].find("E2008") != std::string::npos);
+  // Nothing to decide: no call.
+  pack.evaluate_many(inputs.data(), 0, o, &reused, [&](std::size_t, const Decision&) { FAIL("called"); });
+}
