@@ -1,6 +1,7 @@
 #include "records/json_cursor.hpp"
 #include "records/utf8.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 #include "eligo/records.hpp"
@@ -41,23 +42,53 @@ bool JsonCursor::expect(char c) {
   }
 }
 
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+// Whether any byte of `w` is a quote, a backslash or below 0x20 (a byte at 0x80 or above is none of them).
+// Each test is the classic "has a zero byte" trick on w ^ c (or "has a byte less than n"): exact in
+// whether any byte matches, which is all the scan asks.
+inline bool stops_string(std::uint64_t w) {
+  const std::uint64_t quote = w ^ (kOnes * '"');
+  const std::uint64_t backslash = w ^ (kOnes * '\\');
+  const std::uint64_t zero_quote = (quote - kOnes) & ~quote;
+  const std::uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w;
+  return ((zero_quote | zero_backslash | control) & kHighBits) != 0;
+}
+
+}  // namespace
+
 bool JsonCursor::string(std::string_view* out, std::string* scratch) {
   if (peek() != '"') return fail("expected a string");
   const std::size_t start = ++i_;
-  // Fast scan: no escapes and no control characters is the common case.
+  // Fast scan: no escapes and no control characters is the common case. Eight bytes at a time while none of
+  // them is a quote, a backslash or a control character; a string of ASCII only (no byte with its high bit
+  // set) needs no UTF-8 check.
   std::size_t j = start;
   const std::size_t n = t_.size();
   const char* s = t_.data();
+  std::uint64_t high = 0;
+  while (j + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, s + j, 8);
+    if (stops_string(w)) break;
+    high |= w;
+    j += 8;
+  }
   while (j < n) {
     const unsigned char c = static_cast<unsigned char>(s[j]);
     if (c == '"' || c == '\\' || c < 0x20) break;
+    high |= c;
     ++j;
   }
   if (j >= n) return fail_end(start - 1, "a string is not closed");
   if (s[j] == '"') {
     *out = std::string_view(s + start, j - start);
     i_ = j + 1;
-    if (!valid_utf8(*out)) return fail_at(start, "a string that is not valid UTF-8");
+    if ((high & kHighBits) != 0 && !valid_utf8(*out)) return fail_at(start, "a string that is not valid UTF-8");
     return true;
   }
   scratch->assign(s + start, j - start);
