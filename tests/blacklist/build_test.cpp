@@ -176,3 +176,49 @@ TEST_CASE("the sort's scratch is reused for the slots when big enough, else fres
   detail::PodArray<detail::KeyAt> none;
   CHECK(std::move(none).reuse_as<detail::Slot>(0).size() == 0);
 }
+
+TEST_CASE("a list takes an ID number exactly when the identity module finds it valid, with the same key",
+          "[blacklist][build]") {
+  // Builder::add decides plain 18-digit resident numbers without identity::check_id (key.cpp); over a grid
+  // of birth dates (leap days, ends of months, the year range), regions (resident, permit 81-83 and
+  // foreign 9x prefixes), check characters (right, lower-case x, wrong) and shapes, its answer and key must
+  // be those of check_id with the list's options (no region check, no date limit).
+  identity::IdOptions options;
+  options.as_of = Date::from_ymd(9999, 12, 31);
+  options.region_check = identity::RegionCheck::none;
+  const char* const dates[] = {"19000229", "20000229", "19960229", "19970229", "21000229", "19991231", "20240430",
+                               "20240431", "20240132", "20240100", "20240001", "20241301", "09991231", "10000101",
+                               "99991231", "19700101", "19491001", "20230615"};
+  const char* const regions[] = {"110101", "440304", "810000", "820000", "830000", "840000", "910000", "000000",
+                                 "999999", "710000"};
+  std::vector<std::string> texts;
+  for (const char* region : regions)
+    for (const char* date : dates)
+      for (const char* seq : {"001", "123", "997", "010", "502"}) {
+        const std::string body = std::string(region) + date + seq;
+        const char right = identity::id_check_character(body);
+        texts.push_back(body + right);
+        if (right == 'X') texts.push_back(body + 'x');
+        texts.push_back(body + (right == '0' ? '1' : '0'));
+        texts.push_back(body + (right == 'X' ? '5' : 'X'));
+      }
+  for (const char* odd : {"11010119900307001", "1101011990030700151", " 110101199003070015", "11010119900307001 ",
+                          "1101011990O3070015", "110101900307001", "１１０１０１１９９００３０７００１５", "",
+                          "ABC123456789012", "11010119900307001\t"})
+    texts.push_back(odd);
+  std::size_t valid = 0;
+  for (const std::string& text : texts) {
+    std::uint64_t code = 0, expected = 0;
+    const auto problem = detail::canonical_id(text, &code);
+    const identity::IdCheck check = identity::check_id(text, options);
+    const bool ok = check.valid() && detail::encode_id(check.canonical(), &expected);
+    INFO(text);
+    REQUIRE(problem.has_value() == !ok);
+    if (ok) {
+      CHECK(code == expected);
+      ++valid;
+    }
+  }
+  CHECK(valid > 300);                      // the grid holds many valid numbers
+  CHECK(valid < texts.size() / 2);         // and more invalid ones
+}
