@@ -218,7 +218,7 @@ void BM_Blacklist_KeyedListedMiss(benchmark::State& state) { lookup(state, *list
 BENCHMARK(BM_Blacklist_ListedHit);
 BENCHMARK(BM_Blacklist_ListedMiss);
 
-// The batch form: 256 queries per call, memory reads of 16 at a time overlapped.
+// The batch form: 256 queries per call, the memory reads of groups of 32 overlapped.
 void batch(benchmark::State& state, const Snapshot& s, const Queries& queries, bool expect_all) {
   constexpr std::size_t kBatch = 256;
   const std::vector<std::string_view>& views = queries.views;
