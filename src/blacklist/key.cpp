@@ -1,6 +1,7 @@
 #include "blacklist/key.hpp"
 
 #include "eligo/identity.hpp"
+#include "identity/plain_id.hpp"
 
 namespace eligo::blacklist::detail {
 namespace {
@@ -138,43 +139,16 @@ bool query_code(std::string_view text, std::uint64_t* code) {
 
 namespace {
 
-// A real day of the Gregorian calendar in years 1000-9999 (the range identity::check_id accepts for a birth
-// date).
-bool real_date(unsigned y, unsigned m, unsigned d) {
-  static constexpr unsigned char kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
-  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-  return d <= kDays[m - 1] + (leap && m == 2 ? 1u : 0u);
-}
-
-// The common case of canonical_id, without the identity module's general check: 18 ASCII characters that
-// make a valid resident ID number — 17 digits, a real birth date in digits 7-14, the right check character
-// (0-9, X or x). For such text identity::check_id (no region check, no date limit) finds it valid with the
-// text itself (x upper-cased) as its canonical form, so the code is the same. false for anything else
-// (numbers starting 9 or 81-83 are other kinds; any problem needs the identity module's reason): the caller
-// then asks identity::check_id.
+// The common case of canonical_id: 18 ASCII characters that the identity module's shortcut finds a valid
+// resident number (for such text identity::check_id with list_options() finds it valid with the text itself,
+// x upper-cased, as its canonical form), encoded as encode_id would. false for anything else: the caller
+// then asks identity::check_id for the kind or the reason.
 bool plain_resident_code(std::string_view s, std::uint64_t* code) {
-  if (s.size() != 18 || s[0] == '9' || (s[0] == '8' && s[1] >= '1' && s[1] <= '3')) return false;
-  static constexpr unsigned kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr unsigned kCheck[11] = {1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2};  // 10: X
+  if (!identity::detail::plain_resident_id(s)) return false;
   std::uint64_t v = 0;
-  unsigned sum = 0;
-  for (int i = 0; i < 17; ++i) {
-    if (!digit(s[i])) return false;
-    const unsigned d = static_cast<unsigned>(s[i] - '0');
-    v = v * 10 + d;
-    sum += d * kWeights[i];
-  }
+  for (int i = 0; i < 17; ++i) v = v * 10 + static_cast<unsigned>(s[static_cast<std::size_t>(i)] - '0');
   const char c = s[17];
-  const unsigned check = digit(c) ? static_cast<unsigned>(c - '0') : (c == 'X' || c == 'x') ? 10u : 11u;
-  if (check != kCheck[sum % 11]) return false;
-  const auto num = [&](int at, int n) {
-    unsigned x = 0;
-    for (int i = at; i < at + n; ++i) x = x * 10 + static_cast<unsigned>(s[static_cast<std::size_t>(i)] - '0');
-    return x;
-  };
-  if (!real_date(num(6, 4), num(10, 2), num(12, 2))) return false;
-  *code = v * 11 + check;
+  *code = v * 11 + (digit(c) ? static_cast<unsigned>(c - '0') : 10u);
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "eligo/identity.hpp"
 #include "identity/id_parts.hpp"
+#include "identity/plain_id.hpp"
 #include "identity/region_table.hpp"
 #include "identity/text.hpp"
 
@@ -206,6 +207,16 @@ void check_normalized(IdCheck& r, std::string_view s, std::size_t length, const 
 }
 
 }  // namespace
+
+bool detail::plain_resident_id(std::string_view text) {
+  if (text.size() != 18) return false;
+  const char* s = text.data();
+  if (s[0] == '9' || is_permit_region_prefix(s)) return false;
+  if (!eight_digits(s) || !eight_digits(s + 8) || !detail::is_digit(s[16])) return false;
+  if (detail::ascii_upper(s[17]) != check_character_of(s)) return false;
+  std::int32_t days;
+  return detail::inline_days(digits_value(s + 6, 4), digits_value(s + 10, 2), digits_value(s + 12, 2), &days);
+}
 
 IdCheck check_id(std::string_view text, const IdOptions& options) {
   IdCheck r;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "eligo/identity.hpp"
+#include "identity/plain_id.hpp"
 
 using namespace eligo;
 using namespace eligo::identity;
@@ -290,4 +291,34 @@ TEST_CASE("resident id check characters follow ISO 7064 MOD 11-2", "[identity]")
   CHECK(id_check_character("61010419620927690") == '8');
   CHECK(id_check_character("1101051949123100") == '\0');
   CHECK(id_check_character("1101051949123100A") == '\0');
+}
+
+// The hot-loop shortcut (src/identity/plain_id.hpp, used by the blacklist's Builder::add) says yes exactly
+// for the 18-character resident numbers check_id finds valid with no region check and no date limit, and
+// leaves every other kind (9x foreign, 81-83 permits) and every invalid number to check_id.
+TEST_CASE("plain_resident_id agrees with check_id on a grid of dates, regions and check characters",
+          "[identity][id]") {
+  IdOptions options;
+  options.as_of = Date::from_ymd(9999, 12, 31);
+  options.region_check = RegionCheck::none;
+  std::size_t yes = 0, no = 0;
+  for (const char* region : {"110101", "440304", "810000", "830000", "840000", "910000", "000000", "999999"})
+    for (const char* date : {"19000229", "20000229", "19970229", "20240431", "20241301", "09991231", "10000101",
+                             "99991231", "19491001", "20240100"})
+      for (const char* seq : {"001", "123", "997"}) {
+        const std::string body = std::string(region) + date + seq;
+        const char right = id_check_character(body);
+        for (const std::string text : {body + right, body + static_cast<char>(right == 'X' ? 'x' : right),
+                                       body + (right == '0' ? '1' : '0'), body + (right == 'X' ? '5' : 'X'),
+                                       " " + body + right, body.substr(1) + right + "0"}) {
+          const IdCheck check = check_id(text, options);
+          const bool expected = check.valid() && check.kind == IdKind::resident && text.size() == 18 &&
+                                text[0] != '9' && !(text[0] == '8' && text[1] >= '1' && text[1] <= '3');
+          INFO(text);
+          CHECK(detail::plain_resident_id(text) == expected);
+          ++(expected ? yes : no);
+        }
+      }
+  CHECK(yes > 50);
+  CHECK(no > 300);
 }
