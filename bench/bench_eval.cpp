@@ -270,37 +270,26 @@ BENCHMARK(BM_Eval_EligibilityCached);
 
 // The same 20,000 bound inputs through Pack::evaluate_many, 50 per call, into one reused Decision: while one
 // applicant is decided the next ones' bound data is fetched. Items are applicants.
-void BM_Eval_PointsMany(benchmark::State& state) {
+template <bool kPoints>
+void BM_Eval_Many(benchmark::State& state) {
   Fixture& f = fixture();
+  const eligo::Pack& pack = kPoints ? f.points : f.eligibility;
+  std::vector<eligo::Input>& inputs = kPoints ? f.points_inputs : f.eligibility_inputs;
   eligo::Decision d;
   const std::function<void(std::size_t, const eligo::Decision&)> each = [&](std::size_t, const eligo::Decision& x) {
+    benchmark::DoNotOptimize(x.verdict);
     benchmark::DoNotOptimize(x.total);
   };
   std::size_t i = 0;
   for (auto _ : state) {
-    f.points.evaluate_many(f.points_inputs.data() + i, kMany, f.options, &d, each);
+    pack.evaluate_many(inputs.data() + i, kMany, f.options, &d, each);
     i += kMany;
-    if (i == f.points_inputs.size()) i = 0;
+    if (i == inputs.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kMany));
 }
-BENCHMARK(BM_Eval_PointsMany);
-
-void BM_Eval_EligibilityMany(benchmark::State& state) {
-  Fixture& f = fixture();
-  eligo::Decision d;
-  const std::function<void(std::size_t, const eligo::Decision&)> each = [&](std::size_t, const eligo::Decision& x) {
-    benchmark::DoNotOptimize(x.verdict);
-  };
-  std::size_t i = 0;
-  for (auto _ : state) {
-    f.eligibility.evaluate_many(f.eligibility_inputs.data() + i, kMany, f.options, &d, each);
-    i += kMany;
-    if (i == f.eligibility_inputs.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kMany));
-}
-BENCHMARK(BM_Eval_EligibilityMany);
+BENCHMARK_TEMPLATE(BM_Eval_Many, true)->Name("BM_Eval_PointsMany");
+BENCHMARK_TEMPLATE(BM_Eval_Many, false)->Name("BM_Eval_EligibilityMany");
 
 void BM_Eval_EligibilityHandWritten(benchmark::State& state) {
   Fixture& f = fixture();
