@@ -177,6 +177,19 @@ void require_same(const Decision& a, const Decision& b, const std::string& input
   CHECK(a.error.has_value() == b.error.has_value());
 }
 
+// Decides `in` with the fast path into *fast, then again with it off, and requires the same decision. True
+// when the fast path finished the evaluation itself (it did not hand over to the full evaluator).
+bool same_both_ways(const Pack& pack, eligo::Input& in, const EvalOptions& o, Decision* fast, const std::string& input) {
+  eligo::detail::set_fast_path_enabled(true);
+  const std::uint64_t before = eligo::detail::fast_path_completions();
+  pack.evaluate(in, o, fast);
+  const bool finished = eligo::detail::fast_path_completions() != before;
+  eligo::detail::set_fast_path_enabled(false);
+  const Decision full = pack.evaluate(in, o);
+  require_same(*fast, full, input);
+  return finished;
+}
+
 // Restores the fast path whatever the test does.
 struct FastPathOn {
   ~FastPathOn() { eligo::detail::set_fast_path_enabled(true); }
@@ -310,13 +323,8 @@ TEST_CASE("the fast path's fused shapes and its 64-bit sums decide as the full p
       o.as_of = eligo::Date::parse("2024-05-01");
       o.lang = lang;
       eligo::Input in = pack.bind(c.json);
-      eligo::detail::set_fast_path_enabled(true);
-      const std::uint64_t before = eligo::detail::fast_path_completions();
-      const Decision fast = pack.evaluate(in, o);
-      CHECK((eligo::detail::fast_path_completions() == before + 1) == c.fast);
-      eligo::detail::set_fast_path_enabled(false);
-      const Decision full = pack.evaluate(in, o);
-      require_same(fast, full, c.json);
+      Decision fast;
+      CHECK(same_both_ways(pack, in, o, &fast, c.json) == c.fast);
     }
   }
 }
@@ -379,13 +387,7 @@ TEST_CASE("the fast path's bound row, enum symbols and as_of calendar decide as 
       o.as_of = eligo::Date::parse(as_of);
       o.mode = eligo::CheckMode::all;
       eligo::Input in = pack.bind(text);
-      eligo::detail::set_fast_path_enabled(true);
-      const std::uint64_t before = eligo::detail::fast_path_completions();
-      pack.evaluate(in, o, &reused);
-      completed += eligo::detail::fast_path_completions() != before;
-      eligo::detail::set_fast_path_enabled(false);
-      const Decision full = pack.evaluate(in, o);
-      require_same(reused, full, text + " as of " + as_of);
+      completed += same_both_ways(pack, in, o, &reused, text + " as of " + as_of);
       ++cases;
     }
   }
@@ -403,14 +405,9 @@ TEST_CASE("the fast path's bound row, enum symbols and as_of calendar decide as 
     REQUIRE(in.errors().empty());
     EvalOptions o;
     o.as_of = eligo::Date::parse(kAsOf[i % 5]);
-    eligo::detail::set_fast_path_enabled(true);
-    const std::uint64_t before = eligo::detail::fast_path_completions();
-    pack.evaluate(in, o, &reused);
+    const bool finished = same_both_ways(pack, in, o, &reused, "row " + std::to_string(i));
     // 0, 1, -1 and 0.5 fit; INT64_MAX and beyond overflow the sum, beyond 64 bits is never in the row.
-    if (i % 9 < 3 || i % 9 == 8) CHECK(eligo::detail::fast_path_completions() == before + 1);
-    eligo::detail::set_fast_path_enabled(false);
-    const Decision full = pack.evaluate(in, o);
-    require_same(reused, full, "row " + std::to_string(i));
+    if (i % 9 < 3 || i % 9 == 8) CHECK(finished);
   }
 }
 
@@ -474,13 +471,7 @@ TEST_CASE("the fast path's jump tables and fused calls spend the tree walk's ste
           EvalOptions o;
           o.as_of = eligo::Date::parse("2024-05-01");
           if (budget > 0) o.step_budget = static_cast<std::uint64_t>(budget);
-          eligo::detail::set_fast_path_enabled(true);
-          const std::uint64_t before = eligo::detail::fast_path_completions();
-          pack.evaluate(in, o, &reused);
-          completed += eligo::detail::fast_path_completions() != before;
-          eligo::detail::set_fast_path_enabled(false);
-          const Decision full = pack.evaluate(in, o);
-          require_same(reused, full, text + " budget " + std::to_string(budget));
+          completed += same_both_ways(pack, in, o, &reused, text + " budget " + std::to_string(budget));
         }
       }
   CHECK(completed >= 4 * 9 * 4);
