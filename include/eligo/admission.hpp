@@ -380,8 +380,11 @@ struct CompareSpec {
 };
 
 // Reads the `compare` member of a pack's JSON text. false and *error (file:line:col: /compare/…: why) when
-// it is absent or malformed: unknown members, an unknown kind, period without two paths, an id twice.
-bool parse_compare_spec(std::string_view pack_json, const std::string& name, CompareSpec* out, std::string* error);
+// it is absent or malformed: unknown members, an unknown kind, period without two paths, an id twice. With
+// `pack` (the same pack compiled), also when the key or a declared path names no single value its inputs
+// declare, or an indicator is not one of its points indicators.
+bool parse_compare_spec(std::string_view pack_json, const std::string& name, CompareSpec* out, std::string* error,
+                        const Pack* pack = nullptr);
 
 enum class CompareVerdict : std::uint8_t { matched, mismatched, missing_source, missing_declared };
 const char* to_string(CompareVerdict v);      // "matched", "mismatched", "missing in source", "missing declared"

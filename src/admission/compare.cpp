@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "admission/declared_path.hpp"
 #include "admission/table_out.hpp"
 #include "core/text_out.hpp"
 #include "eligo/admission.hpp"
@@ -15,31 +16,8 @@
 namespace eligo::admission {
 namespace {
 
-// "applicant.housing[0].from" → members and indexes.
-struct Step {
-  std::string member;
-  long index = -1;
-};
-std::vector<Step> split_path(const std::string& path) {
-  std::vector<Step> steps;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    Step s;
-    const std::size_t bracket = part.find('[');
-    s.member = part.substr(0, bracket);
-    steps.push_back(s);
-    for (std::size_t b = bracket; b != std::string::npos; b = part.find('[', b + 1)) {
-      Step idx;
-      idx.index = std::strtol(part.c_str() + b + 1, nullptr, 10);
-      steps.push_back(idx);
-    }
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return steps;
-}
+using detail::split_path;
+using detail::Step;
 
 // Where a declared path's value lies in the applicant's JSON text. The text is read with the data path's
 // JSON reader (records::detail::JsonCursor, the one the binder uses), never a second parser: the values
@@ -131,11 +109,12 @@ std::string value_text(std::string_view json, const std::string& path) { return 
 
 // `json` with the value at `path` replaced by `text` (the source's value): a number where the declared
 // value was a number and the text is one, null for "", else a string. A missing last member is added to its
-// object; a path that does not reach an object leaves the text as it is.
-void put(std::string* json, const std::string& path, const std::string& text) {
+// object. false, and the text as it is, when the path does not reach an object to hold the value (the
+// applicant has no such list item, or no record above the member).
+bool put(std::string* json, const std::string& path, const std::string& text) {
   const std::vector<Step> steps = split_path(path);
   const Located at = locate(*json, steps);
-  if (!at.found && !at.can_add) return;
+  if (!at.found && !at.can_add) return false;
   std::string value;
   std::string_view number;
   records::detail::JsonCursor n(text);
@@ -151,6 +130,7 @@ void put(std::string* json, const std::string& path, const std::string& text) {
   } else {
     json->insert(at.add_at, (at.add_first ? "" : ",") + eligo::detail::json_string(steps.back().member) + ":" + value);
   }
+  return true;
 }
 
 std::string shown(const std::string& pii, const std::string& value, bool clear) {
@@ -374,11 +354,29 @@ void Comparer::add(std::uint64_t line, std::string_view applicant_json) {
       if (row.verdict == CompareVerdict::matched) {
         row.source_points = row.declared_points;
       } else if (row.verdict == CompareVerdict::mismatched || row.verdict == CompareVerdict::missing_declared) {
+        // The source's points are never guessed: where the value cannot be put in the applicant's data, or
+        // the data with it is not what the pack takes, source_points stays empty and the detail says why.
         std::string changed(applicant_json);
-        for (std::size_t k = 0; k < item.declared.size(); ++k) put(&changed, item.declared[k], source[k]);
-        s.pack->bind(changed, &s.changed_input);
-        s.pack->evaluate(s.changed_input, eo, &s.changed);
-        row.source_points = points_of(s.changed, item.indicator);
+        std::string unplaced;
+        for (std::size_t k = 0; k < item.declared.size(); ++k)
+          if (!put(&changed, item.declared[k], source[k])) unplaced = item.declared[k];
+        auto note = [&](const std::string& why) { row.detail += (row.detail.empty() ? "" : "; ") + why; };
+        if (!unplaced.empty()) {
+          note("来源值无处放入（" + unplaced + " 上层不存在），不计来源积分 / the source value has nowhere to go (" +
+               unplaced + " is not in the applicant's data above its last member): no source points");
+        } else {
+          s.pack->bind(changed, &s.changed_input);
+          s.pack->evaluate(s.changed_input, eo, &s.changed);
+          // A data error, even one the pack only treats as a missing field (a wrong type), means the source
+          // value did not go in: the indicator would score the applicant without it.
+          if (s.changed.input_rejected() || !s.changed_input.errors().empty()) {
+            const std::vector<DataError>& e = s.changed_input.errors();
+            note("来源值不被规则包接受，不计来源积分 / the pack does not take the source value: " +
+                 (e.empty() ? s.changed.rejection() : e.front().path + ": " + e.front().message));
+          } else {
+            row.source_points = points_of(s.changed, item.indicator);
+          }
+        }
       }  // missing in source: no source value to score
     }
     for (auto& d : s.result.departments)

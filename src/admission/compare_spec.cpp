@@ -2,8 +2,10 @@
 // loader's position-keeping parser; the compiler skips the section (src/compile/compiler.cpp lists it).
 #include <set>
 
+#include "admission/declared_path.hpp"
 #include "admission/spec_reader.hpp"
 #include "eligo/admission.hpp"
+#include "load/reporter.hpp"
 
 namespace eligo::admission {
 
@@ -21,7 +23,8 @@ const char* to_string(CompareKind kind) {
   return "equal";
 }
 
-bool parse_compare_spec(std::string_view pack_json, const std::string& name, CompareSpec* out, std::string* error) {
+bool parse_compare_spec(std::string_view pack_json, const std::string& name, CompareSpec* out, std::string* error,
+                        const Pack* pack) {
   Reader r{name, error};
   const load::JsonParseResult parsed = load::parse_json(pack_json);
   if (!parsed.ok) return r.fail(parsed.error.pos, "", parsed.error.message);
@@ -40,6 +43,14 @@ bool parse_compare_spec(std::string_view pack_json, const std::string& name, Com
     return r.fail(*c, "/compare", "'key' (the declared path naming the applicant) and 'source_key' (the source column) are required");
   if (!r.string(key, "/compare/key", &spec.key) || !r.string(source_key, "/compare/source_key", &spec.source_key))
     return false;
+  // With the compiled pack: every declared path names one value its inputs declare (a misspelt path would
+  // otherwise read as "missing declared" for every applicant), every indicator is one of its indicators.
+  auto declared_ok = [&](const JsonNode& at, const std::string& pointer, const std::string& path) {
+    if (!pack) return true;
+    const std::string why = detail::declared_path_problem(pack->program(), path);
+    return why.empty() || r.fail(at, pointer, why);
+  };
+  if (!declared_ok(*key, "/compare/key", spec.key)) return false;
   const JsonNode* items = c->find("items");
   if (!items || !items->is_array() || items->items.empty())
     return r.fail(items ? *items : *c, "/compare/items", "'items' must be a non-empty array of comparisons");
@@ -82,11 +93,14 @@ bool parse_compare_spec(std::string_view pack_json, const std::string& name, Com
       std::vector<std::string>& to = std::string(side) == "declared" ? item.declared : item.source;
       const std::string sp = p + "/" + side;
       if (n->is_string() && want == 1) {
+        if (n->text.empty()) return r.fail(*n, sp, "must not be empty");
+        if (&to == &item.declared && !declared_ok(*n, sp, n->text)) return false;
         to.push_back(n->text);
       } else if (n->is_array() && n->items.size() == want) {
         for (std::size_t j = 0; j < want; ++j) {
           std::string s;
           if (!r.string(&n->items[j], sp + "/" + std::to_string(j), &s)) return false;
+          if (&to == &item.declared && !declared_ok(n->items[j], sp + "/" + std::to_string(j), s)) return false;
           to.push_back(s);
         }
       } else {
@@ -107,7 +121,26 @@ bool parse_compare_spec(std::string_view pack_json, const std::string& name, Com
       if (!v || v->is_negative()) return r.fail(*t, p + "/tolerance", "must be a decimal number, 0 or more");
       item.tolerance = *v;
     }
-    if (const JsonNode* ind = o.find("indicator"); ind && !r.string(ind, p + "/indicator", &item.indicator)) return false;
+    if (const JsonNode* ind = o.find("indicator")) {
+      if (!r.string(ind, p + "/indicator", &item.indicator)) return false;
+      if (pack) {
+        const std::vector<std::string> known = pack->indicator_ids();
+        bool found = false;
+        for (const auto& k : known) found = found || k == item.indicator;
+        if (!found) {
+          std::string why = "the pack has no points indicator '" + item.indicator + "'";
+          const std::string near = load::closest(item.indicator, known);
+          if (!near.empty()) {
+            why += " (did you mean '" + near + "'?)";
+          } else {
+            std::string list;
+            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+            why += " (" + (list.empty() ? std::string("it has none") : "indicators: " + list) + ")";
+          }
+          return r.fail(*ind, p + "/indicator", why);
+        }
+      }
+    }
     if (const JsonNode* pii = o.find("pii")) {
       if (!r.string(pii, p + "/pii", &item.pii)) return false;
       if (item.pii != "id_number" && item.pii != "name" && item.pii != "mobile" && item.pii != "bank_card")

@@ -66,7 +66,7 @@ int cmd_compare(const Args& args, Io& io) {
     return 2;
   }
   admission::CompareSpec spec;
-  if (!admission::parse_compare_spec(pack_text, pack->file(), &spec, &error)) {
+  if (!admission::parse_compare_spec(pack_text, pack->file(), &spec, &error, pack)) {
     io.err << "eligo compare: " << error << "\n";
     return 2;
   }

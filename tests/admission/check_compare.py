@@ -101,4 +101,17 @@ out, err = run("compare", os.path.join(root, "rules/gz-points/gz-points-2021.pac
                os.path.join(fixture, "declared.jsonl"), "--source", os.path.join(fixture, "source.csv"), "--as-of",
                "2022-06-30", "--out", "none", expect=2)
 assert "gz-points-2021.pack.json:1:1: /: the pack has no 'compare' section" in err, err
+
+# A compare section whose declared path names nothing the pack declares: an error in the pack, with its
+# place, before any applicant is read (not "missing declared" for every one of them).
+with open(os.path.join(fixture, "housing.pack.json"), encoding="utf-8") as f:
+    text = f.read()
+bad = os.path.join(work, "misspelt.pack.json")
+with open(bad, "w", encoding="utf-8") as f:
+    f.write(text.replace('"applicant.housing[1].area"', '"applicant.housing[1].aera"'))
+out, err = run("compare", bad, "--declared", os.path.join(fixture, "declared.jsonl"), "--source",
+               os.path.join(fixture, "source.csv"), "--as-of", "2022-06-30", "--out", "none", expect=2)
+assert ("misspelt.pack.json:25:55: /compare/items/1/declared: 'applicant.housing[1]' has no field 'aera' "
+        "(did you mean 'area'?)") in err, err
+assert not os.path.exists(os.path.join(work, "none")), "nothing is written for a pack the command refuses"
 print("compare: verdicts, points, departments and to-do lists checked")

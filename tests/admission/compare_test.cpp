@@ -231,3 +231,95 @@ TEST_CASE("compare without a pack checks each row is one JSON object, by the sam
   REQUIRE(r.rows.size() == 5);
   CHECK(r.rows[0].verdict == CompareVerdict::matched);
 }
+
+namespace {
+// housing.pack.json with its compare items replaced by `items` (JSON text), and the error of reading it
+// against the compiled pack ("" when it reads).
+std::string spec_error(const Pack& pack, const std::string& key, const std::string& items) {
+  std::string text = read(kDir + "housing.pack.json");
+  const std::size_t at = text.find("\"compare\"");
+  text = text.substr(0, at) + "\"compare\": {\"version\": 1, \"key\": \"" + key +
+         "\", \"source_key\": \"id_number\", \"items\": [\n" + items + "]}}";
+  CompareSpec spec;
+  std::string error;
+  return parse_compare_spec(text, "h.json", &spec, &error, &pack) ? "" : error;
+}
+std::string item_with(const std::string& declared, const std::string& indicator = "housing") {
+  return R"({"id": "x", "declared": ")" + declared + R"(", "source": "a", "kind": "number", "department": "d", )" +
+         R"("indicator": ")" + indicator + R"("})";
+}
+}  // namespace
+
+// With the compiled pack, a declared path or an indicator that names nothing is an error in the pack, at its
+// place: otherwise every applicant would read "missing declared", or every item lose its points, silently.
+TEST_CASE("the compare section's paths and indicators are checked against the compiled pack", "[admission][compare]") {
+  const auto compiled = compile_file(kDir + "housing.pack.json");
+  REQUIRE(compiled.pack);
+  const Pack& pack = *compiled.pack;
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing[1].area")) == "");
+  CHECK(spec_error(pack, "applicant.id", item_with("applicant.housing[0].area")) ==
+        "h.json:18:36: /compare/key: 'applicant' has no field 'id' (id_number, housing)");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing[0].aera")) ==
+        "h.json:19:25: /compare/items/0/declared: 'applicant.housing[0]' has no field 'aera' (did you mean 'area'?)");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing.area")) ==
+        "h.json:19:25: /compare/items/0/declared: 'applicant.housing' is not a record: it has no field 'area'");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing[0]")) ==
+        "h.json:19:25: /compare/items/0/declared: 'applicant.housing[0]' is a record, not one value: name one of its fields");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing")) ==
+        "h.json:19:25: /compare/items/0/declared: 'applicant.housing' is a list, not one value: name an item ([0]) or an item's field");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.id_number[0]")) ==
+        "h.json:19:25: /compare/items/0/declared: 'applicant.id_number' is not a list: [0] cannot follow it");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("aplicant.id_number")) ==
+        "h.json:19:25: /compare/items/0/declared: the pack has no input group 'aplicant' (did you mean 'applicant'?)");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing[x].area")) ==
+        "h.json:19:25: /compare/items/0/declared: 'applicant.housing[x].area' is not a path like applicant.field or "
+        "group.list[0].field");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing[0].area", "housin")) ==
+        "h.json:19:119: /compare/items/0/indicator: the pack has no points indicator 'housin' (did you mean 'housing'?)");
+  CHECK(spec_error(pack, "applicant.id_number", item_with("applicant.housing[0].area", "permit")) ==
+        "h.json:19:119: /compare/items/0/indicator: the pack has no points indicator 'permit' (indicators: housing)");
+}
+
+// A declared path into a list: the source value replaces the declared item's value; where the applicant has
+// no such item, or the pack does not take the source value, there are no source points (never the declared
+// points passed off as the source's), and the detail says why.
+TEST_CASE("compare never gives source points it could not compute", "[admission][compare]") {
+  const auto compiled = compile_file(kDir + "housing.pack.json");
+  REQUIRE(compiled.pack);
+  CompareSpec spec;
+  std::string error;
+  REQUIRE(parse_compare_spec(read(kDir + "housing.pack.json"), "housing.pack.json", &spec, &error, &*compiled.pack));
+  Table source{{"id_number", "area0", "area1"}, {}, {}};
+  source.rows.push_back({"H1", "62", "40"});
+  source.rows.push_back({"H2", "80", "35"});
+  source.rows.push_back({"H3", "abc", "30"});
+  Comparer c(spec, &*compiled.pack, source, {*Date::parse("2022-06-30"), true});
+  // 1: two homes; the first is 58 m² by the applicant, 62 by the source: 9 points declared, 10 with the source.
+  c.add(1, R"({"applicant": {"id_number": "H1", "housing": [{"area": 58, "city": "广州"}, {"area": 40, "city": "佛山"}]}})");
+  // 2: one home; the source knows a second one, which has no item to go into.
+  c.add(2, R"({"applicant": {"id_number": "H2", "housing": [{"area": 80, "city": "广州"}]}})");
+  // 3: the source's area is not a number: the pack does not take it.
+  c.add(3, R"({"applicant": {"id_number": "H3", "housing": [{"area": 70, "city": "广州"}, {"area": 30, "city": "广州"}]}})");
+  const CompareResult r = c.finish();
+  REQUIRE(r.rows.size() == 6);
+  CHECK(r.rows[0].verdict == CompareVerdict::mismatched);
+  CHECK(r.rows[0].declared_points == "9");
+  CHECK(r.rows[0].source_points == "10");
+  CHECK(r.rows[1].verdict == CompareVerdict::matched);
+  CHECK(r.rows[1].source_points == "9");
+  CHECK(r.rows[3].item->id == "area1");
+  CHECK(r.rows[3].verdict == CompareVerdict::missing_declared);
+  CHECK(r.rows[3].declared_points == "8");
+  CHECK(r.rows[3].source_points.empty());
+  CHECK(r.rows[3].detail ==
+        "来源值无处放入（applicant.housing[1].area 上层不存在），不计来源积分 / the source value has nowhere to go "
+        "(applicant.housing[1].area is not in the applicant's data above its last member): no source points");
+  CHECK(r.rows[4].verdict == CompareVerdict::mismatched);
+  CHECK(r.rows[4].declared_points == "10");
+  CHECK(r.rows[4].source_points.empty());
+  CHECK(r.rows[4].detail ==
+        "不是数字 / not a number: source; 来源值不被规则包接受，不计来源积分 / the pack does not take the source value: "
+        "applicant.housing[0].area: 'abc' is not a number (digits, an optional '.', grouping commas and '元' allowed)");
+  CHECK(r.rows[5].verdict == CompareVerdict::matched);
+  CHECK(r.rows[5].source_points == "10");
+}
