@@ -339,6 +339,11 @@ ReviewApplied apply_review(const ReviewImport& import, const Table& scores, cons
 bool write_review_scores(const ReviewApplied& r, bool clear_pii, const std::string& format, const std::string& path,
                          std::string* error);
 bool write_review_log(const ReviewApplied& r, const std::string& format, const std::string& path, std::string* error);
+// The entries of an import log already at `path` (CSV, JSON Lines or xlsx, read by the one record reader), so
+// that a later import keeps them: eligo review import puts them before its own and rewrites the log. true and
+// none when there is no file; false and *error (the file, and the rows) when it is not such a log — another
+// column or member, an unreadable row, a row number that is not one — so nothing of it is lost by rewriting.
+bool read_review_log(const std::string& path, std::vector<ReviewLogEntry>* out, std::string* error);
 
 }  // namespace eligo::admission
 

@@ -23,7 +23,12 @@ struct Differ::State {
 
   IndicatorChange& indicator(std::string_view id, std::string_view label) {
     const auto [it, fresh] = indicator_index.emplace(std::string(id), result.indicators.size());
-    if (fresh) result.indicators.push_back(IndicatorChange{std::string(id), std::string(label)});
+    if (fresh) {
+      IndicatorChange c;
+      c.id = std::string(id);
+      c.label = std::string(label);
+      result.indicators.push_back(std::move(c));
+    }
     return result.indicators[it->second];
   }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/json_dump.hpp"
+#include "admission/table_in.hpp"
 #include "admission/table_out.hpp"
 #include "eligo/admission.hpp"
 #include "eligo/identity.hpp"
@@ -452,16 +453,50 @@ bool write_review_scores(const ReviewApplied& r, bool clear_pii, const std::stri
   return write_one(sheet, format, path, "eligo review import", error);
 }
 
+const std::vector<std::string> kLogColumns = {"at",    "reviewer", "department", "workbook",     "row",
+                                               "key",   "item",     "label",      "decision",     "comment",
+                                               "points", "total_before", "total_after"};
+
 bool write_review_log(const ReviewApplied& r, const std::string& format, const std::string& path, std::string* error) {
-  detail::Sheet sheet{"log 导入日志",
-                      {"at", "reviewer", "department", "workbook", "row", "key", "item", "label", "decision", "comment",
-                       "points", "total_before", "total_after"},
-                      {},
-                      {4}};
+  detail::Sheet sheet{"log 导入日志", kLogColumns, {}, {4}};
   for (const ReviewLogEntry& e : r.log)
     sheet.rows.push_back({e.at, e.reviewer, e.department, e.workbook, std::to_string(e.row), e.key, e.item, e.label,
                           e.decision, e.comment, e.points, e.before, e.after});
   return write_one(sheet, format, path, "eligo review import log", error);
+}
+
+bool read_review_log(const std::string& path, std::vector<ReviewLogEntry>* out, std::string* error) {
+  out->clear();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return true;
+  detail::ReadOptions options;
+  options.exact = true;
+  Table t;
+  std::vector<Rejection> bad;
+  if (!detail::read_table(path, options, kLogColumns, &t, &bad, error)) {
+    *error += " (the import log is kept as it is: give --log a file of its own, or fix this one)";
+    return false;
+  }
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& c = t.rows[i];
+    ReviewLogEntry e{c[0], c[1], c[2], c[3], c[5], c[6], c[7], c[8], c[9], 0, c[10], c[11], c[12]};
+    const bool digits = !c[4].empty() && c[4].size() <= 12 &&
+                        std::all_of(c[4].begin(), c[4].end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (digits)
+      e.row = std::stoull(c[4]);
+    else  // the cell is not quoted: it could be anything, an ID number too
+      bad.push_back({t.row_numbers[i], "row", "not a row number"});
+    out->push_back(std::move(e));
+  }
+  if (!bad.empty()) {
+    *error = path + ": not an import log as eligo review import writes it:";
+    for (const auto& b : bad)
+      *error += "\n  row " + std::to_string(b.row) + (b.column.empty() ? "" : ", " + b.column) + ": " + b.reason;
+    *error += "\n(the import log is kept as it is: give --log a file of its own, or fix this one)";
+    out->clear();
+    return false;
+  }
+  return true;
 }
 
 }  // namespace eligo::admission

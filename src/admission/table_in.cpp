@@ -1,6 +1,9 @@
 #include "admission/table_in.hpp"
 
+#include <algorithm>
+
 #include "eligo/records.hpp"
+#include "records/json_cursor.hpp"
 #include "records/xlsx_reader.hpp"
 
 namespace eligo::admission::detail {
@@ -34,7 +37,8 @@ std::string format_of(const std::string& path) {
 namespace {
 
 bool read_rows(records::RecordReader& reader, const std::string& path, const std::vector<std::string>& columns,
-               Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional);
+               Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional,
+               bool exact);
 
 bool reader_options(const std::string& path, const ReadOptions& options, records::ReadOptions* ro, std::string* error) {
   ro->encoding = options.encoding;
@@ -59,7 +63,7 @@ bool read_table_text(std::string text, const std::string& name, const ReadOption
   if (!reader_options(name, options, &ro, error)) return false;
   records::RecordReader reader;
   if (!reader.open_text(std::move(text), name, ro, error)) return false;
-  return read_rows(reader, name, columns, out, bad, error, optional);
+  return read_rows(reader, name, columns, out, bad, error, optional, options.exact);
 }
 
 bool read_table(const std::string& path, const ReadOptions& options, const std::vector<std::string>& columns,
@@ -68,13 +72,28 @@ bool read_table(const std::string& path, const ReadOptions& options, const std::
   if (!reader_options(path, options, &ro, error)) return false;
   records::RecordReader reader;
   if (!reader.open(path, ro, error)) return false;
-  return read_rows(reader, path, columns, out, bad, error, optional);
+  return read_rows(reader, path, columns, out, bad, error, optional, options.exact);
 }
 
 namespace {
 
+// The first member of a JSON object that is not one of `columns`, or "" (the row is known to be an object).
+std::string other_member(std::string_view json, const std::vector<std::string>& columns) {
+  records::detail::JsonCursor c(json);
+  std::string scratch;
+  std::string_view key;
+  bool first = true, done = false;
+  if (!c.expect('{')) return "";
+  while (c.member(&first, &key, &scratch, &done)) {
+    if (std::find(columns.begin(), columns.end(), key) == columns.end()) return std::string(key);
+    if (!c.skip_value(1)) return "";
+  }
+  return "";
+}
+
 bool read_rows(records::RecordReader& reader, const std::string& path, const std::vector<std::string>& columns,
-               Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional) {
+               Table* out, std::vector<Rejection>* bad, std::string* error, const std::vector<bool>& optional,
+               bool exact) {
   out->header = columns;
   out->rows.clear();
   out->row_numbers.clear();
@@ -92,6 +111,16 @@ bool read_rows(records::RecordReader& reader, const std::string& path, const std
       *error = path + ": the header lacks " + missing + "; it has: " + present;
       return false;
     }
+    if (exact)
+      for (const auto& h : reader.header())
+        if (std::find(columns.begin(), columns.end(), h) == columns.end()) {
+          *error = path + ": the header has a column '" + h + "' that is not one of: " + [&] {
+            std::string list;
+            for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c;
+            return list;
+          }();
+          return false;
+        }
   }
   records::JsonCells json;
   std::string why;
@@ -125,6 +154,10 @@ bool read_rows(records::RecordReader& reader, const std::string& path, const std
           problem = "the member '" + columns[k] + "' is absent";
         }
         row.emplace_back(trimmed(json.text[k]));
+      }
+      if (problem.empty() && exact) {
+        column = other_member(reader.json(), columns);
+        if (!column.empty()) problem = "the member '" + column + "' is not one of this file's columns";
       }
       if (!problem.empty()) {
         bad->push_back({reader.line(), column, problem});

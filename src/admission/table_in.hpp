@@ -13,6 +13,10 @@ struct ReadOptions {
   std::string format = "auto";   // auto (by extension, records::detect_format), csv, jsonl, json, xlsx, sqlite
   std::string encoding = "utf-8";
   std::string sheet;             // xlsx: "" = the first
+  // The file must hold exactly the columns asked for (a header with another column is an error; a JSON
+  // record with another member is a bad row): for a file read back to be rewritten, where anything the
+  // table does not hold would be lost.
+  bool exact = false;
 };
 
 // The output format a path's extension names (.csv, .jsonl/.ndjson/.json, .xlsx); "" for anything else.

@@ -133,20 +133,30 @@ int review_import(const Options& opts, Io& io, std::ostream& err) {
         << " problem(s); nothing applied, nothing written (fix the workbooks and import them all again)\n";
     return 1;
   }
-  if (!admission::write_review_scores(applied, clear, out_format, out, &error) ||
-      !admission::write_review_log(applied, log_format, log, &error)) {
-    err << "eligo review import: " << error << "\n";
+  // The log accumulates: the entries of earlier imports in --log are read back (before anything is written)
+  // and kept before this import's.
+  std::vector<admission::ReviewLogEntry> earlier;
+  if (!admission::read_review_log(log, &earlier, &error)) {
+    err << "eligo review import: " << error << "\nnothing applied, nothing written\n";
     return 2;
   }
   std::size_t pass = 0, refuse = 0, back = 0, changed = 0;
   for (const auto& e : applied.log)
     (e.decision == admission::kDecisionPass ? pass : e.decision == admission::kDecisionRefuse ? refuse : back) += 1;
+  const std::size_t logged = applied.log.size();
+  applied.log.insert(applied.log.begin(), earlier.begin(), earlier.end());
+  if (!admission::write_review_scores(applied, clear, out_format, out, &error) ||
+      !admission::write_review_log(applied, log_format, log, &error)) {
+    err << "eligo review import: " << error << "\n";
+    return 2;
+  }
   for (const auto& s : applied.scores) changed += s.removed.is_zero() ? 0 : 1;
   io.out << "eligo review import: " << opts.positional.size() << " workbook(s), "
          << imported.decided + imported.pending << " rows: " << imported.decided << " decided (" << pass << " 通过, "
          << refuse << " 不通过, " << back << " 退回), " << imported.pending << " pending; " << scores.rows.size()
          << " scores, " << changed << " lowered; by " << opts.get("reviewer") << " at " << opts.get("at", "now")
-         << "\n  final scores → " << out << "\n  import log → " << log << "\n";
+         << "\n  final scores → " << out << "\n  import log → " << log << " (" << logged << " entries added"
+         << (earlier.empty() ? "" : " to the " + std::to_string(earlier.size()) + " of earlier imports") << ")\n";
   return 0;
 }
 

@@ -118,6 +118,31 @@ with open(os.path.join(work, ".r8-clear"), "a") as f:
     f.write("final-clear.csv\nlog-clear.csv\n")
 assert list(csv.reader(open(os.path.join(work, "final-clear.csv"), encoding="utf-8")))[1][:4] == [ID1, "112.5", "12.5", "100.0"]
 
+# The log accumulates: a later import adds its entries after those already in --log (JSON Lines and xlsx
+# alike), never replacing them.
+out, _ = run(*IMPORT[:-5], "2026-11-30T09:00:00Z", "--out", "final-2.csv", "--log", "log.jsonl", "edited-2.xlsx")
+assert "import log → log.jsonl (1 entries added to the 3 of earlier imports)" in out, out
+log2 = [json.loads(line) for line in open(os.path.join(work, "log.jsonl"), encoding="utf-8")]
+assert log2[:3] == log, log2
+assert [(e["workbook"], e["item"], e["decision"], e["at"]) for e in log2[3:]] == [
+    ("edited-2.xlsx", "housing", "通过", "2026-11-30T09:00:00Z")], log2
+for n in (1, 2):
+    out, _ = run(*IMPORT[:-2], "--log", "log.xlsx", "edited-1.xlsx")
+    assert f"import log → log.xlsx (2 entries added{'' if n == 1 else ' to the 2 of earlier imports'})" in out, out
+rows_xlsx = list(openpyxl.load_workbook(os.path.join(work, "log.xlsx")).active.iter_rows(values_only=True))
+assert len(rows_xlsx) == 5 and rows_xlsx[1:3] == rows_xlsx[3:5], rows_xlsx
+assert [r[4] for r in rows_xlsx[1:]] == [2, 4, 2, 4], rows_xlsx
+# A --log that is not an import log (here the final scores) is refused before anything is written.
+_, err = run(*IMPORT[:-4], "--out", "final-3.csv", "--log", "final.csv", "edited-1.xlsx", expect=2)
+assert "final.csv: the header lacks 'at'" in err and "nothing applied, nothing written" in err, err
+assert not os.path.exists(os.path.join(work, "final-3.csv"))
+with open(os.path.join(work, "log-extra.jsonl"), "w", encoding="utf-8") as f:
+    f.write(json.dumps(dict(log[0], note="kept by hand"), ensure_ascii=False) + "\n")
+_, err = run(*IMPORT[:-4], "--out", "final-3.csv", "--log", "log-extra.jsonl", "edited-1.xlsx", expect=2)
+assert "log-extra.jsonl: not an import log as eligo review import writes it:\n  row 1, note: the member 'note' is not" \
+    in err, err
+assert not os.path.exists(os.path.join(work, "final-3.csv"))
+
 # Refusals: each problem named with workbook, row and column; nothing written.
 
 
