@@ -8,6 +8,7 @@
 
 #include "core/ascii.hpp"
 #include "eligo/records.hpp"
+#include "records/csv_scan.hpp"
 #include "records/json_cursor.hpp"
 #include "records/sqlite_reader.hpp"
 #include "records/text_reader.hpp"
@@ -21,6 +22,7 @@ class RecordReader::Source {
   std::unique_ptr<XlsxReader> xlsx;      // a workbook's sheet: rows of cells, no text stream
   std::unique_ptr<SqliteReader> sqlite;  // a database's table: rows of cells, no text stream
   std::vector<std::string> row;          // the current xlsx or SQLite row's cells (cells_ views them)
+  std::vector<unsigned char> cell_high;  // CSV: whether each of cells_ has a byte that is not ASCII
 };
 
 namespace {
@@ -250,33 +252,36 @@ bool RecordReader::read_header(std::string* error) {
 RecordReader::Parse RecordReader::parse_csv(std::size_t* pos, std::uint64_t* newlines, bool* unclosed) {
   cells_.clear();
   unescaped_.clear();
+  std::vector<unsigned char>& high = source_->cell_high;
+  high.clear();
   std::size_t i = *pos;
+  const char* b = buf_.data();
   const std::size_t n = buf_.size();
   if (i >= n) return eof_ ? Parse::blank : Parse::need_more;
+  // The searches (records/csv_scan.hpp) go 16 bytes at a time and note whether a cell has a byte that is not
+  // ASCII: only those cells are checked for UTF-8 (next_csv).
   for (;;) {
-    if (i < n && buf_[i] == '"') {
+    bool cell_high = false;
+    if (i < n && b[i] == '"') {
       // Quoted field: up to the closing quote; doubled quotes are one quote.
       std::size_t j = i + 1;
       bool doubled = false;
       for (;;) {
+        j = detail::find_quote(b, j, n, newlines, &cell_high);
         if (j >= n) {
           if (!eof_) return Parse::need_more;
           *unclosed = true;
           break;
         }
-        if (buf_[j] == '"') {
-          if (j + 1 >= n && !eof_) return Parse::need_more;
-          if (j + 1 < n && buf_[j + 1] == '"') {
-            doubled = true;
-            j += 2;
-            continue;
-          }
-          break;
+        if (j + 1 >= n && !eof_) return Parse::need_more;
+        if (j + 1 < n && b[j + 1] == '"') {
+          doubled = true;
+          j += 2;
+          continue;
         }
-        if (buf_[j] == '\n') ++*newlines;
-        ++j;
+        break;
       }
-      std::string_view inner(buf_.data() + i + 1, (j < n ? j : n) - i - 1);
+      std::string_view inner(b + i + 1, (j < n ? j : n) - i - 1);
       if (doubled) {
         std::string v;
         v.reserve(inner.size());
@@ -289,33 +294,31 @@ RecordReader::Parse RecordReader::parse_csv(std::size_t* pos, std::uint64_t* new
       }
       i = j < n ? j + 1 : n;
       // Text between the closing quote and the delimiter is kept, as spreadsheets do.
-      std::size_t k = i;
-      while (k < n && buf_[k] != delimiter_ && buf_[k] != '\n' && buf_[k] != '\r') ++k;
+      const std::size_t k = detail::find_cell_end(b, i, n, delimiter_, &cell_high);
       if (k >= n && !eof_) return Parse::need_more;
       if (k > i) {
-        unescaped_.push_back(std::string(inner) + std::string(buf_.data() + i, k - i));
+        unescaped_.push_back(std::string(inner) + std::string(b + i, k - i));
         inner = unescaped_.back();
       }
       i = k;
       cells_.push_back(inner);
     } else {
-      const char* b = buf_.data();
-      std::size_t k = i;
-      while (k < n && b[k] != delimiter_ && b[k] != '\n' && b[k] != '\r') ++k;
+      const std::size_t k = detail::find_cell_end(b, i, n, delimiter_, &cell_high);
       if (k >= n && !eof_) return Parse::need_more;
       cells_.push_back(trim(std::string_view(b + i, k - i)));
       i = k;
     }
-    if (i < n && buf_[i] == delimiter_) {
+    high.push_back(cell_high);
+    if (i < n && b[i] == delimiter_) {
       ++i;
       continue;
     }
     // End of the row: "\r\n", "\n", a lone "\r", or the end of the file.
-    if (i < n && buf_[i] == '\r') {
+    if (i < n && b[i] == '\r') {
       if (i + 1 >= n && !eof_) return Parse::need_more;
       ++i;
-      if (i < n && buf_[i] == '\n') ++i;
-    } else if (i < n && buf_[i] == '\n') {
+      if (i < n && b[i] == '\n') ++i;
+    } else if (i < n && b[i] == '\n') {
       ++i;
     }
     ++*newlines;
@@ -443,8 +446,9 @@ Next RecordReader::next_csv() {
       problem_ = "has " + std::to_string(cells_.size()) + " fields, the header has " + std::to_string(header_.size());
       return Next::bad_row;
     }
+    const std::vector<unsigned char>& high = source_->cell_high;
     for (std::size_t c = 0; c < cells_.size(); ++c)
-      if (!valid_utf8(cells_[c])) {
+      if (high[c] && !valid_utf8(cells_[c])) {  // a cell of ASCII bytes is valid UTF-8
         problem_column_ = static_cast<int>(c);
         problem_ = "not valid UTF-8 (if the file is GB18030 or GBK, give its encoding)";
         return Next::bad_row;

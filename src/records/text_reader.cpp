@@ -4,6 +4,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_err.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -140,6 +141,9 @@ bool TextReader::read(std::string* out, std::size_t chunk) {
   if (!error_.empty() || eof_) return false;
   const std::size_t start = out->size();
   const std::uint64_t before = bytes_read_;
+  // Text in memory: room for what is left (and one byte more, so that the end is seen now), not a whole
+  // chunk zeroed for a short text.
+  if (from_memory_) chunk = std::min(chunk, memory_.size() - memory_pos_ + 1);
   std::size_t got;
   if (!converter_) {
     // UTF-8: read straight into *out, after what was left of an incomplete sequence.
