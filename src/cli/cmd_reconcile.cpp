@@ -33,7 +33,10 @@ constexpr const char* kHelp =
     "  --no-fallback         match by echoed order number only\n"
     "  --id-hash-key-env VAR  HMAC key (from environment variable VAR) for banks that send keyed ID hashes\n"
     "  --clear-pii           write ID numbers, cards and names in clear (default: masked)\n"
-    "  --no-workbook         skip reconciliation.xlsx\n"
+    "  --no-workbook         skip reconciliation.xlsx (at 1 M orders it costs more than all the rest)\n"
+    "  --items FORMAT        per-item files: both (default: orders/records .csv and .jsonl), csv or jsonl;\n"
+    "                        one format halves the per-item text (about 0.7 of 1.4 GB at 1 M orders) and\n"
+    "                        saves about a fifth of the run; the other pair is removed from DIR if present\n"
     "  --html FILE           also write the payout dashboard as one self-contained HTML page (Chinese, with an\n"
     "                        English toggle; Apache ECharts inlined from the installed package, payees masked)\n"
     "\n"
@@ -69,7 +72,8 @@ int cmd_reconcile(const Args& args, Io& io) {
   Options opts;
   std::string error;
   if (!parse_options(args,
-                     {"orders", "bank", "out", "mapping", "cutoff", "registry", "exclude", "window", "id-hash-key-env", "html"},
+                     {"orders", "bank", "out", "mapping", "cutoff", "registry", "exclude", "window", "id-hash-key-env", "html",
+                      "items"},
                      {"clear-pii", "no-fallback", "no-workbook", "help"}, &opts, &error)) {
     io.err << "eligo reconcile: " << error << "\n\n" << kHelp;
     return 2;
@@ -141,6 +145,16 @@ int cmd_reconcile(const Args& args, Io& io) {
   request.options = options;
   request.out_dir = opts.get("out");
   request.write.workbook = !opts.has("no-workbook");
+  if (opts.has("items")) {
+    const std::string items = opts.get("items");
+    if (items == "both") request.write.items = payout::ItemFiles::csv_and_jsonl;
+    else if (items == "csv") request.write.items = payout::ItemFiles::csv;
+    else if (items == "jsonl") request.write.items = payout::ItemFiles::jsonl;
+    else {
+      io.err << "eligo reconcile: --items must be both, csv or jsonl\n";
+      return 2;
+    }
+  }
   ProgressBar orders_bar(io, "orders"), bank_bar(io, "bank  ");
   request.orders_progress = std::ref(orders_bar);
   request.bank_progress = std::ref(bank_bar);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "core/text_out.hpp"
@@ -58,10 +59,11 @@ using detail::money_text;
 // Lines), written out a megabyte at a time; the JSON keys are encoded once. Each cell is scanned once
 // (eligo::detail::cell_needs decides CSV quoting and JSON escaping together) and, as nearly every cell
 // needs neither, copied into both buffers in one piece each; room for the worst case is made once per
-// cell, so the copies are plain memcpy without a capacity check per byte or per piece.
+// cell, so the copies are plain memcpy without a capacity check per byte or per piece. Either file may be
+// left out (null): WriteOptions::items.
 class ItemStream {
  public:
-  ItemStream(AtomicFile& csv, AtomicFile& jsonl, const std::vector<std::string>& columns) : csv_(csv), jsonl_(jsonl) {
+  ItemStream(AtomicFile* csv, AtomicFile* jsonl, const std::vector<std::string>& columns) : csv_(csv), jsonl_(jsonl) {
     for (const std::string& c : columns) {
       std::string key;
       json_string(key, c);
@@ -74,37 +76,49 @@ class ItemStream {
       eligo::detail::append_csv_cell(&header, columns[i]);
     }
     header += '\n';
-    std::memcpy(csv_buf_.room(header.size()), header.data(), header.size());
-    csv_buf_.advance(header.size());
+    if (csv_) {
+      std::memcpy(csv_buf_.room(header.size()), header.data(), header.size());
+      csv_buf_.advance(header.size());
+    }
   }
   ~ItemStream() { flush(); }
   void cell(std::string_view v) {
     const unsigned needs = eligo::detail::cell_needs(v);
-    const std::string& key = keys_[n_];
-    char* c = csv_buf_.room(eligo::detail::csv_cell_max(v.size()) + 1);
-    char* j = json_buf_.room(eligo::detail::json_string_max(v.size()) + key.size() + 1);
-    char* const c0 = c;
-    char* const j0 = j;
-    if (n_++) *c++ = ',';
-    *j++ = n_ == 1 ? '{' : ',';
-    std::memcpy(j, key.data(), key.size());
-    j += key.size();
-    c = eligo::detail::write_csv_cell(c, v, needs);
-    j = eligo::detail::write_json_string(j, v, needs);
-    csv_buf_.advance(static_cast<std::size_t>(c - c0));
-    json_buf_.advance(static_cast<std::size_t>(j - j0));
+    const bool first = n_ == 0;
+    if (csv_) {
+      char* c = csv_buf_.room(eligo::detail::csv_cell_max(v.size()) + 1);
+      char* const c0 = c;
+      if (!first) *c++ = ',';
+      c = eligo::detail::write_csv_cell(c, v, needs);
+      csv_buf_.advance(static_cast<std::size_t>(c - c0));
+    }
+    if (jsonl_) {
+      const std::string& key = keys_[n_];
+      char* j = json_buf_.room(eligo::detail::json_string_max(v.size()) + key.size() + 1);
+      char* const j0 = j;
+      *j++ = first ? '{' : ',';
+      std::memcpy(j, key.data(), key.size());
+      j += key.size();
+      j = eligo::detail::write_json_string(j, v, needs);
+      json_buf_.advance(static_cast<std::size_t>(j - j0));
+    }
+    ++n_;
   }
   void end_row() {
     n_ = 0;
-    *csv_buf_.room(1) = '\n';
-    csv_buf_.advance(1);
-    std::memcpy(json_buf_.room(2), "}\n", 2);
-    json_buf_.advance(2);
+    if (csv_) {
+      *csv_buf_.room(1) = '\n';
+      csv_buf_.advance(1);
+    }
+    if (jsonl_) {
+      std::memcpy(json_buf_.room(2), "}\n", 2);
+      json_buf_.advance(2);
+    }
     if (csv_buf_.size() > kFlush || json_buf_.size() > kFlush) flush();
   }
   void flush() {
-    csv_.write(csv_buf_.view());
-    jsonl_.write(json_buf_.view());
+    if (csv_) csv_->write(csv_buf_.view());
+    if (jsonl_) jsonl_->write(json_buf_.view());
     csv_buf_.clear();
     json_buf_.clear();
   }
@@ -138,8 +152,8 @@ class ItemStream {
     std::size_t capacity_;
     std::size_t size_ = 0;
   };
-  AtomicFile& csv_;
-  AtomicFile& jsonl_;
+  AtomicFile* csv_;    // null: not written
+  AtomicFile* jsonl_;  // null: not written
   std::vector<std::string> keys_;
   Buffer csv_buf_, json_buf_;
   std::size_t n_ = 0;
@@ -262,6 +276,21 @@ bool ensure_dir(const std::string& dir, std::string* error) {
   return true;
 }
 
+// Opens STEM.csv and STEM.jsonl as asked; a file not asked for is removed if an earlier report left it.
+bool open_items(const std::string& stem, bool want_csv, bool want_jsonl, AtomicFile& csv, AtomicFile& jsonl,
+                std::string* error) {
+  for (const auto& [want, file, ext] : {std::tuple{want_csv, &csv, ".csv"}, std::tuple{want_jsonl, &jsonl, ".jsonl"}}) {
+    const std::string path = stem + ext;
+    if (want) {
+      if (!file->open(path, error)) return false;
+    } else if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      *error = path + ": cannot remove the file an earlier report left: " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<std::string> detail::order_columns() {
@@ -353,11 +382,12 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
     f.write(summary_text(report));
     if (!f.commit(error)) return false;
   }
+  const bool want_csv = options.items != ItemFiles::jsonl, want_jsonl = options.items != ItemFiles::csv;
   {  // orders.csv + orders.jsonl
     AtomicFile csv, jsonl;
-    if (!csv.open(base + "orders.csv", error) || !jsonl.open(base + "orders.jsonl", error)) return false;
+    if (!open_items(base + "orders", want_csv, want_jsonl, csv, jsonl, error)) return false;
     {
-      ItemStream out(csv, jsonl, detail::order_columns());
+      ItemStream out(want_csv ? &csv : nullptr, want_jsonl ? &jsonl : nullptr, detail::order_columns());
       Scratch t;
       const auto cell = [&out](std::string_view v) { out.cell(v); };
       // Orders are read in order, and their text with them; their records are elsewhere: fetched ahead.
@@ -373,13 +403,13 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
         out.end_row();
       }
     }
-    if (!csv.commit(error) || !jsonl.commit(error)) return false;
+    if ((want_csv && !csv.commit(error)) || (want_jsonl && !jsonl.commit(error))) return false;
   }
   {  // records.csv + records.jsonl
     AtomicFile csv, jsonl;
-    if (!csv.open(base + "records.csv", error) || !jsonl.open(base + "records.jsonl", error)) return false;
+    if (!open_items(base + "records", want_csv, want_jsonl, csv, jsonl, error)) return false;
     {
-      ItemStream out(csv, jsonl, detail::record_columns());
+      ItemStream out(want_csv ? &csv : nullptr, want_jsonl ? &jsonl : nullptr, detail::record_columns());
       Scratch t;
       const auto cell = [&out](std::string_view v) { out.cell(v); };
       // Records are read in order; the orders they match are elsewhere: fetched ahead.
@@ -392,7 +422,7 @@ bool write_report(const Report& report, const std::string& dir, const WriteOptio
         out.end_row();
       }
     }
-    if (!csv.commit(error) || !jsonl.commit(error)) return false;
+    if ((want_csv && !csv.commit(error)) || (want_jsonl && !jsonl.commit(error))) return false;
   }
   {  // rejected.csv
     AtomicFile f;

@@ -304,6 +304,24 @@ def test_reconcile_window_bounds_the_fallback_match(tmp_path):
     assert (orders, records, options["fallback_window_days"]) == ({"paid"}, {"paid"}, 10)
 
 
+def test_reconcile_items_writes_the_item_files_in_one_format(tmp_path):
+    both = reconcile_classes(tmp_path, "2024-03-08")
+    out = {"both": tmp_path / "out", "csv": tmp_path / "out__itemscsv", "jsonl": tmp_path / "out__itemsjsonl"}
+    (out["csv"]).mkdir()
+    (out["csv"] / "orders.jsonl").write_text("left by an earlier run\n", encoding="utf-8")
+    assert reconcile_classes(tmp_path, "2024-03-08", "--items", "csv") == both
+    assert reconcile_classes(tmp_path, "2024-03-08", "--items", "jsonl") == both
+    items = ["orders.csv", "records.csv", "orders.jsonl", "records.jsonl"]
+    assert [f for f in items if (out["csv"] / f).exists()] == items[:2]
+    assert [f for f in items if (out["jsonl"] / f).exists()] == items[2:]
+    for f in items:
+        kind = "csv" if f.endswith(".csv") else "jsonl"
+        assert (out[kind] / f).read_bytes() == (out["both"] / f).read_bytes()
+    rc, _, err = run("reconcile", "--orders", tmp_path / "o.csv", "--bank", tmp_path / "b.csv", "--out",
+                     tmp_path / "x", "--items", "xml")
+    assert rc == 2 and "--items must be both, csv or jsonl" in err and not (tmp_path / "x").exists()
+
+
 def test_reconcile_no_fallback_matches_by_order_number_only(tmp_path):
     orders, records, options = reconcile_classes(tmp_path, "2024-03-05", "--no-fallback")
     assert (orders, records, options["fallback"]) == ({"missing"}, {"orphan_record"}, False)
