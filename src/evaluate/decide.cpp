@@ -153,6 +153,31 @@ bool add_checked(const Decimal& a, const Decimal& b, Decimal* out) { return Deci
 
 Decimal to_decimal(const detail::Fast& f) { return f.scale == 0 ? Decimal::from_int(f.i) : f.decimal(); }
 
+// A failing check's reason whose holes all read a field given up front (`人均收入{a.income}超过…`), written
+// from the bound row straight into the reused reason string: what fill_template writes, without starting the
+// full evaluator, rendering through ICU or allocating (explain::append_for_reason). The full evaluator
+// spends one step per such hole (a Field node), so this spends as many. False, with nothing written or
+// spent, when a hole is any other expression or its field is not in the row (missing, fetched later, beyond
+// 64 bits): the caller renders the reason through the full evaluator then.
+bool fill_reason_fast(const detail::FastPlan& plan, const BoundInput& in, const detail::Template& t,
+                      std::string_view lang, bool clear, detail::FastEvaluator& fe, std::string* out) {
+  std::uint64_t holes = 0;
+  for (const detail::Template::Part& part : t.parts) {
+    if (part.expr < 0) continue;
+    const detail::FNode& fn = plan.nodes[static_cast<std::uint32_t>(part.expr)];
+    if (fn.op != detail::FOp::field || in.row[fn.a].failed()) return false;
+    ++holes;
+  }
+  if (!fe.take_steps(holes)) return false;  // the full evaluator would run out on a hole: it words that
+  out->clear();
+  for (const detail::Template::Part& part : t.parts) {
+    if (part.expr < 0) out->append(part.text);
+    else explain::append_for_reason(in.row[plan.nodes[static_cast<std::uint32_t>(part.expr)].a], lang, part.pii, clear,
+                                    t.chinese_dates, out);
+  }
+  return true;
+}
+
 // The fast path of Pack::evaluate (src/evaluate/fast_eval.hpp): checks, indicators, total and outputs
 // exactly as the full path below computes them, or false as soon as anything would need the full path
 // (missing data, a fetch, a run-time error, a reason or output whose evaluation was not clean, a sum beyond
@@ -161,7 +186,8 @@ Decimal to_decimal(const detail::Fast& f) { return f.scale == 0 ? Decimal::from_
 // Decimal). Reasons with values to fill in, and outputs, are rendered by the full evaluator (they are few
 // and only on some paths), started with the steps the fast path has left; its let cache starts empty, so
 // it may count more steps than the full path would, never fewer — running out there bails too. Reasons
-// that are plain text come from the plan.
+// that are plain text come from the plan, and those whose values are fields given up front are written from
+// the bound row (fill_reason_fast).
 bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptions& options,
                  detail::FastEvaluator& fe, Evaluator& ev, Decision& d, bool en) {
   using detail::Fast;
@@ -195,7 +221,7 @@ bool decide_fast(const Program& p, BoundInput& in, Input& input, const EvalOptio
     c.status = CheckStatus::failed;
     if (plan.reason_is_text[en][i]) {
       c.reason.assign(plan.reason_text[en][i]);  // into the reused string: no allocation
-    } else {
+    } else if (!fill_reason_fast(plan, in, ci.reason.get(d.lang), d.lang, clear, fe, &c.reason)) {
       ev.start(p, &in, d.as_of, fe.steps_left(), nullptr, &input, options.blacklist);
       c.reason = explain::fill_template(ev, ci.reason.get(d.lang), d.lang, clear);
       if (!full_evaluator_clean(0)) return false;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eligo/identity.hpp"
+#include "evaluate/fast_eval.hpp"
 
 namespace eligo::explain {
 namespace {
@@ -159,6 +160,65 @@ std::string fill_template(detail::Evaluator& ev, const detail::Template& t, std:
     out += render_for_reason(v, lang, part.pii, clear_pii, t.chinese_dates);
   }
   return out;
+}
+
+void append_number_for_reason(std::int64_t coefficient, int scale, std::string* out) {
+  std::uint64_t mag = coefficient < 0 ? 0 - static_cast<std::uint64_t>(coefficient) : static_cast<std::uint64_t>(coefficient);
+  char digits[24];  // least significant first; at least scale + 1 of them (0.05: "500")
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + mag % 10);
+    mag /= 10;
+  } while (mag != 0);
+  while (n < scale + 1) digits[n++] = '0';
+  const int whole = n - scale;  // integer digits
+  char buf[48];  // sign, 19 digits and 6 separators, point, 18 fraction digits
+  int k = 0;
+  if (coefficient < 0) buf[k++] = '-';
+  for (int i = n - 1; i >= scale; --i) {
+    buf[k++] = digits[i];
+    const int after = i - scale;  // integer digits still to come
+    if (whole >= 5 && after > 0 && after % 3 == 0) buf[k++] = ',';
+  }
+  if (scale > 0) {
+    buf[k++] = '.';
+    for (int i = scale - 1; i >= 0; --i) buf[k++] = digits[i];
+  }
+  out->append(buf, static_cast<std::size_t>(k));
+}
+
+void append_for_reason(const detail::Fast& f, std::string_view lang, Pii pii, bool clear_pii, bool chinese_dates,
+                       std::string* out) {
+  if (f.kind == detail::FKind::number && f.scale >= 0 && f.scale <= Decimal::max_scale) {
+    // render_for_reason masks a whole number only when mask_pii_runs changes its digits, and that needs 11
+    // digits or more (src/identity/mask_runs.cpp: no ID, card or mobile number is shorter).
+    constexpr std::int64_t kTenDigits = 10'000'000'000;
+    if (clear_pii || f.scale != 0 || (f.i < kTenDigits && f.i > -kTenDigits)) {
+      append_number_for_reason(f.i, f.scale, out);
+      return;
+    }
+  } else if (f.kind == detail::FKind::string) {
+    // mask_pii(…, Pii::none) is mask_pii_runs, which leaves a text of fewer than 11 ASCII digits and no
+    // full-width character (lead byte 0xEF) as it is.
+    const std::string_view s(f.s, f.n);
+    if (clear_pii) {
+      out->append(s);
+      return;
+    }
+    if (pii == Pii::none) {
+      std::size_t digits = 0;
+      bool wide = false;
+      for (char c : s) {
+        digits += c >= '0' && c <= '9';
+        wide |= static_cast<unsigned char>(c) == 0xEF;
+      }
+      if (digits < 11 && !wide) {
+        out->append(s);
+        return;
+      }
+    }
+  }
+  *out += render_for_reason(detail::to_value(f), lang, pii, clear_pii, chinese_dates);
 }
 
 std::string render_item(const detail::Program& p, std::uint32_t type, const Value& v, bool clear_pii) {
