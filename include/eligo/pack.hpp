@@ -248,6 +248,20 @@ struct Decision {
 
   // Keeps the Program alive for the string_views above.
   std::shared_ptr<const detail::Program> program;
+
+  // Bookkeeping for deciding into a reused Decision (Pack::evaluate(input, options, &d); added in session 9
+  // of issue 11): the pack (its compiled Program) and language whose fixed fields — each check's id, label,
+  // cite and department; each item's id, label, department, group and deduct; pack_id, version, pack_hash,
+  // lang and scored — this Decision holds from its last evaluation, which left every check's missing and
+  // read and every item's how, missing and read empty. Evaluating the same pack in the same language into
+  // it again then writes only what an applicant changes, and the result is the same, field for field, as
+  // evaluating into a fresh Decision. Pack::evaluate sets and clears it; it is copied with the Decision. A
+  // program needs no action; code that changes a Decision's checks or items by hand and then evaluates into
+  // it again must first set `reuse = {}` (all fields are then written afresh).
+  struct Reuse {
+    const void* program = nullptr;  // null: nothing to rely on
+    bool en = false;
+  } reuse;
 };
 
 // Applicant data bound to a pack's declared inputs (field paths resolved to slots). Bind once and evaluate
