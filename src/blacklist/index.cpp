@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace eligo::blacklist::detail {
@@ -224,6 +225,8 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
     s.until = r.until == kNoDate ? INT32_MAX : r.until;
     x.slots[part_fill[fp >> part_shift]++] = s;
   }
+  if (x.attr_detail.size() > Slot::kContinues)  // attribute ids leave the top bit free for the flag
+    throw std::length_error("blacklist: more than 2^31 distinct (source, reason, scopes) combinations");
   if (done_reading) done_reading();  // the records may go now (the caller may still be hashing them)
   // The scatter orders by 3 bits more than the bucket (sub-buckets of ~5 slots at 10 M entries), so the
   // insertion sort below finds each bucket sorted but for runs of a few slots (it was a fifth of this
@@ -263,9 +266,14 @@ Index Index::from_table(Table& t, const std::function<void()>& done_reading) {
     }
   }
 
-  // The block filter (and directory) in one sequential pass over the sorted slots.
-  const Slot* slots = x.slots.data();
-  x.filter.build(n, [&](std::size_t i) { return slots[i].fp(); });
+  // The block filter (and directory) in one sequential pass over the sorted slots, which also marks the
+  // slots that continue a key's run.
+  Slot* const slots = x.slots.data();
+  x.filter.build(n, [&](std::size_t i) {
+    const std::uint64_t fp = slots[i].fp();
+    if (i > 0 && slots[i - 1].fp() == fp) slots[i].attr |= Slot::kContinues;
+    return fp;
+  });
   return x;
 }
 
@@ -281,9 +289,9 @@ std::uint32_t Index::scope_id(std::string_view scope) const {
 Entry Index::materialise(const Slot& s, const std::string* hashed_key) const {
   Entry e;
   e.key = kind == KeyKind::hmac_sha256 ? (hashed_key ? *hashed_key : std::string()) : decode_id(unmix(s.fp()));
-  const std::uint32_t set = attr_set[s.attr];
+  const std::uint32_t set = attr_set[s.attr_id()];
   for (std::uint32_t i = set_begin[set]; i < set_begin[set + 1]; ++i) e.scopes.push_back(scope_names[set_ids[i]]);
-  const Detail& d = details[attr_detail[s.attr]];
+  const Detail& d = details[attr_detail[s.attr_id()]];
   e.source = d.source;
   e.reason_code = d.reason_code;
   e.reason_text = d.reason_text;

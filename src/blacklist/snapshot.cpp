@@ -48,7 +48,7 @@ bool Snapshot::listed(std::string_view id_or_key, std::string_view scope, Date a
   if (!detail::BlockFilter::passes(block, fp)) return false;  // most outsiders: one line, often cached
   const detail::BlockFilter::Range r = x.filter.range(fp, block);
   const std::size_t end = r.hi;
-  const std::size_t i = x.lower_bound(fp, r.lo, end, r.at);
+  const std::size_t i = x.run_start(fp, r.lo, end, r.at);
   // Most subjects are not listed: decide that before resolving the scope name.
   if (i == end || x.slots[i].fp() != fp) return false;
   return x.any_match(fp, confirm, x.scope_id(scope), as_of.days(), i, end);
@@ -64,9 +64,8 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
   const std::int32_t day = as_of.days();
   // A software pipeline over groups of 32 queries: in each round, group g resolves its fingerprints and
   // starts loading their filter blocks (one line each), group g-1 asks its blocks and, for the few that
-  // pass (members, and ~1 in 730 outsiders), starts loading the slots the search will read first (the
-  // guessed one and the one before it: the search compares both, and they often lie on two cache lines),
-  // and group g-2 answers. Each memory latency is hidden behind a whole group's work instead of being
+  // pass (members, and ~1 in 730 outsiders), starts loading the guessed slot (the search reads only that
+  // one when it holds the fingerprint and begins its run, as for ~80 % of members), and group g-2 answers. Each memory latency is hidden behind a whole group's work instead of being
   // waited for, and outsiders never touch the slots.
   constexpr std::size_t kGroup = detail::kBatchGroup, kStages = 3;
   struct Query {
@@ -102,8 +101,9 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
         q[k].begin = r.lo;
         q[k].end = r.hi;
         q[k].at = r.at;
-        if (q[k].at > q[k].begin) __builtin_prefetch(&x.slots[q[k].at - 1]);
-        __builtin_prefetch(reinterpret_cast<const char*>(&x.slots[q[k].at]) + sizeof(detail::Slot) - 1);
+        const char* guess = reinterpret_cast<const char*>(&x.slots[q[k].at]);
+        __builtin_prefetch(guess);
+        __builtin_prefetch(guess + sizeof(detail::Slot) - 1);  // the same line unless the slot straddles two
       }
     }
     if (round >= 2) {
@@ -112,7 +112,7 @@ void Snapshot::listed(const std::string_view* ids, std::size_t n, std::string_vi
       bool* answers = out + g * kGroup;
       for (std::size_t k = 0, m = size_of(g); k < m; ++k) {
         answers[k] = q[k].ok && x.any_match(q[k].fp, q[k].confirm, sid, day,
-                                            x.lower_bound(q[k].fp, q[k].begin, q[k].end, q[k].at), q[k].end);
+                                            x.run_start(q[k].fp, q[k].begin, q[k].end, q[k].at), q[k].end);
       }
     }
   }
@@ -130,7 +130,7 @@ std::vector<Entry> Snapshot::check(std::string_view id_or_key, std::string_view 
   const std::uint32_t sid = x.scope_id(scope);
   for (; i < e; ++i) {
     const detail::Slot& s = x.slots[i];
-    if (s.confirm == confirm && detail::Index::date_matches(s, as_of.days()) && x.scope_matches(s.attr, sid))
+    if (s.confirm == confirm && detail::Index::date_matches(s, as_of.days()) && x.scope_matches(s.attr_id(), sid))
       out.push_back(x.materialise(s, &hex));
   }
   return out;
