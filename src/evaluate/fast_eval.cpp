@@ -34,6 +34,13 @@ Fast compare_op(Op op, const Fast& a, const Fast& b) {
   return Fast::boolean(op == Op::Lt ? c < 0 : op == Op::Le ? c <= 0 : op == Op::Gt ? c > 0 : c >= 0);
 }
 
+// floor(a / c) in the wide Decimal (a fraction), out of line so the walk's frame stays small.
+[[gnu::noinline]] Fast floor_div_wide(const Fast& a, const Fast& c) {
+  Decimal w;
+  if (!Decimal::floor_div(a.decimal(), c.decimal(), &w)) return Fast::bail();
+  return from_decimal(w);
+}
+
 // a in the sorted constant list `set` (lower_bound, as the full path); false (bail) when a member is a
 // number beyond 64 bits.
 bool in_sorted(const std::vector<Value>& set, const Fast& a, bool* found) {
@@ -99,7 +106,7 @@ bool fast_equal(const Fast& a, const Fast& b) {
   return false;
 }
 
-int fast_compare(const Fast& a, const Fast& b) {
+int fast_compare_any(const Fast& a, const Fast& b) {
   switch (a.kind) {
     case FKind::number:
       if (a.scale == b.scale) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
@@ -114,7 +121,7 @@ int fast_compare(const Fast& a, const Fast& b) {
   }
 }
 
-Fast fast_add(const Fast& a, const Fast& b) {
+Fast fast_add_wide(const Fast& a, const Fast& b) {
   std::int64_t r;
   if (a.scale == b.scale && !__builtin_add_overflow(a.i, b.i, &r)) return Fast::number(r, a.scale);
   Decimal w;
@@ -122,8 +129,7 @@ Fast fast_add(const Fast& a, const Fast& b) {
   return from_decimal(w);
 }
 
-Fast fast_mul(const Fast& a, const Fast& b) {
-  // Decimal::mul keeps scale sa + sb up to 18 digits: the same product when it fits in 64 bits.
+Fast fast_mul_wide(const Fast& a, const Fast& b) {
   std::int64_t r;
   if (a.scale + b.scale <= Decimal::max_scale && !__builtin_mul_overflow(a.i, b.i, &r))
     return Fast::number(r, a.scale + b.scale);
@@ -136,6 +142,9 @@ void FastEvaluator::start(const Program& program, const BoundInput* input, Date 
   p_ = &program;
   plan_ = program.fast_plan.get();
   in_ = input;
+  nodes_ = plan_->nodes.data();
+  consts_ = plan_->consts.data();
+  row_ = input->row.begin();
   if (as_of.days() != as_of_ || !as_of_ymd_) {
     as_of_ = as_of.days();
     as_of.ymd(&as_of_y_, &as_of_m_, &as_of_d_);
@@ -159,7 +168,7 @@ void FastEvaluator::ymd(std::int32_t days, int* y, int* m, int* d) const {
     *d = as_of_d_;
     return;
   }
-  Date::from_days(days).ymd(y, m, d);
+  fast_ymd(days, y, m, d);
 }
 
 Fast FastEvaluator::between(Builtin b, std::int32_t from, std::int32_t to) const {
@@ -181,31 +190,28 @@ Fast FastEvaluator::between(Builtin b, std::int32_t from, std::int32_t to) const
   return Fast::number(negate ? -r : r, 0);
 }
 
-Fast FastEvaluator::eval(std::uint32_t idx) {
-  // The same count as Evaluator::eval: running out is the full path's to report (E2001). A fused node
-  // counts each node it stands for, in the tree walk's order.
-  if (steps_left_ == 0) return Fast::bail();
-  --steps_left_;
-  const FNode& f = plan_->nodes[idx];
+template <bool kCount>
+Fast FastEvaluator::walk(std::uint32_t idx) {
+  // Counted, the same count as Evaluator::eval: running out is the full path's to report (E2001). A fused
+  // node counts each node it stands for, in the tree walk's order.
+  if (!step<kCount>()) return Fast::bail();
+  const FNode& f = nodes_[idx];
   auto operand = [&]() -> Fast {
-    if (f.arg == FArg::node) return eval(f.a);
-    if (steps_left_ == 0) return Fast::bail();
-    --steps_left_;
-    return f.arg == FArg::field ? in_->row[f.a] : locals_[f.a];
+    if (f.arg == FArg::node) return child<kCount>(f.a);
+    if (!step<kCount>()) return Fast::bail();
+    return f.arg == FArg::field ? row_[f.a] : locals_[f.a];
   };
   auto constant = [&](std::uint32_t k) -> Fast {
-    if (steps_left_ == 0) return Fast::bail();
-    --steps_left_;
-    return plan_->consts[k];
+    if (!step<kCount>()) return Fast::bail();
+    return consts_[k];
   };
   switch (f.op) {
     case FOp::generic: break;
-    case FOp::constant: return plan_->consts[f.k];
-    case FOp::field: return in_->row[f.a];
+    case FOp::constant: return consts_[f.k];
+    case FOp::field: return row_[f.a];
     case FOp::local: return locals_[f.a];
     case FOp::get_local: {
-      if (steps_left_ == 0) return Fast::bail();
-      --steps_left_;
+      if (!step<kCount>()) return Fast::bail();
       const Fast& r = locals_[f.a];
       if (r.kind != FKind::record) return r.kind == FKind::null ? Fast::null() : r;
       return to_fast(r.items[f.b]);
@@ -224,8 +230,9 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
       if (a.kind == FKind::string) {
         const StringSet& set = plan_->sets[f.k];
         found = a.sym ? set.by_sym[a.sym] != 0 : set.contains(a.s, a.n);
+      } else if (!in_sorted(p_->value_lists[f.k], a, &found)) {
+        return Fast::bail();
       }
-      else if (!in_sorted(p_->value_lists[f.k], a, &found)) return Fast::bail();
       return Fast::boolean(f.negate ? !found : found);
     }
     case FOp::in_range: {
@@ -241,8 +248,7 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
     case FOp::ymd_diff: {
       const Fast a = operand();
       if (a.failed()) return a;
-      if (steps_left_ == 0) return Fast::bail();  // the as_of node
-      --steps_left_;
+      if (!step<kCount>()) return Fast::bail();  // the as_of node
       if (a.kind == FKind::null) return Fast::null();
       return between(static_cast<Builtin>(f.sub), static_cast<std::int32_t>(a.i), as_of_);
     }
@@ -257,27 +263,30 @@ Fast FastEvaluator::eval(std::uint32_t idx) {
         if ((a.i % c.i != 0) && ((a.i < 0) != (c.i < 0))) --q;
         return Fast::number(q, 0);
       }
-      Decimal w;
-      if (!Decimal::floor_div(a.decimal(), c.decimal(), &w)) return Fast::bail();
-      return from_decimal(w);
+      return floor_div_wide(a, c);
     }
   }
-  return eval_node(p_->nodes[idx]);
+  return walk_node<kCount>(p_->nodes[idx]);
 }
 
-Fast FastEvaluator::eval_node(const Node& n) {
+// Explicit instantiations: eval() (fast_plan.hpp, inline) calls them from other files.
+template Fast FastEvaluator::walk<false>(std::uint32_t);
+template Fast FastEvaluator::walk<true>(std::uint32_t);
+
+template <bool kCount>
+Fast FastEvaluator::walk_node(const Node& n) {
   switch (n.op) {
     case Op::Const: return to_fast(p_->constants[n.a]);
     case Op::Field: return field(n.a, n.b);
     case Op::Get: {
-      const Fast r = eval(n.a);
+      const Fast r = child<kCount>(n.a);
       if (r.kind != FKind::record) return r.kind == FKind::null ? Fast::null() : r;
       return to_fast(r.items[n.b]);
     }
     case Op::Local: return locals_[n.a];
     case Op::Let: {
       if (let_done_[n.a]) return let_values_[n.a];
-      const Fast v = eval(p_->lets[n.a].node);
+      const Fast v = child<kCount>(p_->lets[n.a].node);
       if (v.failed()) return v;
       let_values_[n.a] = v;
       let_done_[n.a] = 1;
@@ -285,13 +294,13 @@ Fast FastEvaluator::eval_node(const Node& n) {
     }
     case Op::AsOf: return Fast::date(as_of_);
     case Op::Neg: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.kind != FKind::number) return a;
       if (a.i == INT64_MIN) return Fast::bail();
       return Fast::number(-a.i, a.scale);
     }
     case Op::Not: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
       return Fast::boolean(!a.truthy());
     }
@@ -300,9 +309,9 @@ Fast FastEvaluator::eval_node(const Node& n) {
     case Op::Mul:
     case Op::Div:
     case Op::Mod: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
-      const Fast b = eval(n.b);
+      const Fast b = child<kCount>(n.b);
       if (b.failed()) return b;
       return arith(n, a, b);
     }
@@ -312,65 +321,65 @@ Fast FastEvaluator::eval_node(const Node& n) {
     case Op::Le:
     case Op::Gt:
     case Op::Ge: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
-      const Fast b = eval(n.b);
+      const Fast b = child<kCount>(n.b);
       if (b.failed()) return b;
       return compare_op(n.op, a, b);
     }
     case Op::And: {
       // The full path evaluates b after a missing a; the fast path has bailed by then.
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
       if (!a.truthy()) return Fast::boolean(false);
-      const Fast b = eval(n.b);
+      const Fast b = child<kCount>(n.b);
       if (b.failed()) return b;
       return Fast::boolean(b.truthy());
     }
     case Op::Or: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed() || a.truthy()) return a;
-      const Fast b = eval(n.b);
+      const Fast b = child<kCount>(n.b);
       if (b.failed() || b.truthy()) return b;
       return Fast::boolean(false);
     }
     case Op::If: {
-      const Fast c = eval(n.a);
+      const Fast c = child<kCount>(n.a);
       if (c.failed()) return c;
-      return eval(c.truthy() ? n.b : n.c);
+      return child<kCount>(c.truthy() ? n.b : n.c);
     }
     case Op::Coalesce: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;  // the full path forgets a's missing facts: let it
       if (a.kind != FKind::null) return a;
-      return eval(n.b);
+      return child<kCount>(n.b);
     }
     case Op::Present: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
       return Fast::boolean(a.kind != FKind::null);
     }
     case Op::InSet: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
       bool found = false;
       if (!in_sorted(p_->value_lists[n.b], a, &found)) return Fast::bail();
       return Fast::boolean(n.c ? !found : found);
     }
     case Op::InRange: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
-      const Fast lo = eval(n.b);
+      const Fast lo = child<kCount>(n.b);
       if (lo.failed()) return lo;
-      const Fast hi = eval(n.c);
+      const Fast hi = child<kCount>(n.c);
       if (hi.failed()) return hi;
       if (a.kind == FKind::null || lo.kind == FKind::null || hi.kind == FKind::null) return Fast::boolean(false);
       return Fast::boolean(fast_compare(lo, a) <= 0 && fast_compare(a, hi) <= 0);
     }
     case Op::InList: {
-      const Fast a = eval(n.a);
+      const Fast a = child<kCount>(n.a);
       if (a.failed()) return a;
-      const Fast l = eval(n.b);
+      const Fast l = child<kCount>(n.b);
       if (l.failed()) return l;
       bool found = false;
       if (l.kind == FKind::list)
@@ -382,7 +391,7 @@ Fast FastEvaluator::eval_node(const Node& n) {
         }
       return Fast::boolean(n.c ? !found : found);
     }
-    case Op::Call: return call(n);
+    case Op::Call: return call<kCount>(n);
     case Op::Quant: return quant(n);
   }
   return Fast::bail();
@@ -412,6 +421,7 @@ Fast FastEvaluator::arith(const Node& n, const Fast& a, const Fast& b) {
   return Fast::bail();
 }
 
+template <bool kCount>
 Fast FastEvaluator::call(const Node& n) {
   const std::uint32_t* args = p_->args.data() + n.b;
   const std::uint32_t argc = n.c;
@@ -422,7 +432,7 @@ Fast FastEvaluator::call(const Node& n) {
       Fast best;
       bool have = false;
       for (std::uint32_t k = 0; k < argc; ++k) {
-        const Fast x = eval(args[k]);
+        const Fast x = child<kCount>(args[k]);
         if (x.failed()) return x;
         if (x.kind == FKind::null) continue;
         if (!have || (b == Builtin::min ? fast_compare(x, best) < 0 : fast_compare(x, best) > 0)) best = x;
@@ -441,7 +451,7 @@ Fast FastEvaluator::call(const Node& n) {
   }
   Fast v[4];
   for (std::uint32_t k = 0; k < argc && k < 4; ++k) {
-    v[k] = eval(args[k]);
+    v[k] = child<kCount>(args[k]);
     if (v[k].failed()) return v[k];
   }
   if (b != Builtin::overlaps)
@@ -477,9 +487,13 @@ Fast FastEvaluator::call(const Node& n) {
       return between(b, static_cast<std::int32_t>(v[0].i), static_cast<std::int32_t>(v[1].i));
     case Builtin::days_between:
       return Fast::number(days_between(Date::from_days(static_cast<std::int32_t>(v[0].i)), Date::from_days(static_cast<std::int32_t>(v[1].i))), 0);
-    case Builtin::year: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).year(), 0);
-    case Builtin::month: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).month(), 0);
-    case Builtin::day: return Fast::number(Date::from_days(static_cast<std::int32_t>(v[0].i)).day(), 0);
+    case Builtin::year:
+    case Builtin::month:
+    case Builtin::day: {
+      int y, m, d;
+      fast_ymd(static_cast<std::int32_t>(v[0].i), &y, &m, &d);
+      return Fast::number(b == Builtin::year ? y : b == Builtin::month ? m : d, 0);
+    }
     case Builtin::add_months:
     case Builtin::add_days: {
       // Whole numbers of months or days within ±100000, and a result within the years 1000..9999; the

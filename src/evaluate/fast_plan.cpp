@@ -169,6 +169,42 @@ std::shared_ptr<const FastPlan> make_fast_plan(const Program& p) {
     }
   }
 
+  // Step bounds, in one forward pass: the compiler emits a node after its children and a let's body before
+  // the let is read, so each child's bound is known; a child that is not earlier (never, as compiled) and
+  // sums beyond 2^31 get no bound, which only costs speed.
+  auto bound_of = [&](std::size_t at, std::uint32_t x) -> std::uint64_t {
+    return x < at ? plan->nodes[x].bound : FNode::no_bound;
+  };
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+    const Node& n = p.nodes[i];
+    std::uint64_t b = 1;
+    auto add = [&](std::uint32_t x) { b += bound_of(i, x); };
+    switch (n.op) {
+      case Op::Const: case Op::Field: case Op::Local: case Op::AsOf: break;
+      case Op::Get: case Op::Neg: case Op::Not: case Op::Present: case Op::InSet: add(n.a); break;
+      case Op::Let:
+        if (n.a < p.lets.size()) add(p.lets[n.a].node);
+        else b = FNode::no_bound;
+        break;
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+      case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+      case Op::And: case Op::Or: case Op::Coalesce: case Op::InList:
+        add(n.a);
+        add(n.b);
+        break;
+      case Op::If: case Op::InRange:
+        add(n.a);
+        add(n.b);
+        add(n.c);
+        break;
+      case Op::Call:
+        for (std::uint32_t k = 0; k < n.c; ++k) add(p.args[n.b + k]);
+        break;
+      case Op::Quant: b = FNode::no_bound; break;
+    }
+    plan->nodes[i].bound = b >= (1ull << 31) ? FNode::no_bound : static_cast<std::uint32_t>(b);
+  }
+
   plan->indicators.resize(p.indicators.size());
   for (std::size_t i = 0; i < p.indicators.size(); ++i) {
     // A table on an enum whose rows name members: a jump table from the member's symbol to its row.

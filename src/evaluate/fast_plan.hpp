@@ -47,6 +47,11 @@ struct FNode {
   std::uint8_t sub = 0;         // ymd_diff: the Builtin
   std::uint32_t a = 0, b = 0;   // operand: node a; field row[a]; local a
   std::uint32_t k = 0, k2 = 0;  // constant indices, or the set index
+  // The most steps the tree walk can spend on this node's subtree: 1 per node, a let's body counted
+  // wherever the let is read, both branches of an If. no_bound when it holds a quantifier (the steps
+  // depend on list lengths) or a node whose children the plan cannot see to be earlier nodes.
+  std::uint32_t bound = 0;
+  static constexpr std::uint32_t no_bound = UINT32_MAX;
 };
 
 // A set of strings as an open-addressing hash table (power-of-two size, at most half full).
@@ -92,5 +97,23 @@ struct FastPlan {
 };
 
 std::shared_ptr<const FastPlan> make_fast_plan(const Program& program);
+
+}  // namespace eligo::detail
+
+namespace eligo::detail {
+
+inline Fast FastEvaluator::eval(std::uint32_t idx) {
+  const FNode& f = nodes_[idx];
+  if (f.bound <= steps_left_ && f.bound != FNode::no_bound) {
+    steps_left_ -= f.bound;
+    switch (f.op) {  // a leaf: its 1 step spent above
+      case FOp::constant: return consts_[f.k];
+      case FOp::field: return row_[f.a];
+      case FOp::local: return locals_[f.a];
+      default: return walk<false>(idx);
+    }
+  }
+  return walk<true>(idx);
+}
 
 }  // namespace eligo::detail
