@@ -98,6 +98,48 @@ std::optional<Decimal> text_to_number(std::string_view s) {
 
 namespace {
 
+// A JSON number (text the cursor validated) of at most 18 digits and no exponent, read straight into a
+// 64-bit coefficient and its scale; nullopt for anything else, which Decimal::parse then reads (the same
+// value: this is only the common case without the 128-bit arithmetic).
+std::optional<Decimal> short_number(std::string_view s) {
+  std::size_t i = s[0] == '-';
+  if (s.size() - i > 19) return std::nullopt;  // more than 18 digits and a point
+  std::uint64_t c = 0;
+  int scale = -1, digits = 0;  // scale -1 before the point
+  for (; i < s.size(); ++i) {
+    const char ch = s[i];
+    if (ch >= '0' && ch <= '9') {
+      if (++digits > 18) return std::nullopt;  // below 10^18: the coefficient fits in 63 bits
+      c = c * 10 + static_cast<std::uint64_t>(ch - '0');
+      scale += scale >= 0;
+    } else if (ch == '.' && scale < 0) {
+      scale = 0;
+    } else {
+      return std::nullopt;  // an exponent
+    }
+  }
+  const std::int64_t v = s[0] == '-' ? -static_cast<std::int64_t>(c) : static_cast<std::int64_t>(c);
+  return Decimal::from_parts(v, scale < 0 ? 0 : scale);
+}
+
+// Whether a and b hold the same bytes: eight at a time, without a call into the C library for the short
+// names and enum members that keys and values are compared with.
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  std::size_t n = a.size();
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x, 8);
+    std::memcpy(&v, y, 8);
+    if (u != v) return false;
+  }
+  for (; n > 0; --n)
+    if (*x++ != *y++) return false;
+  return true;
+}
+
 const char* kind_word(TKind k) {
   switch (k) {
     case TKind::string: return "a string";
@@ -212,7 +254,7 @@ struct Binder {
   Value string_value(const TypeInfo& t, std::string_view text, std::uint32_t path) {
     if (t.enum_id >= 0) {
       const auto& values = p.enums[static_cast<std::size_t>(t.enum_id)];
-      const auto it = std::find(values.begin(), values.end(), text);
+      const auto it = std::find_if(values.begin(), values.end(), [&](const std::string& v) { return same_text(v, text); });
       if (it == values.end()) {
         std::string list;
         for (auto& v : values) list += (list.empty() ? "" : ", ") + v;
@@ -268,7 +310,9 @@ struct Binder {
         if (c == '-' || (c >= '0' && c <= '9')) {
           std::string_view s;
           if (!cur.number(&s)) return false;
-          if (auto d = Decimal::parse(s)) {
+          if (auto d = short_number(s)) {
+            *out = Value::number(*d);
+          } else if (auto d = Decimal::parse(s)) {
             *out = Value::number(*d);
           } else {
             error("E3001", path,
@@ -367,9 +411,14 @@ struct Binder {
     if (rec.fields.size() > 64) seen_big.assign(rec.fields.size(), false);
     bool first = true, done = false;
     std::string_view key;
+    // Documents usually list a record's fields in the order the pack declares them: the field after the
+    // last one bound is compared first (one comparison a key), then every field. Either way a key binds
+    // only a field of exactly its name.
+    std::size_t next = 0;
     while (cur.member(&first, &key, &key_scratch, &done)) {
-      const int f = rec.find(key);
+      const int f = next < rec.fields.size() && same_text(rec.fields[next].name, key) ? static_cast<int>(next) : rec.find(key);
       if (f >= 0) {
+        next = static_cast<std::size_t>(f) + 1;
         const bool dup = rec.fields.size() > 64 ? seen_big[f] : (seen_small >> f) & 1;
         if (dup) {
           error("E3005", rec.fields[f].path, "given twice in one object");
@@ -403,7 +452,7 @@ struct Binder {
 
   int find_group(std::string_view name) const {
     for (std::size_t g = 0; g < p.groups.size(); ++g)
-      if (p.groups[g].name == name) return static_cast<int>(g);
+      if (same_text(p.groups[g].name, name)) return static_cast<int>(g);
     return -1;
   }
 
