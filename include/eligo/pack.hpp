@@ -249,13 +249,13 @@ struct Decision {
   // Keeps the Program alive for the string_views above.
   std::shared_ptr<const detail::Program> program;
 
-  // Bookkeeping for deciding into a reused Decision (Pack::evaluate(input, options, &d); added in session 9
-  // of issue 11): the pack (its compiled Program) and language whose fixed fields — each check's id, label,
-  // cite and department; each item's id, label, department, group and deduct; pack_id, version, pack_hash,
-  // lang and scored — this Decision holds from its last evaluation, which left every check's missing and
-  // read and every item's how, missing and read empty. Evaluating the same pack in the same language into
-  // it again then writes only what an applicant changes, and the result is the same, field for field, as
-  // evaluating into a fresh Decision. Pack::evaluate sets and clears it; it is copied with the Decision. A
+  // Bookkeeping for deciding into a reused Decision (Pack::evaluate(input, options, &d)): the pack (its
+  // compiled Program) and language whose fixed fields — each check's id, label, cite and department; each
+  // item's id, label, department, group and deduct; pack_id, version, pack_hash, lang and scored — this
+  // Decision holds from its last evaluation, which left every check's missing and read and every item's
+  // how, missing and read empty. Evaluating the same pack in the same language into it again then writes
+  // only what an applicant changes, and the result is the same, field for field, as evaluating into a
+  // fresh Decision. Pack::evaluate sets and clears it; it is copied with the Decision. A
   // program needs no action; code that changes a Decision's checks or items by hand and then evaluates into
   // it again must first set `reuse = {}` (all fields are then written afresh).
   struct Reuse {
@@ -319,8 +319,7 @@ class Pack {
   // Decides inputs[0..count) in order into *out (its storage reused, as above) and calls each(i, *out) after
   // inputs[i]: exactly the decisions of `count` calls of the one above, but while one applicant is decided
   // the next ones' bound data is already being fetched from memory, so for a population bound up front the
-  // cache misses of walking to each input overlap the work on the one before. Added in session 8 of
-  // issue 11 (P1).
+  // cache misses of walking to each input overlap the work on the one before.
   void evaluate_many(Input* inputs, std::size_t count, const EvalOptions& options, Decision* out,
                      const std::function<void(std::size_t, const Decision&)>& each) const;
 
