@@ -17,6 +17,7 @@
 
 #include "eligo/pack.hpp"
 #include "evaluate/fast_eval.hpp"
+#include "evaluate/test_rng.hpp"
 
 namespace {
 
@@ -132,17 +133,7 @@ struct Applicant {
   std::string name;
 };
 
-struct Rng {
-  std::uint64_t s;
-  explicit Rng(std::uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  std::uint32_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return static_cast<std::uint32_t>(s >> 11);
-  }
-  int in(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint32_t>(hi - lo + 1)); }
-};
+using eligo::test::Rng;
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "eligo/pack.hpp"
 #include "evaluate/fast_eval.hpp"
 #include "evaluate/fast_plan.hpp"
+#include "evaluate/test_rng.hpp"
 
 namespace {
 
@@ -28,18 +29,7 @@ using eligo::detail::VKind;
 // fast path must finish on the first kind and hand the second back to the full path.
 bool g_clean = false;
 
-struct Rng {
-  std::uint64_t s;
-  explicit Rng(std::uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  std::uint32_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return static_cast<std::uint32_t>(s >> 11);
-  }
-  int in(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint32_t>(hi - lo + 1)); }
-  bool chance(int percent) { return in(1, 100) <= percent; }
-};
+using eligo::test::Rng;
 
 std::string quoted(const std::string& s) {
   std::string out = "\"";

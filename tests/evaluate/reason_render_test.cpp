@@ -12,6 +12,7 @@
 #include "eligo/pack.hpp"
 #include "evaluate/fast_eval.hpp"
 #include "evaluate/fast_value.hpp"
+#include "evaluate/test_rng.hpp"
 #include "explain/render.hpp"
 
 namespace {
@@ -19,16 +20,7 @@ namespace {
 using eligo::detail::Fast;
 using eligo::detail::Pii;
 
-struct Rng {
-  std::uint64_t s;
-  explicit Rng(std::uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  std::uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-};
+using eligo::test::Rng;
 
 std::string fast_text(const Fast& f, const char* lang, Pii pii, bool clear, bool chinese) {
   std::string out = "«";  // appended to what is there, never replacing it
@@ -77,9 +69,9 @@ TEST_CASE("numbers in fast reasons are written exactly as ICU writes them", "[ev
   }
   Rng r(9);
   for (int i = 0; i < 3000; ++i) {
-    const int digits = static_cast<int>(r.next() % 18) + 1;  // 10^18 is the largest power in 64 bits
-    const std::int64_t c = static_cast<std::int64_t>(r.next() % static_cast<std::uint64_t>(pow10(digits)));
-    coefficients.push_back(r.next() % 3 == 0 ? -c : c);
+    const int digits = static_cast<int>(r.next64() % 18) + 1;  // 10^18 is the largest power in 64 bits
+    const std::int64_t c = static_cast<std::int64_t>(r.next64() % static_cast<std::uint64_t>(pow10(digits)));
+    coefficients.push_back(r.next64() % 3 == 0 ? -c : c);
   }
   for (std::int64_t c : coefficients)
     for (int scale : {0, 1, 2, 3, 4, 6, 9, 12, 17, 18}) require_same_text(Fast::number(c, scale));
