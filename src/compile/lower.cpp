@@ -269,8 +269,8 @@ Lowered Compiler::lower_binary(const Ast* a, const ExprCtx& ctx) {
     Lowered r = lower(ra, ctx);
     if (!l.ok() || !r.ok()) return {0, kErr};
     if (!same_kind(l.type, r.type)) {
-      err(ctx, a, "E1206", tr("'??' needs a default of the same type: " + type_name(l.type) + " ?? " + type_name(r.type),
-                              "'??' 的默认值应与左边类型相同：" + type_name(l.type) + " ?? " + type_name(r.type)));
+      err(ctx, a, "E1206", tr("'?\?' needs a default of the same type: " + type_name(l.type) + " ?? " + type_name(r.type),
+                              "'?\?' 的默认值应与左边类型相同：" + type_name(l.type) + " ?? " + type_name(r.type)));
       return {0, kErr};
     }
     Node n;
